@@ -1,0 +1,38 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both install what they need.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+
+.PHONY: help run test install lint typecheck pytest bench kafka clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+install: ## Install Python dependencies (uv, locked) into .venv
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
+	@$(UV) sync --frozen --quiet
+
+run: install ## Run the whole system locally on embedded defaults (http://127.0.0.1:8000)
+	@$(UV) run --frozen python -m shared.local.runner
+
+test: install lint typecheck kafka pytest ## Lint, type-check and run every test with coverage
+
+lint: ## ruff
+	@$(UV) run --frozen ruff check .
+	@$(UV) run --frozen ruff format --check .
+
+typecheck: ## mypy (strict)
+	@$(UV) run --frozen mypy .
+
+kafka: ## Fetch the Kafka broker's jars from Maven Central (once, cached)
+	@$(UV) run --frozen python -m shared.local.services fetch-kafka
+
+pytest: ## The test suite with the coverage gate (>= 80%)
+	@$(UV) run --frozen pytest --cov --cov-report=term
+
+bench: install kafka ## Benchmarks: print the figures (not part of `make test`)
+	@$(UV) run --frozen python -m pytest tests/bench -p no:cacheprovider -s -q -o addopts=""
+
+clean: ## Remove local state (databases, caches)
+	rm -rf .local .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov

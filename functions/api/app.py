@@ -1,0 +1,27 @@
+"""The REST API under /api/v1 (FastAPI), built from its dependencies so tests can inject them."""
+
+from fastapi import APIRouter, FastAPI
+
+from functions.api.deps import AppContext
+from functions.api.errors import install_error_handlers
+from functions.api.routes import auth, health, orders
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(context: AppContext) -> FastAPI:
+    app = FastAPI(
+        title="Lunch ordering API",
+        version="1.0.0",
+        summary="Office lunch ordering through a Telegram Mini App",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.state.context = context
+    install_error_handlers(app)
+    api = APIRouter(prefix=API_PREFIX)
+    for module in (auth, orders, health):
+        api.include_router(module.router)
+    app.include_router(api)
+    return app

@@ -1,0 +1,86 @@
+"""FastAPI dependencies: the unit of work, the clock, settings and the signed-in user."""
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shared.auth.errors import ManagerOnly, UserBlocked
+from shared.auth.tokens import read_token
+from shared.kit.clock import Clock
+from shared.kit.db import unit_of_work
+from shared.kit.errors import NotAuthenticated
+from shared.kit.settings import Settings
+from shared.models import User
+from shared.users import repository as users
+
+
+@dataclass(frozen=True)
+class AppContext:
+    """What the app is built with; kept on `app.state.context`."""
+
+    settings: Settings
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+
+
+def get_context(request: Request) -> AppContext:
+    context: AppContext = request.app.state.context
+    return context
+
+
+ContextDep = Annotated[AppContext, Depends(get_context)]
+
+
+def get_settings(context: ContextDep) -> Settings:
+    return context.settings
+
+
+def get_now(context: ContextDep) -> datetime:
+    return context.clock.now()
+
+
+async def get_session(context: ContextDep) -> AsyncIterator[AsyncSession]:
+    """One transaction per request: committed when the endpoint succeeds, else rolled back."""
+    async with unit_of_work(context.sessions) as session:
+        yield session
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+NowDep = Annotated[datetime, Depends(get_now)]
+SessionDep = Annotated[AsyncSession, Depends(get_session)]
+
+bearer = HTTPBearer(auto_error=False, description="The access token from POST /auth/telegram")
+
+
+async def get_current_user(
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> User:
+    if credentials is None:
+        raise NotAuthenticated("Sign in first: send the access token as 'Authorization: Bearer …'")
+    claims = read_token(credentials.credentials, settings.jwt_secret.get_secret_value(), now=now)
+    user = await users.get_user(session, claims.tgid)
+    if user is None:
+        raise NotAuthenticated("This account no longer exists: sign in again")
+    if not user.is_active:
+        raise UserBlocked("Ваш доступ заблокирован. Обратитесь к офис-менеджеру.")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+async def get_manager(user: CurrentUser) -> User:
+    if not user.is_manager:
+        raise ManagerOnly("Это действие доступно только менеджеру")
+    return user
+
+
+Manager = Annotated[User, Depends(get_manager)]

@@ -1,0 +1,60 @@
+"""One JSON shape for every error: `{"detail": "<for a person>", "code": "<for a program>"}`."""
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from shared.kit.errors import DomainError
+
+
+class ErrorOut(BaseModel):
+    detail: str
+    code: str
+    errors: list[dict[str, Any]] | None = None
+
+
+def _error(
+    status: int, detail: str, code: str, errors: list[dict[str, Any]] | None = None
+) -> JSONResponse:
+    body = ErrorOut(detail=detail, code=code, errors=errors).model_dump(exclude_none=True)
+    return JSONResponse(status_code=status, content=body)
+
+
+def _field(location: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in location if part not in ("body", "query", "path"))
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(_: Request, error: DomainError) -> JSONResponse:
+        return _error(error.status_code, error.message, error.code)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, error: RequestValidationError) -> JSONResponse:
+        problems = [
+            {"field": _field(tuple(item["loc"])), "message": str(item["msg"])}
+            for item in error.errors()
+        ]
+        first = problems[0] if problems else {"field": "", "message": "invalid request"}
+        detail = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
+        return _error(422, detail, "validation_error", problems)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
+        return _error(error.status_code, str(error.detail), code)
+
+
+# Shown in the OpenAPI description of every route that can fail this way.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "The request breaks a business rule"},
+    401: {"model": ErrorOut, "description": "Not signed in, or the token expired"},
+    403: {"model": ErrorOut, "description": "Signed in but not allowed"},
+    404: {"model": ErrorOut, "description": "No such object"},
+    409: {"model": ErrorOut, "description": "Conflicts with what exists"},
+    422: {"model": ErrorOut, "description": "The request body or query is malformed"},
+}

@@ -1,0 +1,39 @@
+"""The `api` Lambda: API Gateway HTTP API (payload 2.0) -> Mangum -> FastAPI."""
+
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from mangum import Mangum
+
+from functions.api.app import create_app
+from functions.api.deps import AppContext
+from shared.kit import runtime
+from shared.kit.clock import Clock, SystemClock
+from shared.kit.db import create_engine, create_sessionmaker
+from shared.kit.settings import Settings, get_settings
+
+logger = Logger(service="api")
+
+Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
+
+
+def build_handler(settings: Settings, clock: Clock) -> Handler:
+    """The Lambda entry point around a freshly built app; called once per container."""
+    sessions = create_sessionmaker(create_engine(settings))
+    app = create_app(AppContext(settings=settings, sessions=sessions, clock=clock))
+    runtime.event_loop()  # Mangum looks for the current loop when built and when called.
+    adapter = Mangum(app, lifespan="off")
+
+    @logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
+    def handle(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        runtime.event_loop()
+        # Mangum declares its own LambdaContext protocol; Powertools' is the same object.
+        response: dict[str, Any] = adapter(event, context)  # type: ignore[arg-type]
+        return response
+
+    return handle
+
+
+handler = build_handler(get_settings(), SystemClock())

@@ -1,0 +1,44 @@
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from functions.api.deps import NowDep, SessionDep, SettingsDep
+from functions.api.errors import ERROR_RESPONSES
+from shared.auth.init_data import verify_init_data
+from shared.auth.service import sign_in
+from shared.users.schemas import UserOut
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+
+class TelegramAuthIn(BaseModel):
+    init_data: str = Field(
+        min_length=1,
+        max_length=4096,
+        description="`Telegram.WebApp.initData` exactly as the Mini App received it",
+    )
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    user: UserOut
+
+
+@router.post(
+    "/telegram",
+    responses={code: ERROR_RESPONSES[code] for code in (401, 403, 422)},
+)
+async def telegram_sign_in(
+    body: TelegramAuthIn, session: SessionDep, settings: SettingsDep, now: NowDep
+) -> TokenOut:
+    """Sign in with the Mini App's initData; strangers get an access request and a 403."""
+    init_data = verify_init_data(
+        body.init_data,
+        settings.telegram_bot_token.get_secret_value(),
+        now=now,
+        max_age_seconds=settings.init_data_max_age_seconds,
+    )
+    signed_in = await sign_in(session, init_data, settings, now=now)
+    return TokenOut(
+        access_token=signed_in.access_token, user=UserOut.model_validate(signed_in.user)
+    )

@@ -1,0 +1,68 @@
+"""Signing in: who may use the app, and the access requests of those who may not yet."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.auth.errors import AccessRequestPending, AccessRequestRejected, UserBlocked
+from shared.auth.init_data import InitData, TelegramUser
+from shared.auth.tokens import TokenClaims, issue_token
+from shared.kit.settings import Settings
+from shared.models import RequestStatus, Role, User, UserAccessRequest
+from shared.users import repository as users
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    user: User
+    access_token: str
+
+
+async def sign_in(
+    session: AsyncSession, init_data: InitData, settings: Settings, *, now: datetime
+) -> SignedIn:
+    """Turn verified initData into a token, or record an access request for a stranger."""
+    tg_user = init_data.user
+    user = await users.get_user(session, tg_user.id)
+    if user is None and tg_user.id in settings.manager_tgids:
+        user = await _bootstrap_manager(session, tg_user)
+    if user is None:
+        await _refuse_stranger(session, tg_user)
+        raise AssertionError("unreachable")  # pragma: no cover
+    if not user.is_active:
+        raise UserBlocked("Ваш доступ заблокирован. Обратитесь к офис-менеджеру.")
+    token = issue_token(
+        TokenClaims(tgid=user.tgid, role=user.role),
+        settings.jwt_secret.get_secret_value(),
+        now=now,
+        ttl=timedelta(minutes=settings.jwt_ttl_minutes),
+    )
+    return SignedIn(user=user, access_token=token)
+
+
+async def _bootstrap_manager(session: AsyncSession, tg_user: TelegramUser) -> User:
+    user = User(tgid=tg_user.id, name=tg_user.full_name or str(tg_user.id), role=Role.MANAGER)
+    session.add(user)
+    await session.flush()
+    return user
+
+
+async def _refuse_stranger(session: AsyncSession, tg_user: TelegramUser) -> None:
+    request = await users.get_access_request(session, tg_user.id)
+    if request is None:
+        session.add(
+            UserAccessRequest(
+                tgid=tg_user.id,
+                name=tg_user.full_name or str(tg_user.id),
+                username=tg_user.username,
+            )
+        )
+        await session.flush()
+        # The request survives the 403 that follows: AccessRequestPending keeps changes.
+        raise AccessRequestPending(
+            "Заявка на доступ отправлена. Вы сможете заказывать, когда менеджер её одобрит."
+        )
+    if request.status == RequestStatus.REJECTED:
+        raise AccessRequestRejected("Заявка на доступ отклонена. Обратитесь к офис-менеджеру.")
+    raise AccessRequestPending("Заявка на доступ ждёт одобрения менеджера.")

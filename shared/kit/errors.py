@@ -1,0 +1,45 @@
+"""Domain errors: each has an HTTP status and a stable machine-readable code.
+
+The API maps them to `{"detail": <message>, "code": <code>}`; the bot answers with the message.
+Nobody matches on message text.
+"""
+
+from typing import Any, ClassVar
+
+
+class DomainError(Exception):
+    status_code: ClassVar[int] = 400
+    code: ClassVar[str] = "bad_request"
+    # The unit of work commits instead of rolling back when this error ends it: for refusals that
+    # must leave a record behind (an access request).
+    keep_changes: ClassVar[bool] = False
+
+    def __init__(self, message: str, **context: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.context = context
+
+
+class InvalidRequest(DomainError):
+    status_code = 400
+    code = "invalid_request"
+
+
+class NotAuthenticated(DomainError):
+    status_code = 401
+    code = "not_authenticated"
+
+
+class AccessDenied(DomainError):
+    status_code = 403
+    code = "access_denied"
+
+
+class NotFound(DomainError):
+    status_code = 404
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    status_code = 409
+    code = "conflict"

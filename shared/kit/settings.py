@@ -1,0 +1,93 @@
+"""One place for configuration: environment variables (and `.env` locally), read once."""
+
+from functools import lru_cache
+from typing import Annotated, Literal, Self
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+Environment = Literal["local", "test", "dev", "staging", "production"]
+
+# Values that are fine on a laptop and must never reach a deployed stack.
+PLACEHOLDER = "changethis"
+LOCAL_ENVIRONMENTS: frozenset[str] = frozenset({"local", "test"})
+
+
+def _split_csv(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    """Every setting of the system; see `.env.example` for what each one means."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    environment: Environment = "local"
+    log_level: str = "INFO"
+
+    # Stores
+    database_url: str = "postgresql+psycopg://postgres@127.0.0.1:5432/lunch"
+    database_pool_size: int = 5
+    redis_url: str = "redis://127.0.0.1:6379/0"
+
+    # Kafka
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_SSL"] = "PLAINTEXT"
+    kafka_topic_deadlines: str = "lunch-bot.deadlines"
+    kafka_topic_recommendations: str = "lunch-bot.recommendations"
+    kafka_topic_dead_letters: str = "lunch-bot.dead-letters"
+
+    # Telegram
+    telegram_bot_token: SecretStr = SecretStr(PLACEHOLDER)
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    telegram_webhook_secret: SecretStr = SecretStr(PLACEHOLDER)
+    miniapp_url: str = "http://127.0.0.1:8000/"
+
+    # Auth
+    jwt_secret: SecretStr = SecretStr(PLACEHOLDER)
+    jwt_ttl_minutes: int = 12 * 60
+    init_data_max_age_seconds: int = 60 * 60
+    manager_tgids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    dev_login_enabled: bool = False
+
+    # Ordering rules
+    company_timezone: str = "Europe/Moscow"
+    deadline_catchup_hours: int = 12
+
+    @field_validator("manager_tgids", mode="before")
+    @classmethod
+    def _parse_manager_tgids(cls, value: object) -> object:
+        return _split_csv(value)
+
+    @field_validator("company_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        ZoneInfo(value)  # raises for an unknown zone name
+        return value
+
+    @model_validator(mode="after")
+    def _refuse_placeholders_when_deployed(self) -> Self:
+        if self.environment in LOCAL_ENVIRONMENTS:
+            return self
+        for name in ("telegram_bot_token", "telegram_webhook_secret", "jwt_secret"):
+            secret: SecretStr = getattr(self, name)
+            if secret.get_secret_value() in ("", PLACEHOLDER):
+                raise ValueError(
+                    f"{name.upper()} must be set to a real secret in {self.environment}"
+                )
+        if self.dev_login_enabled:
+            raise ValueError("DEV_LOGIN_ENABLED is only allowed when ENVIRONMENT is local or test")
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.company_timezone)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment once."""
+    return Settings()

@@ -1,0 +1,110 @@
+"""Announcing passed deadlines: the outbox between the schedule and Kafka.
+
+Each cafe/date whose deadline has passed is first recorded in `deadline_announcements` (one row
+per pair, ever), and only then produced to Kafka and marked produced. A Kafka outage therefore
+delays announcements (the rows stay pending and the next run retries them) but never loses them,
+and a pair is never recorded twice. If the process dies between Kafka's acknowledgement and the
+mark, the next run produces the pair again; the consumer deduplicates deliveries.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shared.cafes import repository as cafes
+from shared.cafes.deadlines import deadline_on
+from shared.kit.db import unit_of_work
+from shared.kit.kafka import EventProducer
+from shared.kit.settings import Settings
+from shared.models import AnnouncementState, DeadlineAnnouncement
+
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class AnnouncementRun:
+    recorded: int
+    produced: int
+
+
+async def announce_deadlines(
+    sessions: async_sessionmaker[AsyncSession],
+    producer: EventProducer,
+    settings: Settings,
+    *,
+    now: datetime,
+) -> AnnouncementRun:
+    """Record every deadline passed since the catch-up window opened and produce the pending."""
+    async with unit_of_work(sessions) as session:
+        recorded = await _record_passed_deadlines(session, settings, now=now)
+    produced = 0
+    async with unit_of_work(sessions) as session:
+        pending = await _lock_pending(session)
+        if pending:
+            events = [(str(row.cafe_id), deadline_passed_event(row, now=now)) for row in pending]
+            try:
+                await producer.send_many(settings.kafka_topic_deadlines, events)
+            except Exception as error:
+                for row in pending:
+                    row.attempts += 1
+                    row.last_error = f"{type(error).__name__}: {error}"[:1000]
+                await session.commit()
+                raise
+            for row in pending:
+                row.state = AnnouncementState.PRODUCED
+                row.attempts += 1
+                row.produced_at = now
+                row.last_error = None
+            produced = len(pending)
+    return AnnouncementRun(recorded=recorded, produced=produced)
+
+
+def deadline_passed_event(row: DeadlineAnnouncement, *, now: datetime) -> dict[str, object]:
+    return {
+        "type": "deadline.passed",
+        "cafe_id": row.cafe_id,
+        "date": row.order_date.isoformat(),
+        "deadline": row.deadline_at.isoformat(),
+        "timestamp": now.isoformat(),
+    }
+
+
+async def _record_passed_deadlines(
+    session: AsyncSession, settings: Settings, *, now: datetime
+) -> int:
+    window_start = now - timedelta(hours=settings.deadline_catchup_hours)
+    local_now = now.astimezone(settings.tz)
+    first_day = window_start.astimezone(settings.tz).date()
+    days = [first_day + timedelta(days=n) for n in range((local_now.date() - first_day).days + 1)]
+    rows = []
+    for cafe_id, weekday, schedule in await cafes.enabled_schedules(session):
+        for day in days:
+            if day.weekday() != weekday:
+                continue
+            deadline = deadline_on(day, schedule, settings.tz)
+            if window_start < deadline <= now:
+                rows.append({"cafe_id": cafe_id, "order_date": day, "deadline_at": deadline})
+    if not rows:
+        return 0
+    statement = (
+        insert(DeadlineAnnouncement)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["cafe_id", "order_date"])
+        .returning(DeadlineAnnouncement.id)
+    )
+    return len((await session.execute(statement)).all())
+
+
+async def _lock_pending(session: AsyncSession) -> list[DeadlineAnnouncement]:
+    # SKIP LOCKED: two overlapping runs never produce the same pending row at once.
+    statement = (
+        select(DeadlineAnnouncement)
+        .where(DeadlineAnnouncement.state == AnnouncementState.PENDING)
+        .order_by(DeadlineAnnouncement.deadline_at, DeadlineAnnouncement.id)
+        .limit(BATCH)
+        .with_for_update(skip_locked=True)
+    )
+    return list((await session.execute(statement)).scalars())

@@ -1,0 +1,178 @@
+"""What the API takes and returns for orders (the shapes of the REST contract)."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.kit.money import Money
+from shared.models import ItemKind, Order
+
+MAX_QUANTITY = 10
+MAX_NOTES = 500
+
+Quantity = Annotated[int, Field(ge=1, le=MAX_QUANTITY, description="1 to 10")]
+
+
+class ComboPickIn(BaseModel):
+    """A dish chosen for one category of the combo."""
+
+    type: Literal["combo"]
+    category: str = Field(min_length=1, max_length=50)
+    menu_item_id: int
+
+
+class StandaloneItemIn(BaseModel):
+    """A dish ordered on its own, at its own price."""
+
+    type: Literal["standalone"]
+    menu_item_id: int
+    quantity: Quantity = 1
+    options: dict[str, str] = Field(default_factory=dict)
+
+
+OrderItemIn = Annotated[ComboPickIn | StandaloneItemIn, Field(discriminator="type")]
+
+
+class ExtraIn(BaseModel):
+    menu_item_id: int
+    quantity: Quantity = 1
+
+
+class OrderCreate(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "cafe_id": 1,
+                    "order_date": "2026-12-08",
+                    "combo_id": 2,
+                    "items": [
+                        {"type": "combo", "category": "salad", "menu_item_id": 10},
+                        {"type": "combo", "category": "soup", "menu_item_id": 11},
+                        {"type": "combo", "category": "main", "menu_item_id": 12},
+                    ],
+                    "extras": [{"menu_item_id": 20, "quantity": 1}],
+                    "notes": "Без лука",
+                }
+            ]
+        }
+    )
+
+    cafe_id: int
+    order_date: date
+    combo_id: int | None = None
+    items: list[OrderItemIn] = Field(default_factory=list, max_length=30)
+    extras: list[ExtraIn] = Field(default_factory=list, max_length=30)
+    notes: str | None = Field(default=None, max_length=MAX_NOTES)
+
+
+class OrderComboOut(BaseModel):
+    combo_id: int | None
+    combo_name: str
+    combo_price: Money
+
+
+class ComboItemOut(BaseModel):
+    type: Literal["combo"] = "combo"
+    category: str
+    menu_item_id: int | None
+    menu_item_name: str
+
+
+class StandaloneItemOut(BaseModel):
+    type: Literal["standalone"] = "standalone"
+    category: str
+    menu_item_id: int | None
+    menu_item_name: str
+    quantity: int
+    options: dict[str, str]
+    price: Money
+    subtotal: Money
+
+
+class OrderExtraOut(BaseModel):
+    menu_item_id: int | None
+    menu_item_name: str
+    quantity: int
+    price: Money
+    subtotal: Money
+
+
+class OrderOut(BaseModel):
+    id: int
+    user_tgid: int
+    user_name: str
+    cafe_id: int
+    cafe_name: str
+    order_date: date
+    status: Literal["pending", "confirmed", "cancelled"]
+    combo_id: int | None
+    combo: OrderComboOut | None
+    items: list[Annotated[ComboItemOut | StandaloneItemOut, Field(discriminator="type")]]
+    extras: list[OrderExtraOut]
+    notes: str | None
+    total_price: Money
+    created_at: datetime
+    updated_at: datetime
+
+
+def order_out(order: Order, *, user_name: str, cafe_name: str) -> OrderOut:
+    """The API view of an order whose items and extras are loaded."""
+    items: list[ComboItemOut | StandaloneItemOut] = []
+    for item in order.items:
+        if item.kind == ItemKind.COMBO:
+            items.append(
+                ComboItemOut(
+                    category=item.category,
+                    menu_item_id=item.menu_item_id,
+                    menu_item_name=item.menu_item_name,
+                )
+            )
+        else:
+            price = item.unit_price or Decimal(0)
+            items.append(
+                StandaloneItemOut(
+                    category=item.category,
+                    menu_item_id=item.menu_item_id,
+                    menu_item_name=item.menu_item_name,
+                    quantity=item.quantity,
+                    options=dict(item.options),
+                    price=price,
+                    subtotal=price * item.quantity,
+                )
+            )
+    combo = None
+    if order.combo_name is not None:
+        combo = OrderComboOut(
+            combo_id=order.combo_id,
+            combo_name=order.combo_name,
+            combo_price=order.combo_price or Decimal(0),
+        )
+    return OrderOut(
+        id=order.id,
+        user_tgid=order.user_tgid,
+        user_name=user_name,
+        cafe_id=order.cafe_id,
+        cafe_name=cafe_name,
+        order_date=order.order_date,
+        status=order.status,
+        combo_id=order.combo_id,
+        combo=combo,
+        items=items,
+        extras=[
+            OrderExtraOut(
+                menu_item_id=extra.menu_item_id,
+                menu_item_name=extra.menu_item_name,
+                quantity=extra.quantity,
+                price=extra.unit_price,
+                subtotal=extra.unit_price * extra.quantity,
+            )
+            for extra in order.extras
+        ],
+        notes=order.notes,
+        total_price=order.total_price,
+        created_at=order.created_at,
+        updated_at=order.updated_at,
+    )

@@ -1,0 +1,249 @@
+"""Placing orders: every rule an order must satisfy, checked before anything is written."""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.cafes import repository as cafes
+from shared.cafes.deadlines import availability
+from shared.kit.errors import NotFound
+from shared.kit.money import format_rub, to_money
+from shared.kit.settings import Settings
+from shared.models import (
+    Cafe,
+    ItemKind,
+    MenuItem,
+    Order,
+    OrderExtra,
+    OrderItem,
+    OrderStatus,
+    User,
+)
+from shared.ordering import repository as orders
+from shared.ordering.errors import (
+    BudgetExceeded,
+    DuplicateOrder,
+    InvalidOrder,
+    OrderingClosed,
+)
+from shared.ordering.schemas import ComboPickIn, ExtraIn, OrderCreate, StandaloneItemIn
+from shared.users import repository as users
+
+EXTRA_CATEGORY = "extra"
+
+
+@dataclass(frozen=True)
+class PricedOrder:
+    """The validated lines of an order with the prices copied from the menu."""
+
+    combo_id: int | None
+    combo_name: str | None
+    combo_price: Decimal | None
+    items: list[OrderItem]
+    extras: list[OrderExtra]
+    total: Decimal
+
+
+async def place_order(
+    session: AsyncSession, user: User, request: OrderCreate, settings: Settings, *, now: datetime
+) -> Order:
+    """Create the user's order for a cafe and date, if every rule allows it."""
+    cafe = await _open_cafe(session, request.cafe_id, request.order_date, settings, now=now)
+    # Lock the user's row: their orders are placed one at a time, so two concurrent requests
+    # can neither both pass the budget check nor both create "the" order for a date.
+    await users.get_user(session, user.tgid, for_update=True)
+    if await orders.active_order_id(session, user.tgid, cafe.id, request.order_date):
+        raise DuplicateOrder(
+            f"У вас уже есть заказ в «{cafe.name}» на {request.order_date:%d.%m}: измените его"
+        )
+    priced = await price_order(session, cafe, request.combo_id, request.items, request.extras)
+    await _check_budget(session, user, request.order_date, priced.total, exclude_order=None)
+    order = Order(
+        user_tgid=user.tgid,
+        cafe_id=cafe.id,
+        order_date=request.order_date,
+        status=OrderStatus.PENDING,
+        combo_id=priced.combo_id,
+        combo_name=priced.combo_name,
+        combo_price=priced.combo_price,
+        notes=_clean_notes(request.notes),
+        total_price=priced.total,
+        items=priced.items,
+        extras=priced.extras,
+    )
+    session.add(order)
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError:
+        raise DuplicateOrder("Заказ на эту дату уже создан: обновите страницу") from None
+    return order
+
+
+async def _open_cafe(
+    session: AsyncSession, cafe_id: int, order_date: date, settings: Settings, *, now: datetime
+) -> Cafe:
+    cafe = await cafes.get_cafe(session, cafe_id)
+    if cafe is None:
+        raise NotFound(f"Кафе #{cafe_id} не найдено")
+    schedule = await cafes.day_schedule(session, cafe.id, order_date.weekday())
+    verdict = availability(
+        order_date, schedule, now=now, tz=settings.tz, cafe_active=cafe.is_active
+    )
+    if not verdict.can_order:
+        raise OrderingClosed(verdict.message or "Заказы на эту дату не принимаются")
+    return cafe
+
+
+async def price_order(
+    session: AsyncSession,
+    cafe: Cafe,
+    combo_id: int | None,
+    items: list[ComboPickIn | StandaloneItemIn],
+    extras: list[ExtraIn],
+) -> PricedOrder:
+    """Check every line against the cafe's menu and price it; raise InvalidOrder otherwise."""
+    if combo_id is None and not items and not extras:
+        raise InvalidOrder("Заказ пуст: выберите комбо, блюда или дополнения")
+    menu = await cafes.menu_items_by_id(session, [line.menu_item_id for line in [*items, *extras]])
+    lines: list[OrderItem] = []
+    combo_name = None
+    combo_price = None
+    picks = [line for line in items if isinstance(line, ComboPickIn)]
+    if combo_id is not None:
+        combo = await cafes.get_combo(session, combo_id)
+        if combo is None or combo.cafe_id != cafe.id:
+            raise InvalidOrder(f"Комбо #{combo_id} нет в меню «{cafe.name}»")
+        if not combo.is_available:
+            raise InvalidOrder(f"Комбо «{combo.name}» сейчас недоступно")
+        chosen = Counter(pick.category for pick in picks)
+        if chosen != Counter(combo.categories):
+            wanted = ", ".join(combo.categories)
+            raise InvalidOrder(
+                f"В комбо «{combo.name}» нужно выбрать по одному блюду из категорий: {wanted}"
+            )
+        for pick in picks:
+            dish = _dish(menu, pick.menu_item_id, cafe)
+            if dish.category != pick.category:
+                raise InvalidOrder(
+                    f"«{dish.name}» — не {pick.category}: выберите блюдо этой категории"
+                )
+            lines.append(_combo_line(dish, len(lines)))
+        combo_name, combo_price = combo.name, to_money(combo.price)
+    elif picks:
+        raise InvalidOrder(
+            "Блюда комбо указаны без комбо: выберите комбо или закажите блюда отдельно"
+        )
+
+    for line in items:
+        if isinstance(line, StandaloneItemIn):
+            dish = _dish(menu, line.menu_item_id, cafe)
+            lines.append(_standalone_line(dish, line, len(lines)))
+
+    extra_lines: list[OrderExtra] = []
+    for extra in extras:
+        dish = _dish(menu, extra.menu_item_id, cafe)
+        if dish.category != EXTRA_CATEGORY or dish.price is None:
+            raise InvalidOrder(f"«{dish.name}» нельзя добавить как дополнение")
+        extra_lines.append(
+            OrderExtra(
+                position=len(extra_lines),
+                menu_item_id=dish.id,
+                menu_item_name=dish.name,
+                quantity=extra.quantity,
+                unit_price=to_money(dish.price),
+            )
+        )
+    total = (
+        (combo_price or Decimal(0))
+        + sum((to_money(line.unit_price or 0) * line.quantity for line in lines), Decimal(0))
+        + sum((line.unit_price * line.quantity for line in extra_lines), Decimal(0))
+    )
+    return PricedOrder(combo_id, combo_name, combo_price, lines, extra_lines, to_money(total))
+
+
+def _dish(menu: dict[int, MenuItem], item_id: int, cafe: Cafe) -> MenuItem:
+    dish = menu.get(item_id)
+    if dish is None or dish.cafe_id != cafe.id:
+        raise InvalidOrder(f"Блюда #{item_id} нет в меню «{cafe.name}»")
+    if not dish.is_available:
+        raise InvalidOrder(f"«{dish.name}» сейчас недоступно")
+    return dish
+
+
+def _combo_line(dish: MenuItem, position: int) -> OrderItem:
+    return OrderItem(
+        position=position,
+        kind=ItemKind.COMBO,
+        category=dish.category,
+        menu_item_id=dish.id,
+        menu_item_name=dish.name,
+        quantity=1,
+        options={},
+        unit_price=None,
+    )
+
+
+def _standalone_line(dish: MenuItem, line: StandaloneItemIn, position: int) -> OrderItem:
+    if dish.price is None:
+        raise InvalidOrder(f"«{dish.name}» продаётся только в комбо")
+    options_by_name = {option.name: option for option in dish.options}
+    unknown = sorted(set(line.options) - set(options_by_name))
+    if unknown:
+        raise InvalidOrder(f"У блюда «{dish.name}» нет опции «{unknown[0]}»")
+    for option in dish.options:
+        value = line.options.get(option.name)
+        if value is None:
+            if option.is_required:
+                raise InvalidOrder(f"Для «{dish.name}» выберите «{option.name}»")
+            continue
+        if value not in option.values:
+            allowed = ", ".join(option.values)
+            raise InvalidOrder(f"«{option.name}» для «{dish.name}»: выберите одно из: {allowed}")
+    return OrderItem(
+        position=position,
+        kind=ItemKind.STANDALONE,
+        category=dish.category,
+        menu_item_id=dish.id,
+        menu_item_name=dish.name,
+        quantity=line.quantity,
+        options=dict(line.options),
+        unit_price=to_money(dish.price),
+    )
+
+
+def week_of(day: date) -> tuple[date, date]:
+    """Monday..Sunday of the week that holds `day`: budgets are per calendar week."""
+    monday = day - timedelta(days=day.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+async def _check_budget(
+    session: AsyncSession,
+    user: User,
+    order_date: date,
+    total: Decimal,
+    *,
+    exclude_order: int | None,
+) -> None:
+    if user.weekly_limit is None:
+        return
+    first, last = week_of(order_date)
+    spent = await orders.spent_between(session, user.tgid, first, last, exclude_order=exclude_order)
+    remaining = max(to_money(user.weekly_limit) - spent, Decimal(0))
+    if total > remaining:
+        raise BudgetExceeded(
+            f"Заказ на {format_rub(total)} превышает недельный лимит: "
+            f"осталось {format_rub(remaining)} из {format_rub(user.weekly_limit)}"
+        )
+
+
+def _clean_notes(notes: str | None) -> str | None:
+    if notes is None:
+        return None
+    stripped = notes.strip()
+    return stripped or None

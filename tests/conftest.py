@@ -1,0 +1,6 @@
+pytest_plugins = [
+    "tests.harness.services",
+    "tests.harness.database",
+    "tests.harness.lunch",
+    "tests.fakes.plugin",
+]

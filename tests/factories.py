@@ -1,0 +1,95 @@
+"""Rows for tests: a realistic cafe with a menu, combos and a schedule; employees."""
+
+from dataclasses import dataclass
+from datetime import time
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from shared.models import Cafe, Combo, DeadlineSchedule, MenuItem, MenuItemOption, Role, User
+
+
+def make_user(
+    session: Session,
+    tgid: int,
+    name: str,
+    *,
+    office: str = "Москва, Центральный",
+    role: Role = Role.USER,
+    weekly_limit: Decimal | None = None,
+    is_active: bool = True,
+) -> User:
+    user = User(
+        tgid=tgid,
+        name=name,
+        office=office,
+        role=role,
+        weekly_limit=weekly_limit,
+        is_active=is_active,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+@dataclass
+class CafeMenu:
+    cafe: Cafe
+    salad: MenuItem
+    soup: MenuItem
+    main: MenuItem
+    borscht: MenuItem  # a soup also sold on its own, with a required size option
+    mors: MenuItem  # an extra
+    full_combo: Combo  # salad + soup + main
+
+
+def make_cafe(
+    session: Session,
+    name: str = "Столовая №1",
+    *,
+    chat_id: int | None = -1001234567890,
+    notifications: bool = True,
+    deadline: time = time(11, 0),
+    advance_days: int = 1,
+    weekdays: tuple[int, ...] = (0, 1, 2, 3, 4),
+) -> CafeMenu:
+    cafe = Cafe(
+        name=name,
+        description="Домашняя кухня",
+        is_active=True,
+        tg_chat_id=chat_id,
+        tg_username="stolovaya1",
+        notifications_enabled=notifications,
+    )
+    session.add(cafe)
+    session.flush()
+    salad = MenuItem(cafe_id=cafe.id, name="Салат Цезарь", category="salad", price=None)
+    soup = MenuItem(cafe_id=cafe.id, name="Суп дня", category="soup", price=None)
+    main = MenuItem(cafe_id=cafe.id, name="Котлета с пюре", category="main", price=None)
+    borscht = MenuItem(cafe_id=cafe.id, name="Борщ", category="soup", price=Decimal("180.00"))
+    mors = MenuItem(cafe_id=cafe.id, name="Морс клюквенный", category="extra", price=Decimal("60"))
+    session.add_all([salad, soup, main, borscht, mors])
+    session.flush()
+    session.add(
+        MenuItemOption(
+            menu_item_id=borscht.id,
+            name="Размер порции",
+            values=["Стандартная", "Большая"],
+            is_required=True,
+        )
+    )
+    combo = Combo(
+        cafe_id=cafe.id,
+        name="Салат + Суп + Горячее",
+        categories=["salad", "soup", "main"],
+        price=Decimal("450.00"),
+    )
+    session.add(combo)
+    for weekday in weekdays:
+        session.add(
+            DeadlineSchedule(
+                cafe_id=cafe.id, weekday=weekday, deadline_time=deadline, advance_days=advance_days
+            )
+        )
+    session.flush()
+    return CafeMenu(cafe, salad, soup, main, borscht, mors, combo)
