@@ -2,5 +2,6 @@ pytest_plugins = [
     "tests.harness.services",
     "tests.harness.database",
     "tests.harness.lunch",
+    "tests.harness.api",
     "tests.fakes.plugin",
 ]

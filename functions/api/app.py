@@ -4,7 +4,35 @@ from fastapi import APIRouter, FastAPI
 
 from functions.api.deps import AppContext
 from functions.api.errors import install_error_handlers
-from functions.api.routes import auth, health, orders
+from functions.api.routes import (
+    auth,
+    cafe_links,
+    cafes,
+    combos,
+    deadlines,
+    health,
+    menu,
+    orders,
+    recommendations,
+    summaries,
+    user_requests,
+    users,
+)
+
+ROUTERS = (
+    auth,
+    users,
+    user_requests,
+    cafes,
+    menu,
+    combos,
+    deadlines,
+    cafe_links,
+    orders,
+    summaries,
+    recommendations,
+    health,
+)
 
 API_PREFIX = "/api/v1"
 
@@ -21,7 +49,7 @@ def create_app(context: AppContext) -> FastAPI:
     app.state.context = context
     install_error_handlers(app)
     api = APIRouter(prefix=API_PREFIX)
-    for module in (auth, orders, health):
+    for module in ROUTERS:
         api.include_router(module.router)
     app.include_router(api)
     return app

@@ -44,7 +44,27 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr = SecretStr(PLACEHOLDER)
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     telegram_webhook_secret: SecretStr = SecretStr(PLACEHOLDER)
+    # The bot's @username without "@": deep links t.me/<bot>?start=... for cafes.
+    telegram_bot_username: str = "lunch_office_bot"
     miniapp_url: str = "http://127.0.0.1:8000/"
+    # Telegram's send limits, shared by every consumer through Redis.
+    telegram_messages_per_second: int = 30
+    telegram_messages_per_chat_per_second: int = 1
+    telegram_messages_per_group_per_minute: int = 20
+    notification_max_attempts: int = 5
+
+    # Schedules (EventBridge Scheduler expressions; the same strings are in template.yaml)
+    deadline_check_schedule: str = "rate(1 minute)"
+    recommendations_schedule: str = "cron(0 3 * * ? *)"
+
+    # Gemini
+    gemini_api_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
+    gemini_max_requests_per_key: int = 195
+    gemini_model: str = "gemini-2.5-flash"
+    # Unset: Google's endpoint. Tests point it at a local fake.
+    gemini_api_base_url: str | None = None
+    recommendations_min_orders: int = 5
+    recommendations_ttl_seconds: int = 24 * 60 * 60
 
     # Auth
     jwt_secret: SecretStr = SecretStr(PLACEHOLDER)
@@ -57,9 +77,9 @@ class Settings(BaseSettings):
     company_timezone: str = "Europe/Moscow"
     deadline_catchup_hours: int = 12
 
-    @field_validator("manager_tgids", mode="before")
+    @field_validator("manager_tgids", "gemini_api_keys", mode="before")
     @classmethod
-    def _parse_manager_tgids(cls, value: object) -> object:
+    def _parse_csv(cls, value: object) -> object:
         return _split_csv(value)
 
     @field_validator("company_timezone")
