@@ -63,6 +63,13 @@ class Settings(BaseSettings):
     gemini_model: str = "gemini-2.5-flash"
     # Unset: Google's endpoint. Tests point it at a local fake.
     gemini_api_base_url: str | None = None
+    gemini_timeout_seconds: float = 20.0
+    # 5xx, timeouts, network errors and unusable answers: attempts per job, with exponential
+    # backoff starting at gemini_backoff_seconds.
+    gemini_max_attempts: int = 4
+    gemini_backoff_seconds: float = 0.5
+    # How long a key that answered 429 rests when Google's answer names no retry delay.
+    gemini_rate_limit_cooldown_seconds: float = 60.0
     recommendations_min_orders: int = 5
     recommendations_ttl_seconds: int = 24 * 60 * 60
 
