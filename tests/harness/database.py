@@ -50,7 +50,12 @@ def truncate_all(engine: Engine) -> None:
 
 @pytest.fixture
 def db(sync_engine: Engine) -> Iterator[Session]:
-    """A session on an emptied database, for tests that drive handlers which commit on their own."""
+    """A session on an emptied database, for tests that drive handlers which commit on their own.
+
+    The tables are emptied again afterwards, so that tests in rolled-back transactions never
+    meet rows a committing test left behind.
+    """
     truncate_all(sync_engine)
     with Session(sync_engine, expire_on_commit=False) as session:
         yield session
+    truncate_all(sync_engine)
