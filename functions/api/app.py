@@ -6,6 +6,7 @@ from functions.api.deps import AppContext
 from functions.api.errors import install_error_handlers
 from functions.api.routes import (
     auth,
+    availability,
     cafe_links,
     cafes,
     combos,
@@ -18,6 +19,8 @@ from functions.api.routes import (
     user_requests,
     users,
 )
+from functions.api.routes import dev as dev_routes
+from functions.api.static import install_miniapp
 
 ROUTERS = (
     auth,
@@ -28,6 +31,7 @@ ROUTERS = (
     combos,
     deadlines,
     cafe_links,
+    availability,
     orders,
     summaries,
     recommendations,
@@ -51,5 +55,9 @@ def create_app(context: AppContext) -> FastAPI:
     api = APIRouter(prefix=API_PREFIX)
     for module in ROUTERS:
         api.include_router(module.router)
+    if context.settings.dev_login_enabled:
+        api.include_router(dev_routes.router)
     app.include_router(api)
+    # After the API: the Mini App's catch-all route must not shadow /api/v1.
+    install_miniapp(app)
     return app

@@ -2,16 +2,97 @@
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from shared.cafes.deadlines import DaySchedule
-from shared.models import Cafe, Combo, DeadlineSchedule, MenuItem
+from shared.models import Cafe, Combo, DeadlineSchedule, MenuItem, Order
 
 
-async def get_cafe(session: AsyncSession, cafe_id: int) -> Cafe | None:
-    return await session.get(Cafe, cafe_id)
+async def get_cafe(session: AsyncSession, cafe_id: int, *, for_update: bool = False) -> Cafe | None:
+    return await session.get(Cafe, cafe_id, with_for_update=True if for_update else None)
+
+
+async def list_cafes(session: AsyncSession, *, active_only: bool) -> Sequence[Cafe]:
+    statement = select(Cafe).order_by(Cafe.name, Cafe.id)
+    if active_only:
+        statement = statement.where(Cafe.is_active.is_(True))
+    return (await session.execute(statement)).scalars().all()
+
+
+async def cafe_named(
+    session: AsyncSession, name: str, *, except_id: int | None = None
+) -> Cafe | None:
+    """The cafe with this name, ignoring case (two cafes told apart only by case confuse people)."""
+    # Compared in Python: PostgreSQL's lower() folds Cyrillic only under a UTF-8 collation.
+    # There are tens of cafes, not thousands.
+    for cafe in (await session.execute(select(Cafe))).scalars():
+        if cafe.id != except_id and cafe.name.casefold() == name.casefold():
+            return cafe
+    return None
+
+
+async def cafe_has_orders(session: AsyncSession, cafe_id: int) -> bool:
+    return bool(await session.scalar(select(exists().where(Order.cafe_id == cafe_id))))
+
+
+async def list_menu_items(
+    session: AsyncSession, cafe_id: int, *, category: str | None, available_only: bool
+) -> Sequence[MenuItem]:
+    statement = (
+        select(MenuItem)
+        .where(MenuItem.cafe_id == cafe_id)
+        .options(selectinload(MenuItem.options))
+        .order_by(MenuItem.category, MenuItem.name, MenuItem.id)
+    )
+    if category is not None:
+        statement = statement.where(MenuItem.category == category)
+    if available_only:
+        statement = statement.where(MenuItem.is_available.is_(True))
+    return (await session.execute(statement)).scalars().all()
+
+
+async def get_menu_item(session: AsyncSession, cafe_id: int, item_id: int) -> MenuItem | None:
+    """The cafe's dish with its options loaded."""
+    statement = (
+        select(MenuItem)
+        .where(MenuItem.id == item_id, MenuItem.cafe_id == cafe_id)
+        .options(selectinload(MenuItem.options))
+    )
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def list_combos(
+    session: AsyncSession, cafe_id: int, *, available_only: bool
+) -> Sequence[Combo]:
+    statement = select(Combo).where(Combo.cafe_id == cafe_id).order_by(Combo.price, Combo.id)
+    if available_only:
+        statement = statement.where(Combo.is_available.is_(True))
+    return (await session.execute(statement)).scalars().all()
+
+
+async def combo_named(
+    session: AsyncSession, cafe_id: int, name: str, *, except_id: int | None = None
+) -> Combo | None:
+    """The cafe's combo with this name, ignoring case (compared in Python, as for cafes)."""
+    for combo in await list_combos(session, cafe_id, available_only=False):
+        if combo.id != except_id and combo.name.casefold() == name.casefold():
+            return combo
+    return None
+
+
+async def schedule_rows(session: AsyncSession, cafe_id: int) -> dict[int, DeadlineSchedule]:
+    """The cafe's schedule rows by weekday (days never set up are missing)."""
+    statement = select(DeadlineSchedule).where(DeadlineSchedule.cafe_id == cafe_id)
+    return {row.weekday: row for row in (await session.execute(statement)).scalars()}
+
+
+async def week_schedule(session: AsyncSession, cafe_id: int) -> dict[int, DaySchedule]:
+    return {
+        weekday: _as_day_schedule(row)
+        for weekday, row in (await schedule_rows(session, cafe_id)).items()
+    }
 
 
 async def get_combo(session: AsyncSession, combo_id: int) -> Combo | None:

@@ -1,3 +1,140 @@
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from functions.api.deps import CurrentUser, Manager, SessionDep
+from functions.api.errors import ERROR_RESPONSES
+from shared.cafes import service
+from shared.cafes.schemas import (
+    CATEGORY_PATTERN,
+    MenuItemCreate,
+    MenuItemList,
+    MenuItemOut,
+    MenuItemUpdate,
+    OptionCreate,
+    OptionList,
+    OptionOut,
+    OptionUpdate,
+)
 
 router = APIRouter(prefix="/cafes", tags=["menu"])
+
+
+def _errors(*codes: int) -> dict[int | str, dict[str, object]]:
+    return {code: ERROR_RESPONSES[code] for code in codes}
+
+
+@router.get("/{cafe_id}/menu", responses=_errors(401, 403, 404, 422))
+async def list_menu(
+    cafe_id: int,
+    user: CurrentUser,
+    session: SessionDep,
+    category: Annotated[
+        str | None, Query(pattern=CATEGORY_PATTERN, description="Only this category")
+    ] = None,
+    include_unavailable: Annotated[
+        bool | None,
+        Query(
+            description="Managers see unavailable dishes unless they pass false; "
+            "employees never see them"
+        ),
+    ] = None,
+) -> MenuItemList:
+    """A cafe's dishes with their options, by category and name."""
+    items = await service.list_menu(
+        session, cafe_id, user, category=category, include_unavailable=include_unavailable
+    )
+    return MenuItemList(items=[MenuItemOut.model_validate(item) for item in items])
+
+
+@router.post(
+    "/{cafe_id}/menu",
+    status_code=status.HTTP_201_CREATED,
+    responses=_errors(400, 401, 403, 404, 422),
+)
+async def create_menu_item(
+    cafe_id: int, body: MenuItemCreate, _: Manager, session: SessionDep
+) -> MenuItemOut:
+    """Add a dish; without a price it is sold only inside a combo (extras need a price)."""
+    return MenuItemOut.model_validate(await service.create_menu_item(session, cafe_id, body))
+
+
+@router.get("/{cafe_id}/menu/{item_id}", responses=_errors(401, 403, 404))
+async def get_menu_item(
+    cafe_id: int, item_id: int, user: CurrentUser, session: SessionDep
+) -> MenuItemOut:
+    """One dish with its options; an unavailable dish is visible only to managers."""
+    item = await service.visible_menu_item(session, cafe_id, item_id, user)
+    return MenuItemOut.model_validate(item)
+
+
+@router.patch("/{cafe_id}/menu/{item_id}", responses=_errors(400, 401, 403, 404, 422))
+async def update_menu_item(
+    cafe_id: int, item_id: int, body: MenuItemUpdate, _: Manager, session: SessionDep
+) -> MenuItemOut:
+    """Change a dish (only the fields sent); placed orders keep their copied name and price."""
+    item = await service.update_menu_item(session, cafe_id, item_id, body)
+    return MenuItemOut.model_validate(item)
+
+
+@router.delete(
+    "/{cafe_id}/menu/{item_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=_errors(401, 403, 404),
+)
+async def delete_menu_item(cafe_id: int, item_id: int, _: Manager, session: SessionDep) -> Response:
+    """Delete a dish and its options; placed orders keep their copied name and price."""
+    await service.delete_menu_item(session, cafe_id, item_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/{cafe_id}/menu/{item_id}/options", responses=_errors(401, 403, 404))
+async def list_options(
+    cafe_id: int, item_id: int, user: CurrentUser, session: SessionDep
+) -> OptionList:
+    """A dish's options (size, spiciness, …) with their allowed values."""
+    options = await service.list_options(session, cafe_id, item_id, user)
+    return OptionList(items=[OptionOut.model_validate(option) for option in options])
+
+
+@router.post(
+    "/{cafe_id}/menu/{item_id}/options",
+    status_code=status.HTTP_201_CREATED,
+    responses=_errors(401, 403, 404, 409, 422),
+)
+async def create_option(
+    cafe_id: int, item_id: int, body: OptionCreate, _: Manager, session: SessionDep
+) -> OptionOut:
+    """Add an option to a dish; its name is unique for the dish, its values distinct."""
+    option = await service.create_option(session, cafe_id, item_id, body)
+    return OptionOut.model_validate(option)
+
+
+@router.patch(
+    "/{cafe_id}/menu/{item_id}/options/{option_id}",
+    responses=_errors(401, 403, 404, 409, 422),
+)
+async def update_option(
+    cafe_id: int,
+    item_id: int,
+    option_id: int,
+    body: OptionUpdate,
+    _: Manager,
+    session: SessionDep,
+) -> OptionOut:
+    """Change an option's name, values or whether it is required (only the fields sent)."""
+    option = await service.update_option(session, cafe_id, item_id, option_id, body)
+    return OptionOut.model_validate(option)
+
+
+@router.delete(
+    "/{cafe_id}/menu/{item_id}/options/{option_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=_errors(401, 403, 404),
+)
+async def delete_option(
+    cafe_id: int, item_id: int, option_id: int, _: Manager, session: SessionDep
+) -> Response:
+    """Remove an option from a dish; placed orders keep the choices they were made with."""
+    await service.delete_option(session, cafe_id, item_id, option_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,39 @@
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from functions.api.deps import CurrentUser, NowDep, SessionDep, SettingsDep
+from functions.api.errors import ERROR_RESPONSES
+from shared.cafes import service
+from shared.cafes.schemas import AvailabilityOut, WeekAvailabilityOut
+
+router = APIRouter(prefix="/orders", tags=["availability"])
+
+CafeId = Annotated[int, Query(description="The cafe to order from")]
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: ERROR_RESPONSES[code] for code in (401, 403, 404, 422)
+}
+
+
+# Declared before /availability/{date}, which would otherwise try to read "week" as a date.
+@router.get("/availability/week", responses=ERRORS)
+async def week_availability(
+    cafe_id: CafeId, _: CurrentUser, session: SessionDep, settings: SettingsDep, now: NowDep
+) -> WeekAvailabilityOut:
+    """The seven days from today (company time zone): which can be ordered and until when."""
+    days = await service.week_availability(session, cafe_id, now=now, tz=settings.tz)
+    return WeekAvailabilityOut(days=days)
+
+
+@router.get("/availability/{date}", responses=ERRORS)
+async def availability_on(
+    date: date,
+    cafe_id: CafeId,
+    _: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> AvailabilityOut:
+    """Whether an order for the date can be placed, changed or cancelled now, and until when."""
+    return await service.availability_on(session, cafe_id, date, now=now, tz=settings.tz)
