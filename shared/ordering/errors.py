@@ -15,3 +15,7 @@ class BudgetExceeded(InvalidRequest):
 
 class DuplicateOrder(Conflict):
     code = "order_exists"
+
+
+class OrderCancelled(InvalidRequest):
+    code = "order_cancelled"

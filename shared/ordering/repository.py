@@ -1,22 +1,106 @@
 """Every query about orders."""
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from shared.models import Order, OrderStatus, User
+from shared.models import Cafe, DeadlineAnnouncement, Order, OrderStatus, User
 
 
-async def get_order(session: AsyncSession, order_id: int) -> Order | None:
+@dataclass(frozen=True)
+class OrderView:
+    """An order with what its API view needs beside it."""
+
+    order: Order
+    status: OrderStatus
+    user_name: str
+    cafe_name: str
+
+
+def shown_status() -> ColumnElement[str]:
+    """The status a person sees: a pending order becomes confirmed once its deadline is recorded.
+
+    The deadline check records each cafe and date whose deadline passed (and then tells the
+    cafe), so "confirmed" means exactly "the cafe has it and it can no longer change".
+    """
+    announced = exists().where(
+        DeadlineAnnouncement.cafe_id == Order.cafe_id,
+        DeadlineAnnouncement.order_date == Order.order_date,
+    )
+    return case(
+        (and_(Order.status == OrderStatus.PENDING, announced), OrderStatus.CONFIRMED.value),
+        else_=Order.status,
+    )
+
+
+def _with_names() -> Select[Order, str, str, str]:
+    return (
+        select(Order, shown_status(), User.name, Cafe.name)
+        .join(User, User.tgid == Order.user_tgid)
+        .join(Cafe, Cafe.id == Order.cafe_id)
+        .options(selectinload(Order.items), selectinload(Order.extras))
+    )
+
+
+async def get_order(
+    session: AsyncSession, order_id: int, *, for_update: bool = False
+) -> Order | None:
     statement = (
         select(Order)
         .where(Order.id == order_id)
         .options(selectinload(Order.items), selectinload(Order.extras))
     )
+    if for_update:
+        statement = statement.with_for_update(of=Order)
     return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def order_view(session: AsyncSession, order_id: int) -> OrderView | None:
+    """The order with its shown status and the employee's and cafe's names."""
+    row = (await session.execute(_with_names().where(Order.id == order_id))).one_or_none()
+    if row is None:
+        return None
+    order, status, user_name, cafe_name = row
+    return OrderView(order, OrderStatus(status), user_name, cafe_name)
+
+
+async def list_orders(
+    session: AsyncSession,
+    *,
+    user_tgid: int | None,
+    order_date: date | None,
+    cafe_id: int | None,
+    status: OrderStatus | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[OrderView], int]:
+    """One page of orders (newest date first) and how many match in all."""
+    conditions: list[ColumnElement[bool]] = []
+    if user_tgid is not None:
+        conditions.append(Order.user_tgid == user_tgid)
+    if order_date is not None:
+        conditions.append(Order.order_date == order_date)
+    if cafe_id is not None:
+        conditions.append(Order.cafe_id == cafe_id)
+    if status is not None:
+        conditions.append(shown_status() == status.value)
+    total = await session.scalar(select(func.count()).select_from(Order).where(*conditions))
+    statement = (
+        _with_names()
+        .where(*conditions)
+        .order_by(Order.order_date.desc(), Order.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    views = [
+        OrderView(order, OrderStatus(shown), user_name, cafe_name)
+        for order, shown, user_name, cafe_name in (await session.execute(statement)).all()
+    ]
+    return views, total or 0
 
 
 async def active_order_id(

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.kit.money import Money
-from shared.models import ItemKind, Order
+from shared.models import ItemKind, Order, OrderStatus
 
 MAX_QUANTITY = 10
 MAX_NOTES = 500
@@ -68,6 +68,31 @@ class OrderCreate(BaseModel):
     notes: str | None = Field(default=None, max_length=MAX_NOTES)
 
 
+class OrderUpdate(BaseModel):
+    """A change to an order: what is sent replaces what was there, the rest stays."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "items": [
+                        {"type": "combo", "category": "salad", "menu_item_id": 10},
+                        {"type": "combo", "category": "soup", "menu_item_id": 11},
+                        {"type": "combo", "category": "main", "menu_item_id": 13},
+                    ],
+                    "extras": [],
+                    "notes": "Без лука, пожалуйста",
+                }
+            ]
+        }
+    )
+
+    combo_id: int | None = None
+    items: list[OrderItemIn] | None = Field(default=None, max_length=30)
+    extras: list[ExtraIn] | None = Field(default=None, max_length=30)
+    notes: str | None = Field(default=None, max_length=MAX_NOTES)
+
+
 class OrderComboOut(BaseModel):
     combo_id: int | None
     combo_name: str
@@ -118,7 +143,14 @@ class OrderOut(BaseModel):
     updated_at: datetime
 
 
-def order_out(order: Order, *, user_name: str, cafe_name: str) -> OrderOut:
+class OrderList(BaseModel):
+    items: list[OrderOut]
+    total: int = Field(description="How many orders match, over all pages")
+
+
+def order_out(
+    order: Order, *, user_name: str, cafe_name: str, status: OrderStatus | None = None
+) -> OrderOut:
     """The API view of an order whose items and extras are loaded."""
     items: list[ComboItemOut | StandaloneItemOut] = []
     for item in order.items:
@@ -157,7 +189,7 @@ def order_out(order: Order, *, user_name: str, cafe_name: str) -> OrderOut:
         cafe_id=order.cafe_id,
         cafe_name=cafe_name,
         order_date=order.order_date,
-        status=order.status,
+        status=status or order.status,
         combo_id=order.combo_id,
         combo=combo,
         items=items,

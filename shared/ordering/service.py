@@ -1,15 +1,19 @@
-"""Placing orders: every rule an order must satisfy, checked before anything is written."""
+"""An order's life: placing, changing and cancelling it, every rule checked before anything is
+written. Pending until its deadline is recorded (then shown as confirmed); cancelled orders stay
+for history and free the date for a new order."""
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.cafes import repository as cafes
-from shared.cafes.deadlines import availability
+from shared.cafes.deadlines import ClosedReason, availability
 from shared.kit.errors import NotFound
 from shared.kit.money import format_rub, to_money
 from shared.kit.settings import Settings
@@ -28,9 +32,18 @@ from shared.ordering.errors import (
     BudgetExceeded,
     DuplicateOrder,
     InvalidOrder,
+    OrderCancelled,
     OrderingClosed,
 )
-from shared.ordering.schemas import ComboPickIn, ExtraIn, OrderCreate, StandaloneItemIn
+from shared.ordering.repository import OrderView
+from shared.ordering.schemas import (
+    ComboPickIn,
+    ExtraIn,
+    OrderCreate,
+    OrderItemIn,
+    OrderUpdate,
+    StandaloneItemIn,
+)
 from shared.users import repository as users
 
 EXTRA_CATEGORY = "extra"
@@ -84,6 +97,104 @@ async def place_order(
     return order
 
 
+async def change_order(
+    session: AsyncSession,
+    user: User,
+    order_id: int,
+    change: OrderUpdate,
+    settings: Settings,
+    *,
+    now: datetime,
+) -> Order:
+    """Replace what the owner sends of their order, re-checked and re-priced like a new one."""
+    # The same lock order as place_order (user, then order): budget checks stay serial per user.
+    await users.get_user(session, user.tgid, for_update=True)
+    order = await orders.get_order(session, order_id, for_update=True)
+    if order is None or order.user_tgid != user.tgid:
+        raise _not_found(order_id)
+    if order.status == OrderStatus.CANCELLED:
+        raise OrderCancelled("Этот заказ отменён: оформите новый")
+    cafe = await _open_cafe(session, order.cafe_id, order.order_date, settings, now=now)
+    sent = change.model_fields_set
+    combo_id = change.combo_id if "combo_id" in sent else order.combo_id
+    items = change.items if change.items is not None else _items_as_sent(order)
+    extras = change.extras if change.extras is not None else _extras_as_sent(order)
+    priced = await price_order(session, cafe, combo_id, items, extras)
+    await _check_budget(session, user, order.order_date, priced.total, exclude_order=order.id)
+    order.combo_id = priced.combo_id
+    order.combo_name = priced.combo_name
+    order.combo_price = priced.combo_price
+    order.items = priced.items
+    order.extras = priced.extras
+    order.total_price = priced.total
+    if "notes" in sent:
+        order.notes = _clean_notes(change.notes)
+    order.updated_at = func.now()
+    await session.flush()
+    return order
+
+
+async def cancel_order(
+    session: AsyncSession, actor: User, order_id: int, settings: Settings, *, now: datetime
+) -> None:
+    """Cancel an order: its owner until the deadline, a manager at any time; kept for history."""
+    order = await orders.get_order(session, order_id, for_update=True)
+    if order is None or not (actor.is_manager or order.user_tgid == actor.tgid):
+        raise _not_found(order_id)
+    if order.status == OrderStatus.CANCELLED:
+        return
+    if not actor.is_manager:
+        schedule = await cafes.day_schedule(session, order.cafe_id, order.order_date.weekday())
+        verdict = availability(order.order_date, schedule, now=now, tz=settings.tz)
+        if verdict.reason == ClosedReason.DEADLINE_PASSED:
+            raise OrderingClosed(verdict.message or "Приём заказов на эту дату закончился")
+    order.status = OrderStatus.CANCELLED
+    order.updated_at = func.now()
+    await session.flush()
+
+
+async def visible_order(session: AsyncSession, viewer: User, order_id: int) -> OrderView:
+    """The order if the viewer may see it (its owner or a manager); otherwise it does not exist."""
+    view = await orders.order_view(session, order_id)
+    if view is None or not (viewer.is_manager or view.order.user_tgid == viewer.tgid):
+        raise _not_found(order_id)
+    return view
+
+
+def _not_found(order_id: int) -> NotFound:
+    # Someone else's order answers exactly like a missing one: ids reveal nothing.
+    return NotFound(f"Заказ #{order_id} не найден")
+
+
+def _items_as_sent(order: Order) -> list[OrderItemIn]:
+    """The order's lines as a request would send them, to re-check them against today's menu."""
+    lines: list[OrderItemIn] = []
+    for item in order.items:
+        item_id = item.menu_item_id if item.menu_item_id is not None else 0
+        if item.kind == ItemKind.COMBO:
+            lines.append(ComboPickIn(type="combo", category=item.category, menu_item_id=item_id))
+        else:
+            lines.append(
+                StandaloneItemIn(
+                    type="standalone",
+                    menu_item_id=item_id,
+                    quantity=item.quantity,
+                    options={str(name): str(value) for name, value in item.options.items()},
+                )
+            )
+    return lines
+
+
+def _extras_as_sent(order: Order) -> list[ExtraIn]:
+    return [
+        ExtraIn(
+            menu_item_id=extra.menu_item_id if extra.menu_item_id is not None else 0,
+            quantity=extra.quantity,
+        )
+        for extra in order.extras
+    ]
+
+
 async def _open_cafe(
     session: AsyncSession, cafe_id: int, order_date: date, settings: Settings, *, now: datetime
 ) -> Cafe:
@@ -103,8 +214,8 @@ async def price_order(
     session: AsyncSession,
     cafe: Cafe,
     combo_id: int | None,
-    items: list[ComboPickIn | StandaloneItemIn],
-    extras: list[ExtraIn],
+    items: Sequence[ComboPickIn | StandaloneItemIn],
+    extras: Sequence[ExtraIn],
 ) -> PricedOrder:
     """Check every line against the cafe's menu and price it; raise InvalidOrder otherwise."""
     if combo_id is None and not items and not extras:

@@ -1,18 +1,58 @@
-from fastapi import APIRouter, status
+"""Orders: an employee's own, or every order for a manager."""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
 
 from functions.api.deps import CurrentUser, NowDep, SessionDep, SettingsDep
 from functions.api.errors import ERROR_RESPONSES
 from shared.cafes import repository as cafes
-from shared.ordering.schemas import OrderCreate, OrderOut, order_out
-from shared.ordering.service import place_order
+from shared.models import OrderStatus
+from shared.ordering import repository as orders
+from shared.ordering.schemas import OrderCreate, OrderList, OrderOut, OrderUpdate, order_out
+from shared.ordering.service import cancel_order, change_order, place_order, visible_order
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 
 
+def _errors(*codes: int) -> dict[int | str, dict[str, object]]:
+    return {code: ERROR_RESPONSES[code] for code in codes}
+
+
+@router.get("", responses=_errors(401, 403, 422))
+async def list_orders(
+    user: CurrentUser,
+    session: SessionDep,
+    order_date: Annotated[date | None, Query(alias="date")] = None,
+    cafe_id: int | None = None,
+    order_status: Annotated[OrderStatus | None, Query(alias="status")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> OrderList:
+    """Orders, newest date first: an employee sees their own, a manager sees everyone's."""
+    views, total = await orders.list_orders(
+        session,
+        user_tgid=None if user.is_manager else user.tgid,
+        order_date=order_date,
+        cafe_id=cafe_id,
+        status=order_status,
+        limit=limit,
+        offset=offset,
+    )
+    return OrderList(
+        items=[
+            order_out(
+                view.order, user_name=view.user_name, cafe_name=view.cafe_name, status=view.status
+            )
+            for view in views
+        ],
+        total=total,
+    )
+
+
 @router.post(
-    "",
-    status_code=status.HTTP_201_CREATED,
-    responses={code: ERROR_RESPONSES[code] for code in (400, 401, 403, 404, 409, 422)},
+    "", status_code=status.HTTP_201_CREATED, responses=_errors(400, 401, 403, 404, 409, 422)
 )
 async def create_order(
     body: OrderCreate, user: CurrentUser, session: SessionDep, settings: SettingsDep, now: NowDep
@@ -23,3 +63,41 @@ async def create_order(
     cafe_name = cafe.name if cafe else ""
     await session.refresh(order, ["created_at", "updated_at"])
     return order_out(order, user_name=user.name, cafe_name=cafe_name)
+
+
+@router.get("/{order_id}", responses=_errors(401, 403, 404))
+async def get_order(order_id: int, user: CurrentUser, session: SessionDep) -> OrderOut:
+    """One order, to its owner or a manager; anyone else's order answers 404."""
+    view = await visible_order(session, user, order_id)
+    return order_out(
+        view.order, user_name=view.user_name, cafe_name=view.cafe_name, status=view.status
+    )
+
+
+@router.patch("/{order_id}", responses=_errors(400, 401, 403, 404, 422))
+async def update_order(
+    order_id: int,
+    body: OrderUpdate,
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> OrderOut:
+    """Change your order before the deadline: it is re-checked and re-priced like a new one."""
+    await change_order(session, user, order_id, body, settings, now=now)
+    view = await visible_order(session, user, order_id)
+    await session.refresh(view.order, ["updated_at"])
+    return order_out(
+        view.order, user_name=view.user_name, cafe_name=view.cafe_name, status=view.status
+    )
+
+
+@router.delete(
+    "/{order_id}", status_code=status.HTTP_204_NO_CONTENT, responses=_errors(400, 401, 403, 404)
+)
+async def delete_order(
+    order_id: int, user: CurrentUser, session: SessionDep, settings: SettingsDep, now: NowDep
+) -> Response:
+    """Cancel an order: your own before the deadline, or anyone's at any time as a manager."""
+    await cancel_order(session, user, order_id, settings, now=now)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
