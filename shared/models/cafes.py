@@ -14,6 +14,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -102,6 +103,17 @@ class DeadlineSchedule(Base):
 
 class CafeLinkRequest(CreatedAt, Base):
     __tablename__ = "cafe_link_requests"
+    __table_args__ = (
+        # One pending request per chat and cafe: asking again returns it instead of piling up.
+        Index(
+            "uq_cafe_link_requests_pending",
+            "cafe_id",
+            "tg_chat_id",
+            unique=True,
+            postgresql_where=text("status = 'pending'"),
+        ),
+        Index("ix_cafe_link_requests_tg_chat_id", "tg_chat_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cafe_id: Mapped[int] = mapped_column(ForeignKey("cafes.id", ondelete="CASCADE"), index=True)

@@ -66,6 +66,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cafe_link_requests'))
     )
     op.create_index(op.f('ix_cafe_link_requests_cafe_id'), 'cafe_link_requests', ['cafe_id'], unique=False)
+    op.create_index('ix_cafe_link_requests_tg_chat_id', 'cafe_link_requests', ['tg_chat_id'], unique=False)
+    op.create_index('uq_cafe_link_requests_pending', 'cafe_link_requests', ['cafe_id', 'tg_chat_id'], unique=True, postgresql_where=sa.text("status = 'pending'"))
     op.create_table('combos',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('cafe_id', sa.Integer(), nullable=False),
@@ -222,6 +224,8 @@ def downgrade() -> None:
     op.drop_table('deadline_announcements')
     op.drop_index(op.f('ix_combos_cafe_id'), table_name='combos')
     op.drop_table('combos')
+    op.drop_index('uq_cafe_link_requests_pending', table_name='cafe_link_requests')
+    op.drop_index('ix_cafe_link_requests_tg_chat_id', table_name='cafe_link_requests')
     op.drop_index(op.f('ix_cafe_link_requests_cafe_id'), table_name='cafe_link_requests')
     op.drop_table('cafe_link_requests')
     op.drop_table('users')

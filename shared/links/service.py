@@ -1,0 +1,187 @@
+"""Linking a cafe's Telegram chat, for the REST API and the bot alike.
+
+Rules:
+- anyone may ask (the bot does it for a cafe chat); a request only waits for a manager, it links
+  nothing by itself. Asking again for the same cafe returns the waiting request;
+- a chat is linked to at most one cafe (one chat gets one cafe's orders; a cafe chain with several
+  cafes uses one chat per cafe). A cafe has at most one chat: approving a request for a cafe that
+  already has a chat moves the link to the new chat;
+- approving links the chat, turns notifications on and rejects the other waiting requests for the
+  cafe and the chat's requests for other cafes;
+- the number of waiting requests per chat and per cafe is capped, so a flood of requests cannot
+  bury the manager's list.
+
+Functions never commit; the caller's unit of work does.
+"""
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.links import repository
+from shared.links.errors import (
+    CafeInactive,
+    CafeNotFound,
+    CafeNotLinked,
+    ChatAlreadyLinked,
+    LinkRequestNotFound,
+    LinkRequestProcessed,
+    TooManyLinkRequests,
+)
+from shared.links.schemas import (
+    LinkRequestOut,
+    LinkRequestPage,
+    LinkStatus,
+    link_request_out,
+    linked_cafe,
+)
+from shared.models import Cafe, CafeLinkRequest, RequestStatus
+
+MAX_PENDING_PER_CHAT = 3
+MAX_PENDING_PER_CAFE = 10
+
+
+async def request_link(
+    session: AsyncSession, cafe_id: int, chat_id: int, username: str | None, *, now: datetime
+) -> LinkRequestOut:
+    """Ask for `chat_id` to receive the cafe's orders; a manager approves or rejects."""
+    cafe = await _cafe(session, cafe_id)
+    if not cafe.is_active:
+        raise CafeInactive(f"Кафе «{cafe.name}» сейчас отключено, привязать к нему чат нельзя")
+    linked = await repository.cafe_linked_to(session, chat_id)
+    if linked is not None and linked.id == cafe.id:
+        raise ChatAlreadyLinked(f"Этот чат уже привязан к кафе «{cafe.name}»")
+    if linked is not None:
+        raise ChatAlreadyLinked(
+            f"Этот чат уже привязан к кафе «{linked.name}». "
+            "Сначала отвяжите его, затем отправьте заявку снова"
+        )
+    request = await repository.pending_request(session, cafe.id, chat_id)
+    if request is None:
+        await _refuse_a_flood(session, cafe, chat_id)
+        await repository.add_pending_request(session, cafe.id, chat_id, username, now=now)
+        request = await repository.pending_request(session, cafe.id, chat_id)
+        if request is None:  # a manager decided on a concurrent twin between the two statements
+            raise LinkRequestProcessed("Заявку только что рассмотрели: проверьте статус привязки")
+    elif username and request.tg_username != username:
+        request.tg_username = username
+        await session.flush()
+    return link_request_out(request, cafe.name)
+
+
+async def approve(session: AsyncSession, request_id: int, *, now: datetime) -> LinkRequestOut:
+    """Link the request's chat to its cafe with notifications on; reject competing requests."""
+    request = await _request(session, request_id)
+    # Lock order chat → cafe → request, the same in every decision, so two managers never deadlock.
+    await repository.lock_chat(session, request.tg_chat_id)
+    cafe = await _cafe(session, request.cafe_id, for_update=True)
+    request = await _request(session, request_id, for_update=True)
+    _must_be_pending(request)
+    linked = await repository.cafe_linked_to(session, request.tg_chat_id)
+    if linked is not None and linked.id != cafe.id:
+        raise ChatAlreadyLinked(
+            f"Этот чат уже привязан к кафе «{linked.name}». Отвяжите его там, затем одобрите заявку"
+        )
+    cafe.tg_chat_id = request.tg_chat_id
+    cafe.tg_username = request.tg_username
+    cafe.notifications_enabled = True
+    cafe.linked_at = now
+    cafe.chat_unreachable_reason = None
+    request.status = RequestStatus.APPROVED
+    request.processed_at = now
+    await session.flush()
+    await repository.reject_pending(
+        session, cafe_id=cafe.id, chat_id=request.tg_chat_id, keep=request.id, now=now
+    )
+    return link_request_out(request, cafe.name)
+
+
+async def reject(session: AsyncSession, request_id: int, *, now: datetime) -> LinkRequestOut:
+    """Turn a waiting request down; the chat stays unlinked."""
+    request = await _request(session, request_id, for_update=True)
+    _must_be_pending(request)
+    request.status = RequestStatus.REJECTED
+    request.processed_at = now
+    await session.flush()
+    cafe = await _cafe(session, request.cafe_id)
+    return link_request_out(request, cafe.name)
+
+
+async def set_notifications(session: AsyncSession, cafe_id: int, enabled: bool) -> Cafe:
+    """Pause or resume order messages to the cafe's chat without unlinking it."""
+    cafe = await _cafe(session, cafe_id, for_update=True)
+    if enabled and cafe.tg_chat_id is None:
+        raise CafeNotLinked(
+            f"У кафе «{cafe.name}» нет привязанного чата: сначала одобрите заявку на привязку"
+        )
+    cafe.notifications_enabled = enabled
+    await session.flush()
+    return cafe
+
+
+async def unlink(session: AsyncSession, cafe_id: int) -> Cafe:
+    """Forget the cafe's chat and stop notifications; unlinking an unlinked cafe changes nothing."""
+    cafe = await _cafe(session, cafe_id, for_update=True)
+    cafe.tg_chat_id = None
+    cafe.tg_username = None
+    cafe.notifications_enabled = False
+    cafe.linked_at = None
+    cafe.chat_unreachable_reason = None
+    await session.flush()
+    return cafe
+
+
+async def link_status(session: AsyncSession, chat_id: int) -> LinkStatus:
+    """The cafe the chat is linked to, if any, and its requests still waiting for a manager."""
+    cafe = await repository.cafe_linked_to(session, chat_id)
+    pending = await repository.pending_for_chat(session, chat_id)
+    return LinkStatus(
+        cafe=linked_cafe(cafe) if cafe is not None else None,
+        pending=[link_request_out(request, name) for request, name in pending],
+    )
+
+
+async def list_requests(
+    session: AsyncSession, status: RequestStatus | None, *, skip: int, limit: int
+) -> LinkRequestPage:
+    """Requests newest first, optionally of one status, with the total for paging."""
+    rows, total = await repository.list_requests(session, status, skip=skip, limit=limit)
+    return LinkRequestPage(
+        items=[link_request_out(request, name) for request, name in rows], total=total
+    )
+
+
+async def _cafe(session: AsyncSession, cafe_id: int, *, for_update: bool = False) -> Cafe:
+    cafe = await repository.get_cafe(session, cafe_id, for_update=for_update)
+    if cafe is None:
+        raise CafeNotFound(f"Кафе №{cafe_id} не найдено")
+    return cafe
+
+
+async def _request(
+    session: AsyncSession, request_id: int, *, for_update: bool = False
+) -> CafeLinkRequest:
+    request = await repository.get_request(session, request_id, for_update=for_update)
+    if request is None:
+        raise LinkRequestNotFound(f"Заявка на привязку №{request_id} не найдена")
+    return request
+
+
+def _must_be_pending(request: CafeLinkRequest) -> None:
+    if request.status == RequestStatus.APPROVED:
+        raise LinkRequestProcessed("Эта заявка уже одобрена")
+    if request.status == RequestStatus.REJECTED:
+        raise LinkRequestProcessed("Эта заявка уже отклонена")
+
+
+async def _refuse_a_flood(session: AsyncSession, cafe: Cafe, chat_id: int) -> None:
+    if await repository.count_pending(session, chat_id=chat_id) >= MAX_PENDING_PER_CHAT:
+        raise TooManyLinkRequests(
+            f"У этого чата уже {MAX_PENDING_PER_CHAT} заявки ждут решения менеджера. "
+            "Дождитесь ответа, прежде чем отправлять новую"
+        )
+    if await repository.count_pending(session, cafe_id=cafe.id) >= MAX_PENDING_PER_CAFE:
+        raise TooManyLinkRequests(
+            f"К кафе «{cafe.name}» уже много заявок ждут решения менеджера. "
+            "Попробуйте позже или свяжитесь с офис-менеджером"
+        )
