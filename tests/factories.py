@@ -1,12 +1,24 @@
 """Rows for tests: a realistic cafe with a menu, combos and a schedule; employees."""
 
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from shared.models import Cafe, Combo, DeadlineSchedule, MenuItem, MenuItemOption, Role, User
+from shared.models import (
+    Cafe,
+    Combo,
+    DeadlineSchedule,
+    MenuItem,
+    MenuItemOption,
+    Order,
+    OrderStatus,
+    RequestStatus,
+    Role,
+    User,
+    UserAccessRequest,
+)
 
 
 def make_user(
@@ -93,3 +105,45 @@ def make_cafe(
         )
     session.flush()
     return CafeMenu(cafe, salad, soup, main, borscht, mors, combo)
+
+
+def make_access_request(
+    session: Session,
+    tgid: int,
+    name: str,
+    *,
+    username: str | None = None,
+    office: str = "",
+    status: RequestStatus = RequestStatus.PENDING,
+    created_at: datetime | None = None,
+) -> UserAccessRequest:
+    request = UserAccessRequest(
+        tgid=tgid, name=name, username=username, office=office, status=status
+    )
+    if created_at is not None:
+        request.created_at = created_at
+    session.add(request)
+    session.flush()
+    return request
+
+
+def make_placed_order(
+    session: Session,
+    user: User,
+    cafe: Cafe,
+    order_date: date,
+    total: Decimal | str,
+    *,
+    status: OrderStatus = OrderStatus.PENDING,
+) -> Order:
+    """An order as stored after placing it, reduced to what budgets and reports read."""
+    order = Order(
+        user_tgid=user.tgid,
+        cafe_id=cafe.id,
+        order_date=order_date,
+        status=status,
+        total_price=Decimal(total),
+    )
+    session.add(order)
+    session.flush()
+    return order

@@ -9,8 +9,9 @@ from shared.auth.errors import AccessRequestPending, AccessRequestRejected, User
 from shared.auth.init_data import InitData, TelegramUser
 from shared.auth.tokens import TokenClaims, issue_token
 from shared.kit.settings import Settings
-from shared.models import RequestStatus, Role, User, UserAccessRequest
+from shared.models import RequestStatus, User, UserAccessRequest
 from shared.users import repository as users
+from shared.users.service import add_manager
 
 
 @dataclass(frozen=True)
@@ -26,9 +27,9 @@ async def sign_in(
     tg_user = init_data.user
     user = await users.get_user(session, tg_user.id)
     if user is None and tg_user.id in settings.manager_tgids:
-        user = await _bootstrap_manager(session, tg_user)
+        user = await _bootstrap_manager(session, tg_user, now=now)
     if user is None:
-        await _refuse_stranger(session, tg_user)
+        await _refuse_stranger(session, tg_user, now=now)
         raise AssertionError("unreachable")  # pragma: no cover
     if not user.is_active:
         raise UserBlocked("Ваш доступ заблокирован. Обратитесь к офис-менеджеру.")
@@ -41,21 +42,23 @@ async def sign_in(
     return SignedIn(user=user, access_token=token)
 
 
-async def _bootstrap_manager(session: AsyncSession, tg_user: TelegramUser) -> User:
-    user = User(tgid=tg_user.id, name=tg_user.full_name or str(tg_user.id), role=Role.MANAGER)
-    session.add(user)
-    await session.flush()
+async def _bootstrap_manager(
+    session: AsyncSession, tg_user: TelegramUser, *, now: datetime
+) -> User:
+    name = tg_user.full_name or str(tg_user.id)
+    user, _ = await add_manager(session, tg_user.id, name, now=now)
     return user
 
 
-async def _refuse_stranger(session: AsyncSession, tg_user: TelegramUser) -> None:
-    request = await users.get_access_request(session, tg_user.id)
+async def _refuse_stranger(session: AsyncSession, tg_user: TelegramUser, *, now: datetime) -> None:
+    request = await users.get_access_request(session, tg_user.id, for_update=True)
     if request is None:
         session.add(
             UserAccessRequest(
                 tgid=tg_user.id,
                 name=tg_user.full_name or str(tg_user.id),
                 username=tg_user.username,
+                created_at=now,
             )
         )
         await session.flush()
@@ -65,4 +68,11 @@ async def _refuse_stranger(session: AsyncSession, tg_user: TelegramUser) -> None
         )
     if request.status == RequestStatus.REJECTED:
         raise AccessRequestRejected("Заявка на доступ отклонена. Обратитесь к офис-менеджеру.")
+    if request.status == RequestStatus.APPROVED:
+        # Approved once, but the account is gone since: the person asks again.
+        request.status, request.processed_at, request.created_at = RequestStatus.PENDING, None, now
+        await session.flush()
+        raise AccessRequestPending(
+            "Заявка на доступ отправлена. Вы сможете заказывать, когда менеджер её одобрит."
+        )
     raise AccessRequestPending("Заявка на доступ ждёт одобрения менеджера.")

@@ -1,3 +1,54 @@
-from fastapi import APIRouter
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Query
+
+from functions.api.deps import Manager, NowDep, SessionDep
+from functions.api.errors import ERROR_RESPONSES
+from shared.models import RequestStatus
+from shared.users import service
+from shared.users.schemas import AccessRequestList, AccessRequestOut, ApproveIn
 
 router = APIRouter(prefix="/user-requests", tags=["user-requests"])
+
+
+def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    return {code: ERROR_RESPONSES[code] for code in (401, 403, *codes)}
+
+
+@router.get("", responses=errors(422))
+async def list_requests(
+    _: Manager,
+    session: SessionDep,
+    status: Literal["pending", "approved", "rejected"] | None = None,
+    skip: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> AccessRequestList:
+    """Access requests of people who opened the app without an account, newest first."""
+    wanted = RequestStatus(status) if status else None
+    found, total = await service.list_access_requests(session, wanted, skip=skip, limit=limit)
+    return AccessRequestList(
+        items=[AccessRequestOut.model_validate(request) for request in found], total=total
+    )
+
+
+@router.post("/{request_id}/approve", responses=errors(404, 409, 422))
+async def approve_request(
+    request_id: int,
+    _: Manager,
+    session: SessionDep,
+    now: NowDep,
+    body: Annotated[ApproveIn | None, Body()] = None,
+) -> AccessRequestOut:
+    """Approve a pending request: the person gets an account and can sign in."""
+    office = body.office if body else None
+    request = await service.approve_request(session, request_id, office=office, now=now)
+    return AccessRequestOut.model_validate(request)
+
+
+@router.post("/{request_id}/reject", responses=errors(404, 409, 422))
+async def reject_request(
+    request_id: int, _: Manager, session: SessionDep, now: NowDep
+) -> AccessRequestOut:
+    """Reject a pending request: signing in again tells the person so."""
+    request = await service.reject_request(session, request_id, now=now)
+    return AccessRequestOut.model_validate(request)
