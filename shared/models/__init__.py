@@ -16,6 +16,7 @@ from shared.models.notifications import (
     NotificationDelivery,
 )
 from shared.models.orders import ItemKind, Order, OrderExtra, OrderItem, OrderStatus
+from shared.models.reports import Summary
 from shared.models.users import RequestStatus, Role, User, UserAccessRequest
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "OrderStatus",
     "RequestStatus",
     "Role",
+    "Summary",
     "User",
     "UserAccessRequest",
 ]

@@ -204,9 +204,21 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_order_items'))
     )
     op.create_index(op.f('ix_order_items_order_id'), 'order_items', ['order_id'], unique=False)
+    op.create_table('summaries',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('cafe_id', sa.Integer(), nullable=False),
+    sa.Column('order_date', sa.Date(), nullable=False),
+    sa.Column('created_by', sa.BigInteger(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.ForeignKeyConstraint(['cafe_id'], ['cafes.id'], name=op.f('fk_summaries_cafe_id_cafes'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['created_by'], ['users.tgid'], name=op.f('fk_summaries_created_by_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_summaries')),
+    sa.UniqueConstraint('cafe_id', 'order_date', name=op.f('uq_summaries_cafe_id'))
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('summaries')
     op.drop_index(op.f('ix_order_items_order_id'), table_name='order_items')
     op.drop_table('order_items')
     op.drop_index(op.f('ix_order_extras_order_id'), table_name='order_extras')

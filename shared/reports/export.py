@@ -1,0 +1,78 @@
+"""The report as a CSV file Excel opens as is: UTF-8 with a BOM, `;` between fields and decimal
+commas (what Excel expects in a Russian locale), one row per person."""
+
+import csv
+import io
+from decimal import Decimal
+from urllib.parse import quote
+
+from shared.notifications.formatting import category_name
+from shared.reports.schemas import PersonLine, ReportFigures
+
+BOM = "\ufeff"
+HEADER = (
+    "Дата",
+    "Сотрудник",
+    "Комбо",
+    "Блюда комбо",
+    "Отдельные блюда",
+    "Дополнения",
+    "Комментарий",
+    "Сумма",
+)
+# A cell starting with one of these is a formula to Excel; user text must never run as one.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def report_csv(report: ReportFigures) -> bytes:
+    """The per-person lines of a report as CSV bytes."""
+    buffer = io.StringIO()
+    buffer.write(BOM)
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(HEADER)
+    for person in report.people:
+        writer.writerow([_safe(cell) for cell in person_row(person)])
+    return buffer.getvalue().encode("utf-8")
+
+
+def person_row(person: PersonLine) -> list[str]:
+    picks = ", ".join(
+        f"{pick.menu_item_name} ({category_name(pick.category)})" for pick in person.combo_items
+    )
+    dishes = ", ".join(
+        _dish(dish.menu_item_name, dish.options, dish.quantity) for dish in person.items
+    )
+    extras = ", ".join(f"{extra.menu_item_name} ×{extra.quantity}" for extra in person.extras)
+    return [
+        person.order_date.strftime("%d.%m.%Y"),
+        person.user_name,
+        person.combo_name or "",
+        picks,
+        dishes,
+        extras,
+        person.notes or "",
+        excel_number(person.total),
+    ]
+
+
+def excel_number(value: Decimal) -> str:
+    return f"{value:.2f}".replace(".", ",")
+
+
+def attachment(filename: str) -> str:
+    """A Content-Disposition value with an ASCII name and the full UTF-8 one (RFC 6266)."""
+    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def _dish(name: str, options: dict[str, str], quantity: int) -> str:
+    text = name
+    if options:
+        text += f" ({', '.join(options.values())})"
+    if quantity > 1:
+        text += f" ×{quantity}"
+    return text
+
+
+def _safe(cell: str) -> str:
+    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell

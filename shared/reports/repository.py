@@ -1,0 +1,200 @@
+"""The report's queries: totals and breakdowns are aggregated by PostgreSQL; the per-person lines
+come back one row per order with its dishes and extras already folded in as JSON."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    cast,
+    delete,
+    func,
+    literal_column,
+    select,
+)
+from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.models import Order, OrderExtra, OrderItem, OrderStatus, Summary, User
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    order_id: int
+    order_date: date
+    user_tgid: int
+    user_name: str
+    combo_name: str | None
+    combo_price: Decimal | None
+    notes: str | None
+    total: Decimal
+    items: list[dict[str, Any]]
+    extras: list[dict[str, Any]]
+
+
+def _active(cafe_id: int, first: date, last: date) -> list[ColumnElement[bool]]:
+    return [
+        Order.cafe_id == cafe_id,
+        Order.order_date.between(first, last),
+        Order.status != OrderStatus.CANCELLED,
+    ]
+
+
+async def totals(
+    session: AsyncSession, cafe_id: int, first: date, last: date
+) -> tuple[int, Decimal]:
+    """How many active orders and what they cost together."""
+    statement = select(func.count(), func.coalesce(func.sum(Order.total_price), 0)).where(
+        *_active(cafe_id, first, last)
+    )
+    count, amount = (await session.execute(statement)).one()
+    return int(count), Decimal(amount)
+
+
+async def combo_counts(
+    session: AsyncSession, cafe_id: int, first: date, last: date
+) -> Sequence[tuple[str, int, Decimal]]:
+    """Each combo by name: how many and at what total (at the prices copied into the orders)."""
+    quantity = func.count().label("quantity")
+    statement = (
+        select(Order.combo_name, quantity, func.sum(Order.combo_price))
+        .where(*_active(cafe_id, first, last), Order.combo_name.is_not(None))
+        .group_by(Order.combo_name)
+        .order_by(quantity.desc(), Order.combo_name)
+    )
+    return [
+        (str(name), int(count), Decimal(total or 0))
+        for name, count, total in (await session.execute(statement)).all()
+    ]
+
+
+async def dish_counts(
+    session: AsyncSession, cafe_id: int, first: date, last: date
+) -> Sequence[tuple[str, str, int]]:
+    """Each dish by category: portions to cook, combo picks and standalone orders together."""
+    quantity = func.sum(OrderItem.quantity).label("quantity")
+    statement = (
+        select(OrderItem.category, OrderItem.menu_item_name, quantity)
+        .join(Order, Order.id == OrderItem.order_id)
+        .where(*_active(cafe_id, first, last))
+        .group_by(OrderItem.category, OrderItem.menu_item_name)
+        .order_by(OrderItem.category, quantity.desc(), OrderItem.menu_item_name)
+    )
+    return [(str(c), str(n), int(q)) for c, n, q in (await session.execute(statement)).all()]
+
+
+async def extra_counts(
+    session: AsyncSession, cafe_id: int, first: date, last: date
+) -> Sequence[tuple[str, int, Decimal]]:
+    """Each extra by name: how many and at what total."""
+    quantity = func.sum(OrderExtra.quantity).label("quantity")
+    statement = (
+        select(
+            OrderExtra.menu_item_name,
+            quantity,
+            func.sum(OrderExtra.quantity * OrderExtra.unit_price),
+        )
+        .join(Order, Order.id == OrderExtra.order_id)
+        .where(*_active(cafe_id, first, last))
+        .group_by(OrderExtra.menu_item_name)
+        .order_by(quantity.desc(), OrderExtra.menu_item_name)
+    )
+    return [(str(n), int(q), Decimal(t)) for n, q, t in (await session.execute(statement)).all()]
+
+
+def _json_lines(
+    *fields: tuple[str, Any], model: type[OrderItem] | type[OrderExtra]
+) -> ColumnElement[Any]:
+    pairs: list[Any] = []
+    for name, column in fields:
+        pairs.extend([name, column])
+    aggregated = func.json_agg(aggregate_order_by(func.json_build_object(*pairs), model.position))
+    return (
+        select(func.coalesce(aggregated, literal_column("'[]'::json")))
+        .where(model.order_id == Order.id)
+        .scalar_subquery()
+    )
+
+
+async def person_rows(
+    session: AsyncSession, cafe_id: int, first: date, last: date
+) -> list[PersonRow]:
+    """Every active order with its lines, by date and name; prices as text to stay exact."""
+    items = _json_lines(
+        ("kind", OrderItem.kind),
+        ("category", OrderItem.category),
+        ("name", OrderItem.menu_item_name),
+        ("quantity", OrderItem.quantity),
+        ("options", OrderItem.options),
+        ("price", cast(OrderItem.unit_price, String)),
+        model=OrderItem,
+    )
+    extras = _json_lines(
+        ("name", OrderExtra.menu_item_name),
+        ("quantity", OrderExtra.quantity),
+        ("price", cast(OrderExtra.unit_price, String)),
+        model=OrderExtra,
+    )
+    statement: Select[Any] = (
+        select(
+            Order.id,
+            Order.order_date,
+            Order.user_tgid,
+            User.name,
+            Order.combo_name,
+            Order.combo_price,
+            Order.notes,
+            Order.total_price,
+            items,
+            extras,
+        )
+        .join(User, User.tgid == Order.user_tgid)
+        .where(*_active(cafe_id, first, last))
+        .order_by(Order.order_date, User.name, Order.id)
+    )
+    return [PersonRow(*row) for row in (await session.execute(statement)).all()]
+
+
+async def save_summary(session: AsyncSession, cafe_id: int, day: date, created_by: int) -> bool:
+    """Record the summary for a cafe and date; False when it was already there."""
+    statement = (
+        insert(Summary)
+        .values(cafe_id=cafe_id, order_date=day, created_by=created_by)
+        .on_conflict_do_nothing(index_elements=["cafe_id", "order_date"])
+        .returning(Summary.id)
+    )
+    return (await session.execute(statement)).scalar_one_or_none() is not None
+
+
+async def summary_for(session: AsyncSession, cafe_id: int, day: date) -> Summary | None:
+    statement = select(Summary).where(Summary.cafe_id == cafe_id, Summary.order_date == day)
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def get_summary(session: AsyncSession, summary_id: int) -> Summary | None:
+    return await session.get(Summary, summary_id)
+
+
+async def list_summaries(
+    session: AsyncSession, *, cafe_id: int | None, first: date | None, last: date | None
+) -> Sequence[Summary]:
+    statement = select(Summary).order_by(Summary.order_date.desc(), Summary.cafe_id)
+    if cafe_id is not None:
+        statement = statement.where(Summary.cafe_id == cafe_id)
+    if first is not None:
+        statement = statement.where(Summary.order_date >= first)
+    if last is not None:
+        statement = statement.where(Summary.order_date <= last)
+    return (await session.execute(statement)).scalars().all()
+
+
+async def delete_summary(session: AsyncSession, summary_id: int) -> bool:
+    result = await session.execute(
+        delete(Summary).where(Summary.id == summary_id).returning(Summary.id)
+    )
+    return result.scalar_one_or_none() is not None

@@ -1,0 +1,155 @@
+"""Per-cafe reports and the managers' saved summaries (a cafe and date; figures computed when
+read, so a cancellation after the deadline shows at once)."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.cafes import repository as cafes
+from shared.kit.errors import InvalidRequest, NotFound
+from shared.kit.money import to_money
+from shared.models import Cafe, Summary, User
+from shared.reports import repository as reports
+from shared.reports.repository import PersonRow
+from shared.reports.schemas import (
+    CafeReport,
+    ComboCount,
+    ComboPick,
+    DishCount,
+    ExtraCount,
+    OrderNote,
+    PersonDish,
+    PersonExtra,
+    PersonLine,
+    SummaryOut,
+)
+
+MAX_REPORT_DAYS = 366
+
+
+async def cafe_report(session: AsyncSession, cafe_id: int, first: date, last: date) -> CafeReport:
+    """What a cafe cooks and packs for the dates first..last, with totals and notes."""
+    if last < first:
+        raise InvalidRequest("Начало периода позже его конца: поменяйте даты местами")
+    if last - first >= timedelta(days=MAX_REPORT_DAYS):
+        raise InvalidRequest(f"Отчёт строится не больше чем за {MAX_REPORT_DAYS} дней")
+    cafe = await _cafe(session, cafe_id)
+    count, amount = await reports.totals(session, cafe.id, first, last)
+    people = [_person(row) for row in await reports.person_rows(session, cafe.id, first, last)]
+    return CafeReport(
+        cafe_id=cafe.id,
+        cafe_name=cafe.name,
+        date_from=first,
+        date_to=last,
+        total_orders=count,
+        total_amount=to_money(amount),
+        combos_breakdown=[
+            ComboCount(combo_name=name, quantity=quantity, total=to_money(total))
+            for name, quantity, total in await reports.combo_counts(session, cafe.id, first, last)
+        ],
+        items_breakdown=[
+            DishCount(category=category, menu_item_name=name, quantity=quantity)
+            for category, name, quantity in await reports.dish_counts(session, cafe.id, first, last)
+        ],
+        extras_breakdown=[
+            ExtraCount(menu_item_name=name, quantity=quantity, total=to_money(total))
+            for name, quantity, total in await reports.extra_counts(session, cafe.id, first, last)
+        ],
+        orders_with_notes=[
+            OrderNote(user_name=person.user_name, notes=person.notes)
+            for person in people
+            if person.notes
+        ],
+        people=people,
+    )
+
+
+async def create_summary(
+    session: AsyncSession, manager: User, cafe_id: int, day: date
+) -> tuple[SummaryOut, bool]:
+    """The summary for a cafe and date, saved once; True when it was created just now."""
+    cafe = await _cafe(session, cafe_id)
+    created = await reports.save_summary(session, cafe.id, day, manager.tgid)
+    summary = await reports.summary_for(session, cafe.id, day)
+    if summary is None:  # pragma: no cover - the row was written or found a line above
+        raise NotFound("Сводка не найдена")
+    return await summary_out(session, summary), created
+
+
+async def get_summary(session: AsyncSession, summary_id: int) -> SummaryOut:
+    summary = await reports.get_summary(session, summary_id)
+    if summary is None:
+        raise NotFound(f"Сводка #{summary_id} не найдена")
+    return await summary_out(session, summary)
+
+
+async def list_summaries(
+    session: AsyncSession, *, cafe_id: int | None, first: date | None, last: date | None
+) -> list[SummaryOut]:
+    rows = await reports.list_summaries(session, cafe_id=cafe_id, first=first, last=last)
+    return [await summary_out(session, summary) for summary in rows]
+
+
+async def delete_summary(session: AsyncSession, summary_id: int) -> None:
+    if not await reports.delete_summary(session, summary_id):
+        raise NotFound(f"Сводка #{summary_id} не найдена")
+
+
+async def summary_out(session: AsyncSession, summary: Summary) -> SummaryOut:
+    report = await cafe_report(session, summary.cafe_id, summary.order_date, summary.order_date)
+    figures = report.model_dump(exclude={"date_from", "date_to"})
+    return SummaryOut(
+        id=summary.id, date=summary.order_date, created_at=summary.created_at, **figures
+    )
+
+
+async def _cafe(session: AsyncSession, cafe_id: int) -> Cafe:
+    cafe = await cafes.get_cafe(session, cafe_id)
+    if cafe is None:
+        raise NotFound(f"Кафе #{cafe_id} не найдено")
+    return cafe
+
+
+def _person(row: PersonRow) -> PersonLine:
+    picks: list[ComboPick] = []
+    dishes: list[PersonDish] = []
+    for item in row.items:
+        if item["kind"] == "combo":
+            picks.append(ComboPick(category=item["category"], menu_item_name=item["name"]))
+            continue
+        price = to_money(Decimal(item["price"] or 0))
+        dishes.append(
+            PersonDish(
+                category=item["category"],
+                menu_item_name=item["name"],
+                quantity=item["quantity"],
+                options={str(k): str(v) for k, v in (item["options"] or {}).items()},
+                price=price,
+                subtotal=price * item["quantity"],
+            )
+        )
+    extras = []
+    for extra in row.extras:
+        price = to_money(Decimal(extra["price"]))
+        extras.append(
+            PersonExtra(
+                menu_item_name=extra["name"],
+                quantity=extra["quantity"],
+                price=price,
+                subtotal=price * extra["quantity"],
+            )
+        )
+    return PersonLine(
+        order_id=row.order_id,
+        order_date=row.order_date,
+        user_tgid=row.user_tgid,
+        user_name=row.user_name,
+        combo_name=row.combo_name,
+        combo_price=row.combo_price,
+        combo_items=picks,
+        items=dishes,
+        extras=extras,
+        notes=row.notes,
+        total=row.total,
+    )
