@@ -1,55 +1,81 @@
 """The `notifications_consumer` Lambda: Kafka event source mapping on the deadlines topic.
 
 Each `deadline.passed` record becomes one delivery of that cafe's orders for the date. Records
-that fail are reported back as partial batch failures so that only they are retried.
+are worked on a few at a time (the shared rate limiter keeps the pace); those that fail are
+reported back as partial batch failures so that only they are retried.
 """
 
+import asyncio
 import json
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
+    AsyncBatchProcessor,
     EventType,
-    process_partial_response,
+    async_process_partial_response,
 )
 from aws_lambda_powertools.utilities.data_classes.kafka_event import KafkaEventRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel
+from pydantic import ValidationError
 
 from shared.kit import runtime
 from shared.kit.clock import Clock, SystemClock
 from shared.kit.db import create_engine, create_sessionmaker
+from shared.kit.kafka import EventProducer
+from shared.kit.ratelimit import TelegramRateLimiter
+from shared.kit.redis import create_redis
 from shared.kit.settings import Settings, get_settings
 from shared.kit.telegram import create_bot
-from shared.notifications.delivery import bot_sender, deliver_cafe_orders
+from shared.notifications.consumer import CafeNotifier
+from shared.notifications.delivery import TelegramSender
+from shared.notifications.schemas import DeadlinePassed
 
 logger = Logger(service="notifications_consumer")
 
 Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
+# Each delivery holds two database connections (the lock and the work): stay inside the pool.
+RECORDS_AT_ONCE = 4
 
-class DeadlinePassed(BaseModel):
-    type: str
-    cafe_id: int
-    date: date
+
+class ContainerLoopBatchProcessor(AsyncBatchProcessor):
+    """Powertools' async processor, run on the container's one event loop.
+
+    Outside Lambda Powertools would `asyncio.run` the batch on a fresh loop, which the engine,
+    the Redis client and the bot (bound to the container's loop) cannot follow.
+    """
+
+    def async_process(self) -> list[tuple[Any, ...]]:
+        async def process_all() -> list[tuple[Any, ...]]:
+            return list(await asyncio.gather(*map(self._async_process_record, self.records)))
+
+        return runtime.run(process_all())
 
 
 def build_handler(settings: Settings, clock: Clock) -> Handler:
     sessions = create_sessionmaker(create_engine(settings))
-    send = bot_sender(create_bot(settings))
-    processor = BatchProcessor(event_type=EventType.Kafka)
+    limiter = TelegramRateLimiter.from_settings(create_redis(settings), settings)
+    send = TelegramSender(create_bot(settings), limiter)
+    notifier = CafeNotifier(sessions, send, EventProducer(settings), settings)
+    # A batch that failed whole is reported like any other, so the ESM retries just those records.
+    processor = ContainerLoopBatchProcessor(
+        event_type=EventType.Kafka, raise_on_entire_batch_failure=False
+    )
+    slots = asyncio.Semaphore(RECORDS_AT_ONCE)
 
-    def deliver(record: KafkaEventRecord) -> None:
-        event = DeadlinePassed.model_validate(json.loads(record.decoded_value))
-        if event.type != "deadline.passed":
-            logger.warning("ignoring event of another type", extra={"type": event.type})
+    async def deliver(record: KafkaEventRecord) -> None:
+        source = {"topic": record.topic, "partition": record.partition, "offset": record.offset}
+        try:
+            event = DeadlinePassed.model_validate(json.loads(record.decoded_value))
+        except (ValueError, ValidationError) as error:
+            logger.error("unreadable record", extra={**source, "error": str(error)})
+            raw = record.decoded_value.decode(errors="replace")
+            await notifier.reject(raw, str(error), now=clock.now(), source=source)
             return
-        outcome = runtime.run(
-            deliver_cafe_orders(sessions, send, event.cafe_id, event.date, now=clock.now())
-        )
+        async with slots:
+            outcome = await notifier.notify(event, now=clock.now(), source=source)
         logger.info(
             "cafe notification",
             extra={
@@ -58,6 +84,7 @@ def build_handler(settings: Settings, clock: Clock) -> Handler:
                 "state": outcome.state,
                 "parts": outcome.parts_sent,
                 "reason": outcome.reason,
+                "attempts": outcome.attempts,
                 "already_done": outcome.already_done,
             },
         )
@@ -65,7 +92,7 @@ def build_handler(settings: Settings, clock: Clock) -> Handler:
     @logger.inject_lambda_context
     def handle(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         return dict(
-            process_partial_response(
+            async_process_partial_response(
                 event=event, record_handler=deliver, processor=processor, context=context
             )
         )

@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     telegram_messages_per_chat_per_second: int = 1
     telegram_messages_per_group_per_minute: int = 20
     notification_max_attempts: int = 5
+    # First pause before a failed delivery is retried; doubles with each attempt (at most 60 s).
+    notification_retry_backoff_seconds: float = 2.0
 
     # Schedules (EventBridge Scheduler expressions; the same strings are in template.yaml)
     deadline_check_schedule: str = "rate(1 minute)"

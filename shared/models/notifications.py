@@ -52,3 +52,5 @@ class NotificationDelivery(Timestamps, Base):
     attempts: Mapped[int] = mapped_column(default=0)
     reason: Mapped[str | None] = mapped_column(Text)
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set once a failed delivery has reached the dead-letter topic.
+    dead_lettered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -5,22 +5,40 @@ advisory lock keeps two consumers from working on the same pair at once; each se
 committed as soon as Telegram accepts it, so a retry after a crash resumes with the next part.
 The window that remains: if the process dies after Telegram accepted a part and before that part
 was committed, the retry sends that one part again. Everything else is exactly once.
+
+Failures are sorted in two: permanent ones (Telegram refuses the chat or the message) end the
+delivery at once as `failed`; transient ones (network, 5xx, flood control that lasts too long)
+are counted in `attempts` and raised, so that the record is retried, until `max_attempts` is
+reached and the delivery ends as `failed` too. A failed delivery is then dead-lettered by the
+caller (`dead_lettered_at` says it was).
 """
 
+import asyncio
+import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import ChatMigrated as TelegramChatMigrated
+from telegram.warnings import PTBDeprecationWarning
 
 from shared.kit.db import unit_of_work
+from shared.kit.ratelimit import TelegramRateLimiter
 from shared.models import Cafe, DeliveryState, NotificationDelivery
-from shared.notifications.errors import ChatUnreachable, DeliveryInProgress
+from shared.notifications.errors import (
+    ChatMigrated,
+    ChatUnreachable,
+    DeliveryError,
+    DeliveryInProgress,
+    MessageRejected,
+    TelegramUnavailable,
+)
 from shared.notifications.formatting import PersonOrder, cafe_order_messages
 from shared.ordering import repository as orders
 
@@ -28,6 +46,8 @@ from shared.ordering import repository as orders
 SendText = Callable[[int, str], Awaitable[int]]
 
 DELIVERY_LOCK_NAMESPACE = 0x10C4  # advisory-lock key space of deliveries
+# Telegram's 400 answers that mean the chat, not the message, is the problem.
+UNREACHABLE_CHAT_ERRORS = ("chat not found", "not enough rights", "have no rights", "chat_id")
 
 
 @dataclass(frozen=True)
@@ -36,18 +56,58 @@ class DeliveryOutcome:
     parts_sent: int
     reason: str | None = None
     already_done: bool = False
+    attempts: int = 0
+    chat_id: int | None = None
+    dead_lettered: bool = False
 
 
-def bot_sender(bot: Bot) -> SendText:
-    """Send through python-telegram-bot, as HTML without link previews."""
+class TelegramSender:
+    """Sends through python-telegram-bot within the shared rate limits.
 
-    async def send(chat_id: int, text: str) -> int:
-        message = await bot.send_message(
-            chat_id=chat_id, text=text, parse_mode=ParseMode.HTML, disable_web_page_preview=True
-        )
-        return message.message_id
+    Flood control (429) is waited out and the message sent again, up to `max_flood_waits`
+    times; Telegram's other refusals become the delivery errors above.
+    """
 
-    return send
+    def __init__(
+        self, bot: Bot, limiter: TelegramRateLimiter, *, max_flood_waits: int = 10
+    ) -> None:
+        self._bot = bot
+        self._limiter = limiter
+        self._max_flood_waits = max_flood_waits
+
+    async def __call__(self, chat_id: int, text: str) -> int:
+        for _ in range(self._max_flood_waits + 1):
+            await self._limiter.acquire(chat_id)
+            try:
+                message = await self._bot.send_message(
+                    chat_id=chat_id,
+                    text=text,
+                    parse_mode=ParseMode.HTML,
+                    disable_web_page_preview=True,
+                )
+            except RetryAfter as error:
+                await asyncio.sleep(_seconds(error))
+                continue
+            except TelegramChatMigrated as error:
+                raise ChatMigrated(error.new_chat_id) from error
+            except Forbidden as error:
+                raise ChatUnreachable(error.message) from error
+            except BadRequest as error:
+                if any(text in error.message.lower() for text in UNREACHABLE_CHAT_ERRORS):
+                    raise ChatUnreachable(error.message) from error
+                raise MessageRejected(error.message) from error
+            except (NetworkError, TelegramError) as error:
+                raise TelegramUnavailable(f"{type(error).__name__}: {error.message}") from error
+            return message.message_id
+        raise TelegramUnavailable(f"flood control lasted over {self._max_flood_waits} waits")
+
+
+def _seconds(error: RetryAfter) -> float:
+    with warnings.catch_warnings():
+        # PTB 22 warns that `retry_after` becomes a timedelta one day; both are handled here.
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        retry_after = error.retry_after
+    return retry_after.total_seconds() if isinstance(retry_after, timedelta) else retry_after
 
 
 async def deliver_cafe_orders(
@@ -57,8 +117,12 @@ async def deliver_cafe_orders(
     order_date: date,
     *,
     now: datetime,
+    max_attempts: int,
 ) -> DeliveryOutcome:
-    """Send the cafe the day's orders unless that was already done (or there is nothing to send)."""
+    """Send the cafe the day's orders unless that was already done (or there is nothing to send).
+
+    Raises a transient `DeliveryError` when the record should be tried again later.
+    """
     async with sessions() as lock_session, lock_session.begin():
         key = order_date.toordinal()
         locked = await lock_session.scalar(
@@ -66,7 +130,21 @@ async def deliver_cafe_orders(
         )
         if not locked:
             raise DeliveryInProgress(f"cafe {cafe_id} {order_date} is being delivered elsewhere")
-        return await _deliver_locked(sessions, send, cafe_id, order_date, now=now)
+        try:
+            return await _deliver_locked(sessions, send, cafe_id, order_date, now=now)
+        except DeliveryError as error:
+            return await _record_failure(
+                sessions, cafe_id, order_date, error, max_attempts=max_attempts
+            )
+
+
+async def mark_dead_lettered(
+    sessions: async_sessionmaker[AsyncSession], cafe_id: int, order_date: date, *, now: datetime
+) -> None:
+    """Remember that a failed delivery reached the dead-letter topic."""
+    async with unit_of_work(sessions) as session:
+        delivery = await _delivery_row(session, cafe_id, order_date)
+        delivery.dead_lettered_at = now
 
 
 async def _deliver_locked(
@@ -79,8 +157,8 @@ async def _deliver_locked(
 ) -> DeliveryOutcome:
     async with unit_of_work(sessions) as session:
         delivery = await _delivery_row(session, cafe_id, order_date)
-        if delivery.state in (DeliveryState.DELIVERED, DeliveryState.SKIPPED):
-            return DeliveryOutcome(delivery.state, delivery.parts_sent, delivery.reason, True)
+        if delivery.state in (DeliveryState.DELIVERED, DeliveryState.SKIPPED, DeliveryState.FAILED):
+            return _outcome(delivery, already_done=True)
         delivery.attempts += 1
         cafe = await session.get(Cafe, cafe_id)
         people: list[PersonOrder] = []
@@ -91,7 +169,7 @@ async def _deliver_locked(
         if skip_reason is not None or cafe is None or cafe.tg_chat_id is None:
             delivery.state = DeliveryState.SKIPPED
             delivery.reason = skip_reason
-            return DeliveryOutcome(DeliveryState.SKIPPED, 0, skip_reason)
+            return _outcome(delivery)
         chat_id = cafe.tg_chat_id
         messages = cafe_order_messages(cafe.name, order_date, people)
         delivery.chat_id = chat_id
@@ -99,23 +177,63 @@ async def _deliver_locked(
         delivery.state = DeliveryState.SENDING
         start = delivery.parts_sent
 
-    for index in range(start, len(messages)):
+    index = start
+    while index < len(messages):
         try:
             message_id = await send(chat_id, messages[index])
-        except (Forbidden, BadRequest) as error:
-            await _mark_unreachable(sessions, cafe_id, order_date, str(error.message))
-            raise ChatUnreachable(f"Telegram refused chat {chat_id}: {error.message}") from error
+        except ChatMigrated as moved:
+            chat_id = moved.new_chat_id
+            await _move_chat(sessions, cafe_id, order_date, chat_id)
+            continue
         async with unit_of_work(sessions) as session:
             delivery = await _delivery_row(session, cafe_id, order_date)
             delivery.parts_sent = index + 1
             delivery.message_ids = [*delivery.message_ids, message_id]
+        index += 1
 
     async with unit_of_work(sessions) as session:
         delivery = await _delivery_row(session, cafe_id, order_date)
         delivery.state = DeliveryState.DELIVERED
         delivery.delivered_at = now
         delivery.reason = None
-        return DeliveryOutcome(DeliveryState.DELIVERED, delivery.parts_sent)
+        cafe = await session.get(Cafe, cafe_id)
+        if cafe is not None and cafe.tg_chat_id == chat_id:
+            cafe.chat_unreachable_reason = None
+        return _outcome(delivery)
+
+
+async def _record_failure(
+    sessions: async_sessionmaker[AsyncSession],
+    cafe_id: int,
+    order_date: date,
+    error: DeliveryError,
+    *,
+    max_attempts: int,
+) -> DeliveryOutcome:
+    async with unit_of_work(sessions) as session:
+        delivery = await _delivery_row(session, cafe_id, order_date)
+        delivery.reason = error.reason[:1000]
+        if isinstance(error, ChatUnreachable):
+            cafe = await session.get(Cafe, cafe_id)
+            if cafe is not None and cafe.tg_chat_id == delivery.chat_id:
+                cafe.chat_unreachable_reason = error.reason[:300]
+        if error.permanent or delivery.attempts >= max_attempts:
+            delivery.state = DeliveryState.FAILED
+            return _outcome(delivery)
+        error.attempts = delivery.attempts
+    raise error
+
+
+def _outcome(delivery: NotificationDelivery, *, already_done: bool = False) -> DeliveryOutcome:
+    return DeliveryOutcome(
+        state=delivery.state,
+        parts_sent=delivery.parts_sent,
+        reason=delivery.reason,
+        already_done=already_done,
+        attempts=delivery.attempts,
+        chat_id=delivery.chat_id,
+        dead_lettered=delivery.dead_lettered_at is not None,
+    )
 
 
 def _skip_reason(cafe: Cafe | None, people: list[PersonOrder]) -> str | None:
@@ -144,13 +262,12 @@ async def _delivery_row(
     return (await session.execute(statement)).scalar_one()
 
 
-async def _mark_unreachable(
-    sessions: async_sessionmaker[AsyncSession], cafe_id: int, order_date: date, reason: str
+async def _move_chat(
+    sessions: async_sessionmaker[AsyncSession], cafe_id: int, order_date: date, chat_id: int
 ) -> None:
     async with unit_of_work(sessions) as session:
         delivery = await _delivery_row(session, cafe_id, order_date)
-        delivery.state = DeliveryState.FAILED
-        delivery.reason = reason
         cafe = await session.get(Cafe, cafe_id)
-        if cafe is not None:
-            cafe.chat_unreachable_reason = reason
+        if cafe is not None and cafe.tg_chat_id == delivery.chat_id:
+            cafe.tg_chat_id = chat_id
+        delivery.chat_id = chat_id

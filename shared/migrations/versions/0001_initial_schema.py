@@ -135,6 +135,7 @@ def upgrade() -> None:
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('reason', sa.Text(), nullable=True),
     sa.Column('delivered_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('dead_lettered_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
     sa.ForeignKeyConstraint(['cafe_id'], ['cafes.id'], name=op.f('fk_notification_deliveries_cafe_id_cafes'), ondelete='CASCADE'),

@@ -1,0 +1,105 @@
+"""What the notifications consumer does with one `deadline.passed`: deliver, retry, dead-letter.
+
+A transient failure waits a backoff that doubles with each attempt and is raised, so the record
+is reported as a batch item failure and comes back. A delivery that ends `failed` (Telegram
+refused it for good, or `max_attempts` were spent) is produced to the dead-letter topic with its
+reason and then counts as handled, so the partition moves on. Producing to the dead-letter topic
+happens before it is recorded: if that fails the record is retried and dead-lettered then.
+"""
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shared.kit.kafka import EventProducer
+from shared.kit.settings import Settings
+from shared.models import DeliveryState
+from shared.notifications.delivery import (
+    DeliveryOutcome,
+    SendText,
+    deliver_cafe_orders,
+    mark_dead_lettered,
+)
+from shared.notifications.errors import DeliveryError, DeliveryInProgress
+from shared.notifications.schemas import DeadlinePassed
+
+MAX_BACKOFF_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class CafeNotifier:
+    sessions: async_sessionmaker[AsyncSession]
+    send: SendText
+    producer: EventProducer
+    settings: Settings
+
+    async def notify(
+        self, event: DeadlinePassed, *, now: datetime, source: dict[str, Any] | None = None
+    ) -> DeliveryOutcome:
+        """Deliver the cafe's orders for the date; dead-letter the delivery if it failed."""
+        try:
+            outcome = await deliver_cafe_orders(
+                self.sessions,
+                self.send,
+                event.cafe_id,
+                event.date,
+                now=now,
+                max_attempts=self.settings.notification_max_attempts,
+            )
+        except DeliveryInProgress:
+            raise
+        except DeliveryError as error:
+            await asyncio.sleep(self.backoff(error.attempts))
+            raise
+        if outcome.state == DeliveryState.FAILED and not outcome.dead_lettered:
+            await self.producer.send(
+                self.settings.kafka_topic_dead_letters,
+                str(event.cafe_id),
+                dead_letter_event(event, outcome, now=now, source=source),
+            )
+            await mark_dead_lettered(self.sessions, event.cafe_id, event.date, now=now)
+        return outcome
+
+    async def reject(
+        self, value: str, reason: str, *, now: datetime, source: dict[str, Any]
+    ) -> None:
+        """Dead-letter a record nobody can read: retrying it would only block the partition."""
+        await self.producer.send(
+            self.settings.kafka_topic_dead_letters,
+            "unreadable",
+            {
+                "type": "notification.unreadable",
+                "reason": reason,
+                "value": value,
+                "failed_at": now.isoformat(),
+                "source": source,
+            },
+        )
+
+    def backoff(self, attempts: int) -> float:
+        base = self.settings.notification_retry_backoff_seconds
+        return min(base * float(2 ** max(attempts - 1, 0)), MAX_BACKOFF_SECONDS)
+
+
+def dead_letter_event(
+    event: DeadlinePassed,
+    outcome: DeliveryOutcome,
+    *,
+    now: datetime,
+    source: dict[str, Any] | None,
+) -> dict[str, Any]:
+    return {
+        "type": "notification.failed",
+        "cafe_id": event.cafe_id,
+        "date": event.date.isoformat(),
+        "chat_id": outcome.chat_id,
+        "reason": outcome.reason,
+        "attempts": outcome.attempts,
+        "parts_sent": outcome.parts_sent,
+        "failed_at": now.isoformat(),
+        "event": event.model_dump(mode="json"),
+        "source": source or {},
+    }

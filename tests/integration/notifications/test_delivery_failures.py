@@ -1,0 +1,194 @@
+"""When Telegram says no: flood control is waited out, refusals end visibly in the dead letters."""
+
+import json
+from collections.abc import Callable
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from shared.kit.clock import FixedClock
+from shared.kit.settings import Settings
+from shared.local.events import KafkaRecordSpec, msk_event
+from shared.models import Cafe, DeliveryState, NotificationDelivery
+from tests.factories import make_cafe, make_user
+from tests.fakes.telegram import BOT_KICKED_SUPERGROUP, FakeTelegram
+from tests.harness.lunch import read_topic
+from tests.integration.notifications.stories import (
+    consume,
+    consumer,
+    deadline_records,
+    make_combo_order,
+)
+
+MSK = ZoneInfo("Europe/Moscow")
+TUESDAY = date(2026, 11, 24)
+AFTER_DEADLINE = FixedClock(datetime(2026, 11, 24, 11, 0, 30, tzinfo=MSK))
+CHAT = -1001234567890
+
+
+def delivery(db: Session, cafe_id: int) -> NotificationDelivery:
+    db.expire_all()
+    return db.execute(
+        select(NotificationDelivery).where(NotificationDelivery.cafe_id == cafe_id)
+    ).scalar_one()
+
+
+def test_a_chat_that_removed_the_bot_ends_in_the_dead_letters_with_its_reason(
+    db: Session,
+    fake_telegram: FakeTelegram,
+    settings_factory: Callable[..., Settings],
+    kafka_bootstrap: str,
+) -> None:
+    # Given an order at a cafe whose group has kicked the bot
+    menu = make_cafe(db, chat_id=CHAT)
+    make_combo_order(db, make_user(db, 1001, "Иван Петров"), menu, TUESDAY)
+    db.commit()
+    fake_telegram.block_chat(CHAT)
+    settings = settings_factory(fake_telegram)
+    handler = consumer(settings, AFTER_DEADLINE)
+
+    # When the deadline record arrives, and arrives again
+    record = deadline_records(settings, [(menu.cafe.id, TUESDAY)])
+    assert consume(handler, record) == []
+    assert consume(handler, record) == []
+
+    # Then it is dead-lettered once, at once, with Telegram's reason
+    [letter] = read_topic(kafka_bootstrap, settings.kafka_topic_dead_letters, expect=1)
+    body = json.loads(letter.value)
+    assert letter.key == str(menu.cafe.id).encode()
+    assert body["type"] == "notification.failed"
+    assert (body["cafe_id"], body["date"], body["attempts"]) == (menu.cafe.id, "2026-11-24", 1)
+    assert body["reason"] == BOT_KICKED_SUPERGROUP
+    assert body["source"]["topic"] == settings.kafka_topic_deadlines
+    # And the managers can see that the cafe's chat is unreachable
+    failed = delivery(db, menu.cafe.id)
+    assert failed.state == DeliveryState.FAILED
+    assert failed.dead_lettered_at is not None
+    assert "kicked" in (db.get(Cafe, menu.cafe.id) or menu.cafe).chat_unreachable_reason  # type: ignore[operator]
+
+
+def test_telegram_failing_again_and_again_is_retried_then_dead_lettered(
+    db: Session,
+    fake_telegram: FakeTelegram,
+    settings_factory: Callable[..., Settings],
+    kafka_bootstrap: str,
+) -> None:
+    # Given an order, and a Telegram that answers 502 to everything
+    menu = make_cafe(db, chat_id=CHAT)
+    make_combo_order(db, make_user(db, 1001, "Иван Петров"), menu, TUESDAY)
+    db.commit()
+    fake_telegram.fail_next("sendMessage", 502, times=None)
+    settings = settings_factory(
+        fake_telegram, notification_max_attempts=3, notification_retry_backoff_seconds=0.01
+    )
+    handler = consumer(settings, AFTER_DEADLINE)
+    record = deadline_records(settings, [(menu.cafe.id, TUESDAY)])
+
+    # When the ESM keeps handing back the record the consumer reported as failed
+    rounds = [consume(handler, record) for _ in range(3)]
+
+    # Then the first two tries ask for a retry, the third gives up into the dead letters
+    assert [len(failures) for failures in rounds] == [1, 1, 0]
+    [letter] = read_topic(kafka_bootstrap, settings.kafka_topic_dead_letters, expect=1)
+    body = json.loads(letter.value)
+    assert body["attempts"] == 3
+    assert "Bad Gateway" in body["reason"]
+    assert delivery(db, menu.cafe.id).state == DeliveryState.FAILED
+    assert fake_telegram.sent_messages() == []
+
+
+def test_a_failure_half_way_through_a_split_message_resumes_with_the_next_part(
+    db: Session, fake_telegram: FakeTelegram, settings_factory: Callable[..., Settings]
+) -> None:
+    # Given sixty orders (several messages) and Telegram failing the second part once
+    menu = make_cafe(db, chat_id=CHAT)
+    for n in range(60):
+        user = make_user(db, 2000 + n, f"Сотрудник {n:02d} Длиннофамильный")
+        make_combo_order(db, user, menu, TUESDAY, notes="Соус отдельно, пожалуйста " * 2, mors=1)
+    db.commit()
+    settings = settings_factory(fake_telegram, notification_retry_backoff_seconds=0.01)
+    handler = consumer(settings, AFTER_DEADLINE)
+    record = deadline_records(settings, [(menu.cafe.id, TUESDAY)])
+    fake_telegram.delay_next("sendMessage", 0, times=1)  # the first part goes through
+    fake_telegram.fail_next("sendMessage", 500, times=1)  # the second does not
+
+    # When the first try stops after one part and the record comes back
+    assert len(consume(handler, record)) == 1
+    assert len(fake_telegram.sent_messages(CHAT)) == 1
+    assert consume(handler, record) == []
+
+    # Then every part arrived exactly once, in order
+    sent = fake_telegram.sent_messages(CHAT)
+    total = delivery(db, menu.cafe.id).parts_total
+    assert total >= 2
+    assert len(sent) == total
+    assert [m.rendered_text.split("\n")[0][-5:] for m in sent] == [
+        f"({n}/{total})"[-5:] for n in range(1, total + 1)
+    ]
+    assert delivery(db, menu.cafe.id).attempts == 2
+
+
+def test_a_storm_of_429_answers_is_waited_out_and_every_message_arrives(
+    db: Session, fake_telegram: FakeTelegram, settings_factory: Callable[..., Settings]
+) -> None:
+    # Given five cafes with orders and a Telegram in flood control for a while
+    cafes = [make_cafe(db, f"Кафе {n}", chat_id=-100500 - n) for n in range(5)]
+    for n, menu in enumerate(cafes):
+        make_combo_order(db, make_user(db, 3000 + n, f"Гость {n}"), menu, TUESDAY)
+    db.commit()
+    fake_telegram.enforce_rate_limits()
+    fake_telegram.fail_next("sendMessage", 429, retry_after=1, times=6)
+    settings = settings_factory(fake_telegram)
+
+    # When all five deadlines pass in one batch
+    pairs = [(menu.cafe.id, TUESDAY) for menu in cafes]
+    assert consume(consumer(settings, AFTER_DEADLINE), deadline_records(settings, pairs)) == []
+
+    # Then every cafe got its message, and Telegram only refused what the storm refused
+    assert len(fake_telegram.sent_messages()) == 5
+    assert {m.chat_id for m in fake_telegram.sent_messages()} == {
+        menu.cafe.tg_chat_id for menu in cafes
+    }
+    refused = [r for r in fake_telegram.requests("sendMessage") if r.status == 429]
+    assert len(refused) == 6
+
+
+def test_the_pace_stays_within_the_limits_when_many_cafes_close_at_once(
+    db: Session, fake_telegram: FakeTelegram, settings_factory: Callable[..., Settings]
+) -> None:
+    # Given twenty-five cafes and a bot allowed ten messages a second, enforced by Telegram
+    cafes = [make_cafe(db, f"Кафе {n}", chat_id=-100600 - n) for n in range(25)]
+    for n, menu in enumerate(cafes):
+        make_combo_order(db, make_user(db, 4000 + n, f"Гость {n}"), menu, TUESDAY)
+    db.commit()
+    fake_telegram.enforce_rate_limits(per_second=10)
+    settings = settings_factory(fake_telegram, telegram_messages_per_second=10)
+    handler = consumer(settings, AFTER_DEADLINE)
+
+    # When two consumers take half of the records each
+    pairs = [(menu.cafe.id, TUESDAY) for menu in cafes]
+    assert consume(handler, deadline_records(settings, pairs[:12])) == []
+    assert consume(handler, deadline_records(settings, pairs[12:], first_offset=12)) == []
+
+    # Then every message arrived without Telegram ever having to slow the bot down
+    assert len(fake_telegram.sent_messages()) == 25
+    assert [r for r in fake_telegram.requests("sendMessage") if r.status == 429] == []
+    times = fake_telegram.send_times()
+    assert max(sum(1 for t in times if start <= t < start + 1.0) for start in times) <= 10
+
+
+def test_a_record_nobody_can_read_is_dead_lettered_not_retried_forever(
+    db: Session,
+    fake_telegram: FakeTelegram,
+    settings_factory: Callable[..., Settings],
+    kafka_bootstrap: str,
+) -> None:
+    settings = settings_factory(fake_telegram)
+    event = msk_event([KafkaRecordSpec(topic=settings.kafka_topic_deadlines, value="{oops")])
+
+    assert consume(consumer(settings, AFTER_DEADLINE), event) == []
+
+    [letter] = read_topic(kafka_bootstrap, settings.kafka_topic_dead_letters, expect=1)
+    assert json.loads(letter.value)["value"] == "{oops"
