@@ -48,7 +48,7 @@ def read_roster(content: bytes) -> Roster:
         raise InvalidImportFile("Файл пуст: нужна строка заголовка tgid,name,office и сотрудники")
     # Excel writes ";" where the decimal separator is a comma (Russian locale), "," elsewhere.
     delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True)
     try:
         records = list(reader)
     except csv.Error as error:

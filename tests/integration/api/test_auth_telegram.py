@@ -208,3 +208,16 @@ async def test_tampered_init_data_is_refused(
     forged = signed.replace("1001", "2002")
     response = await client.post("/auth/telegram", json={"init_data": forged})
     assert response.status_code == 401
+
+
+async def test_someone_deleted_after_approval_asks_again_on_their_next_sign_in(
+    sign_in: SignIn, session: AsyncSession, clock: FixedClock
+) -> None:
+    await session.run_sync(make_access_request, STRANGER.id, "Ольга", status=RequestStatus.APPROVED)
+    response = await sign_in(STRANGER)
+    assert response.status_code == 403
+    assert response.json()["code"] == "access_request_pending"
+    request = await stored_request(session, STRANGER.id)
+    assert request is not None
+    await session.refresh(request)
+    assert (request.status, request.processed_at) == (RequestStatus.PENDING, None)

@@ -105,6 +105,10 @@ async def test_search_matches_part_of_a_name_in_any_case_or_an_exact_tgid(
     by_tgid = await client.get("/users", params={"search": "123456"}, headers=auth(boss))
     assert [user["name"] for user in by_tgid.json()["items"]] == ["Иван Петров"]
 
+    await session.run_sync(make_user, 555, "Семён Ёлкин")
+    with_yo = await client.get("/users", params={"search": "семен ел"}, headers=auth(boss))
+    assert [user["tgid"] for user in with_yo.json()["items"]] == [555]
+
     wildcard = await client.get("/users", params={"search": "%"}, headers=auth(boss))
     assert wildcard.json() == {"items": [], "total": 0}
 
