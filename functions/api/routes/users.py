@@ -103,7 +103,7 @@ async def set_access(
     "/{tgid}", status_code=status.HTTP_204_NO_CONTENT, responses=errors(400, 404, 409, 422)
 )
 async def delete_user(tgid: int, manager: Manager, session: SessionDep) -> None:
-    """Delete an employee who has never ordered; anyone with orders is blocked instead."""
+    """Delete an employee who has no orders (409 otherwise: block them instead)."""
     await service.delete_user(session, manager, tgid)
 
 
