@@ -7,7 +7,7 @@ UV := $(PYTHON) -m uv
 .PHONY: help run test install lint typecheck pytest bench kafka clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 install: ## Install Python dependencies (uv, locked) into .venv
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
@@ -18,9 +18,10 @@ run: install ## Run the whole system locally on embedded defaults (http://127.0.
 
 test: install lint typecheck kafka pytest ## Lint, type-check and run every test with coverage
 
-lint: ## ruff
+lint: ## ruff, and cfn-lint on the SAM template and the infra stacks
 	@$(UV) run --frozen ruff check .
 	@$(UV) run --frozen ruff format --check .
+	@$(UV) run --frozen cfn-lint template.yaml infra/*.yaml
 
 typecheck: ## mypy (strict)
 	@$(UV) run --frozen mypy .
@@ -36,3 +37,8 @@ bench: install kafka ## Benchmarks: print the figures (not part of `make test`)
 
 clean: ## Remove local state (databases, caches)
 	rm -rf .local .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov
+
+# --- sam build ------------------------------------------------------------------------------
+# `sam build` calls build-<LogicalId> targets from this Makefile (template.yaml, BuildMethod
+# makefile); they live in infra/build.mk. Not needed for `make run` or `make test`.
+include infra/build.mk

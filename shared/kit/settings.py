@@ -1,11 +1,14 @@
 """One place for configuration: environment variables (and `.env` locally), read once."""
 
+import os
 from functools import lru_cache
 from typing import Annotated, Literal, Self
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from shared.kit.secrets import secret_overrides
 
 Environment = Literal["local", "test", "dev", "staging", "production"]
 
@@ -118,5 +121,9 @@ class Settings(BaseSettings):
 
 @lru_cache
 def get_settings() -> Settings:
-    """The process-wide settings, read from the environment once."""
-    return Settings()
+    """The process-wide settings, read from the environment once.
+
+    In AWS the environment names SSM parameters / Secrets Manager secrets for the secrets
+    (`TELEGRAM_BOT_TOKEN_PARAM`, `DATABASE_SECRET_ARN`, ...): shared.kit.secrets reads them.
+    """
+    return Settings(**secret_overrides(os.environ))
