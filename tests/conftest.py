@@ -4,4 +4,5 @@ pytest_plugins = [
     "tests.harness.lunch",
     "tests.harness.api",
     "tests.fakes.plugin",
+    "tests.fakes.gemini_plugin",
 ]

@@ -1,0 +1,253 @@
+"""Advice from Gemini (prompt, structured output, the pool's error rules) and from fixed rules.
+
+How each answer is treated:
+    200 with JSON matching `Advice`      the advice
+    429 RESOURCE_EXHAUSTED               the key rests (Google's retryDelay; the day when the
+                                         per-day quota is gone) and the next key is tried
+    401, 403, 400 API_KEY_INVALID        the key is marked invalid and skipped
+    5xx, timeout, network error,         retried with exponential backoff, up to
+    an answer that is not the JSON       GEMINI_MAX_ATTEMPTS attempts, then GeminiUnavailable
+    any other 4xx                        GeminiUnavailable at once (retrying will not help)
+    no usable key                        KeysExhausted (after a short wait if a key is resting)
+"""
+
+import asyncio
+import logging
+import random
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import httpx
+from google import genai
+from google.genai import errors, types
+from pydantic import ValidationError
+
+from shared.kit.errors import DomainError
+from shared.kit.gemini import create_gemini_client
+from shared.kit.settings import Settings
+from shared.recommendations.keypool import KeyPool, KeysExhausted, Lease, key_hash
+from shared.recommendations.repository import MenuDish
+from shared.recommendations.schemas import Advice, OrderStats
+
+logger = logging.getLogger(__name__)
+
+CATEGORY_NAMES = {
+    "soup": "супы",
+    "salad": "салаты",
+    "main": "горячее",
+    "extra": "дополнения",
+    "drink": "напитки",
+    "dessert": "десерты",
+}
+
+
+def _network_errors() -> tuple[type[Exception], ...]:
+    # google-genai talks through httpx, or through its fork httpx2 when that is installed.
+    found: list[type[Exception]] = [httpx.TransportError]
+    try:
+        import httpx2  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:  # pragma: no cover - depends on the SDK's extras
+        pass
+    else:
+        found.append(httpx2.TransportError)
+    return tuple(found)
+
+
+# Worth another attempt after a pause: Google's 5xx, timeouts, connection failures.
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (errors.ServerError, *_network_errors())
+
+
+class GeminiUnavailable(DomainError):
+    """Gemini kept failing (5xx, timeouts, unusable answers) or refused the request."""
+
+    status_code: ClassVar[int] = 503
+    code: ClassVar[str] = "gemini_unavailable"
+
+
+def category_name(category: str) -> str:
+    return CATEGORY_NAMES.get(category, category)
+
+
+def build_prompt(stats: OrderStats, untried: Sequence[MenuDish]) -> str:
+    """The prompt of the design (seed 001, section 2.3) with the user's real menu dishes."""
+    categories = ", ".join(
+        f"{category_name(category)} {share:g}%" for category, share in stats.categories.items()
+    )
+    favorites = "; ".join(f"{dish.name} ({dish.count})" for dish in stats.favorite_dishes)
+    new_dishes = "; ".join(f"{dish.name} ({category_name(dish.category)})" for dish in untried)
+    return f"""Проанализируй привычки питания сотрудника и дай персональные рекомендации.
+
+Статистика за 30 дней:
+- Всего заказов: {stats.orders_count}
+- Распределение по категориям: {categories or "нет данных"}
+- Уникальных блюд: {stats.unique_dishes} из {stats.total_dishes_available}
+- Любимые блюда (порций): {favorites or "нет"}
+- Не пробовали: {new_dishes or "все блюда меню уже пробовали"}
+
+Дай краткое резюме (1 предложение) и 2-3 совета:
+1. По сбалансированности питания
+2. По разнообразию рациона
+3. Новые блюда для пробы — только из списка «Не пробовали», называй их точно как в списке
+
+Пиши по-русски, обращайся на «вы». Ответ — JSON по схеме: summary (строка), tips (2-3 строки).
+"""
+
+
+def rule_based_advice(stats: OrderStats, untried: Sequence[MenuDish]) -> Advice:
+    """Deterministic advice from the same stats, for when Gemini cannot be asked."""
+    shares = stats.categories
+    if shares:
+        top = max(shares, key=lambda category: (shares[category], category))
+        summary = (
+            f"За 30 дней {stats.orders_count} заказов, чаще всего — "
+            f"{category_name(top)} ({shares[top]:g}% блюд)."
+        )
+    else:
+        summary = f"За 30 дней {stats.orders_count} заказов."
+
+    def untried_in(category: str) -> MenuDish | None:
+        return next((dish for dish in untried if dish.category == category), None)
+
+    tips: list[str] = []
+    for category in ("salad", "soup"):
+        if shares.get(category, 0.0) < 15:
+            dish = untried_in(category)
+            named = f" — например, «{dish.name}»" if dish else ""
+            tips.append(f"Добавляйте {category_name(category)} к обеду чаще{named}.")
+            break
+    else:
+        tips.append("Баланс категорий у вас хороший: продолжайте сочетать супы, салаты и горячее.")
+    if stats.total_dishes_available and stats.unique_dishes < stats.total_dishes_available / 3:
+        tips.append(
+            f"Вы пробовали {stats.unique_dishes} из {stats.total_dishes_available} блюд меню — "
+            f"разнообразие рациона полезно, выбирайте новое хотя бы раз в неделю."
+        )
+    else:
+        tips.append("Рацион у вас разнообразный — так держать.")
+    fresh = [dish for dish in untried if not any(dish.name in tip for tip in tips)]
+    if fresh:
+        names = " и ".join(f"«{dish.name}»" for dish in fresh[:2])
+        tips.append(f"Попробуйте {names} — это есть в меню ваших кафе.")
+    return Advice(summary=summary, tips=tips[:3])
+
+
+def _retry_delay(error: errors.APIError) -> tuple[float | None, bool]:
+    """Google's RetryInfo delay in seconds, and whether the per-day quota is what ran out."""
+    body: Any = error.details
+    details = body.get("error", {}).get("details", []) if isinstance(body, dict) else []
+    delay: float | None = None
+    per_day = False
+    for detail in details if isinstance(details, list) else []:
+        if not isinstance(detail, dict):
+            continue
+        kind = str(detail.get("@type", ""))
+        if kind.endswith("RetryInfo"):
+            match = re.fullmatch(r"\s*([\d.]+)s\s*", str(detail.get("retryDelay", "")))
+            if match:
+                delay = float(match.group(1))
+        elif kind.endswith("QuotaFailure"):
+            per_day = any(
+                "PerDay" in str(violation.get("quotaId", ""))
+                for violation in detail.get("violations", [])
+                if isinstance(violation, dict)
+            )
+    return delay, per_day
+
+
+def _refuses_key(error: errors.ClientError) -> bool:
+    if error.code in (401, 403):
+        return True
+    body: Any = error.details
+    details = body.get("error", {}).get("details", []) if isinstance(body, dict) else []
+    return error.code == 400 and any(
+        isinstance(detail, dict) and detail.get("reason") == "API_KEY_INVALID" for detail in details
+    )
+
+
+@dataclass
+class GeminiAdvisor:
+    """Asks Gemini for advice, one key from the pool per attempt."""
+
+    pool: KeyPool
+    settings: Settings
+    # Waiting for a key that rests after a 429 is worth it only if it is back soon.
+    max_rest_wait: float = 15.0
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    # One client per key, made on first use (about half a second each: TLS setup) and kept.
+    clients: dict[str, genai.Client] = field(default_factory=dict, repr=False)
+
+    def client_for(self, api_key: str) -> genai.Client:
+        hashed = key_hash(api_key)
+        client = self.clients.get(hashed)
+        if client is None:
+            client = self.clients[hashed] = create_gemini_client(self.settings, api_key)
+        return client
+
+    async def advise(self, prompt: str) -> Advice:
+        """The model's summary and tips for `prompt`, validated against `Advice`."""
+        failures = 0
+        rested = 0.0
+        rate_limited = 0
+        while True:
+            try:
+                lease = await self.pool.acquire()
+            except KeysExhausted as exhausted:
+                wait = exhausted.retry_after
+                if wait is None or rested + wait > self.max_rest_wait:
+                    raise
+                rested += wait
+                await self.sleep(wait)
+                continue
+            try:
+                response = await self.client_for(lease.api_key).aio.models.generate_content(
+                    model=self.settings.gemini_model,
+                    contents=prompt,
+                    config=types.GenerateContentConfig(
+                        response_mime_type="application/json",
+                        response_schema=Advice,
+                        temperature=0.4,
+                    ),
+                )
+            except errors.ClientError as error:
+                if error.code == 429:
+                    rate_limited += 1
+                    delay, per_day = _retry_delay(error)
+                    await self.pool.rate_limited(
+                        lease,
+                        retry_after=delay or self.settings.gemini_rate_limit_cooldown_seconds,
+                        per_day=per_day,
+                    )
+                    if rate_limited > 3 * self.pool.size + 10:
+                        raise GeminiUnavailable("Gemini keeps answering 429") from error
+                    continue
+                if _refuses_key(error):
+                    await self.pool.invalid(lease, f"{error.code} {error.status}")
+                    continue
+                raise GeminiUnavailable(
+                    f"Gemini refused the request: {error.code} {error.status}"
+                ) from error
+            except TRANSIENT_ERRORS as error:
+                failures += 1
+                await self._back_off(failures, lease, repr(error)[:200], error)
+                continue
+            try:
+                return Advice.model_validate_json(response.text or "")
+            except ValidationError as error:
+                failures += 1
+                await self._back_off(failures, lease, "answer is not the JSON asked for", error)
+
+    async def _back_off(self, failures: int, lease: Lease, why: str, error: Exception) -> None:
+        if failures >= self.settings.gemini_max_attempts:
+            logger.error("Gemini failed; giving up", extra={"key": lease.key_hash, "why": why})
+            raise GeminiUnavailable(
+                f"Gemini failed {failures} times; last: {why}", attempts=failures
+            ) from error
+        delay = self.settings.gemini_backoff_seconds * 2 ** (failures - 1)
+        delay *= random.uniform(1.0, 1.5)  # jitter, so consumers do not retry in step
+        logger.warning(
+            "Gemini failed; backing off",
+            extra={"key": lease.key_hash, "why": why, "attempt": failures, "delay": delay},
+        )
+        await self.sleep(delay)

@@ -1,0 +1,306 @@
+"""The pool of Gemini API keys: per-key daily counters in Redis, shared by every consumer.
+
+Taking a key and counting the request is one Lua script, so any number of consumers running at
+once never push a key past `GEMINI_MAX_REQUESTS_PER_KEY`. Counters belong to Google's quota day
+(midnight to midnight, Pacific time): a counter stamped with another day counts as zero, and it
+expires at the next reset anyway. Keys appear in Redis and in logs only as a short hash.
+
+Redis keys:
+    gemini:current_key           hash of the key in use; rotation moves it on
+    gemini:usage:key:{hash}      HASH {day, count}: requests sent with that key on that quota day
+    gemini:invalid:{hash}        the key answered 401/403 (or API_KEY_INVALID): skipped until reset
+    gemini:cooldown:{hash}       the key answered 429: skipped until this expires
+    gemini:rotation_log          newest first, capped: "<at> <from>-><to> <reason>"
+"""
+
+import hashlib
+import logging
+import math
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any, ClassVar, Literal
+from zoneinfo import ZoneInfo
+
+from redis.asyncio import Redis
+
+from shared.kit.clock import Clock
+from shared.kit.errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+# Google resets the Gemini API's daily quotas at midnight Pacific time.
+QUOTA_TIMEZONE = ZoneInfo("America/Los_Angeles")
+CURRENT_KEY = "gemini:current_key"
+ROTATION_LOG = "gemini:rotation_log"
+ROTATION_LOG_SIZE = 500
+
+RotationReason = Literal["limit", "rate_limited", "invalid", "not_configured"]
+
+
+def key_hash(api_key: str) -> str:
+    """A short, stable name for a key: what logs and Redis show instead of the key."""
+    return hashlib.sha256(api_key.encode()).hexdigest()[:12]
+
+
+def usage_key(hashed: str) -> str:
+    return f"gemini:usage:key:{hashed}"
+
+
+def invalid_key(hashed: str) -> str:
+    return f"gemini:invalid:{hashed}"
+
+
+def cooldown_key(hashed: str) -> str:
+    return f"gemini:cooldown:{hashed}"
+
+
+def quota_day(now: datetime) -> date:
+    """The day of Google's quota that `now` falls in."""
+    return now.astimezone(QUOTA_TIMEZONE).date()
+
+
+def next_quota_reset(now: datetime) -> datetime:
+    """The next midnight in Pacific time, when Google resets the daily quota."""
+    tomorrow = quota_day(now) + timedelta(days=1)
+    return datetime.combine(tomorrow, time(0), tzinfo=QUOTA_TIMEZONE)
+
+
+def seconds_until_reset(now: datetime) -> int:
+    """A relative expiry (so Redis's own clock does not matter), at least one second."""
+    return max(1, math.ceil((next_quota_reset(now) - now).total_seconds()))
+
+
+class KeysExhausted(DomainError):
+    """Every key is spent for the day, resting after a 429, or invalid: try again later."""
+
+    status_code: ClassVar[int] = 503
+    code: ClassVar[str] = "gemini_keys_exhausted"
+
+    def __init__(self, message: str, *, retry_after: float | None) -> None:
+        super().__init__(message, retry_after=retry_after)
+        # Seconds until a resting key is usable again; None: nothing before the daily reset.
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Lease:
+    """One request's right to use a key; `count` is the key's requests today including this one."""
+
+    api_key: str = field(repr=False)
+    key_hash: str
+    count: int
+
+
+@dataclass(frozen=True)
+class KeyUsage:
+    key_hash: str
+    count: int
+    invalid: bool
+    cooling_down_for: float  # seconds; 0 when the key is not resting
+
+
+# KEYS: current, rotation log, usage x n, invalid x n, cooldown x n, lease. ARGV: limit, quota
+# day, seconds until the reset, now, rotation log size, key hashes x n.
+# The lease key makes the script idempotent: redis-py resends a command after a read timeout,
+# and a request counted twice would break the pool's arithmetic.
+# Walk the keys from the current one; take the first that is neither invalid, nor resting, nor
+# spent for the day; count the request on it; move `gemini:current_key` (and log why) if it
+# is not the current one. Returns {index, count, rotated_from, reason}, or {0, min_wait_ms} when
+# no key is usable (min_wait_ms = -1 when nothing will rest out before the daily reset).
+_ACQUIRE = """
+local n = (#KEYS - 3) / 3
+local lease = KEYS[#KEYS]
+local done = redis.call('GET', lease)
+if done then return cjson.decode(done) end
+local limit = tonumber(ARGV[1])
+local day = ARGV[2]
+local current = redis.call('GET', KEYS[1])
+local start = 1
+local skipped = 'not_configured'
+if current then
+  for i = 1, n do
+    if ARGV[5 + i] == current then start = i; skipped = nil; break end
+  end
+else
+  skipped = nil
+end
+local min_wait = -1
+for step = 0, n - 1 do
+  local i = ((start - 1 + step) % n) + 1
+  local reason = nil
+  local count = 0
+  if redis.call('EXISTS', KEYS[2 + n + i]) == 1 then
+    reason = 'invalid'
+  else
+    local wait = redis.call('PTTL', KEYS[2 + 2 * n + i])
+    if wait > 0 then
+      reason = 'rate_limited'
+      if min_wait < 0 or wait < min_wait then min_wait = wait end
+    else
+      local stored = redis.call('HMGET', KEYS[2 + i], 'day', 'count')
+      if stored[1] == day then count = tonumber(stored[2]) or 0 end
+      if count >= limit then reason = 'limit' end
+    end
+  end
+  if reason == nil then
+    count = count + 1
+    redis.call('HSET', KEYS[2 + i], 'day', day, 'count', count)
+    redis.call('EXPIRE', KEYS[2 + i], ARGV[3])
+    local rotated_from = ''
+    if ARGV[5 + i] ~= current then
+      redis.call('SET', KEYS[1], ARGV[5 + i])
+      if current then
+        rotated_from = current
+        local entry = ARGV[4] .. ' ' .. current .. '->' .. ARGV[5 + i] .. ' ' .. skipped
+        redis.call('LPUSH', KEYS[2], entry)
+        redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[5]) - 1)
+      end
+    end
+    local result = {i, count, rotated_from, skipped or ''}
+    redis.call('SET', lease, cjson.encode(result), 'EX', 300)
+    return result
+  end
+  if step == 0 and skipped == nil then skipped = reason end
+end
+return {0, min_wait, '', ''}
+"""
+
+# A request Google refused with 429 did not use the quota: give it back (same day only).
+_REFUND = """
+local stored = redis.call('HMGET', KEYS[1], 'day', 'count')
+if stored[1] == ARGV[1] and (tonumber(stored[2]) or 0) > 0 then
+  return redis.call('HINCRBY', KEYS[1], 'count', -1)
+end
+return -1
+"""
+
+
+class KeyPool:
+    """Hands out Gemini API keys so that no key serves more than its daily limit."""
+
+    def __init__(
+        self, redis: Redis, api_keys: list[str], *, max_requests_per_key: int, clock: Clock
+    ) -> None:
+        if max_requests_per_key < 1:
+            raise ValueError("GEMINI_MAX_REQUESTS_PER_KEY must be at least 1")
+        unique = list(dict.fromkeys(key for key in api_keys if key))
+        self._keys = unique
+        self._hashes = [key_hash(key) for key in unique]
+        self._limit = max_requests_per_key
+        self._clock = clock
+        self._redis = redis
+        self._acquire = redis.register_script(_ACQUIRE)
+        self._refund = redis.register_script(_REFUND)
+
+    @property
+    def size(self) -> int:
+        return len(self._keys)
+
+    @property
+    def limit(self) -> int:
+        return self._limit
+
+    @property
+    def key_hashes(self) -> list[str]:
+        return list(self._hashes)
+
+    async def acquire(self) -> Lease:
+        """Take a usable key and count one request on it, atomically; rotate if needed."""
+        if not self._keys:
+            raise KeysExhausted("No Gemini API keys are configured", retry_after=None)
+        now = self._clock.now()
+        keys = [
+            CURRENT_KEY,
+            ROTATION_LOG,
+            *(usage_key(h) for h in self._hashes),
+            *(invalid_key(h) for h in self._hashes),
+            *(cooldown_key(h) for h in self._hashes),
+            f"gemini:lease:{uuid.uuid4().hex}",
+        ]
+        args: list[Any] = [
+            self._limit,
+            quota_day(now).isoformat(),
+            seconds_until_reset(now),
+            now.isoformat(timespec="seconds"),
+            ROTATION_LOG_SIZE,
+            *self._hashes,
+        ]
+        index, count, rotated_from, reason = await self._acquire(keys=keys, args=args)
+        if int(index) == 0:
+            wait_ms = int(count)
+            retry_after = wait_ms / 1000 if wait_ms >= 0 else None
+            logger.warning(
+                "all Gemini keys are spent, resting or invalid",
+                extra={"keys": self.size, "retry_after": retry_after},
+            )
+            raise KeysExhausted(
+                "Every Gemini API key is spent for today, resting after a 429 or invalid",
+                retry_after=retry_after,
+            )
+        position = int(index) - 1
+        lease = Lease(self._keys[position], self._hashes[position], int(count))
+        if rotated_from:
+            logger.info(
+                "Gemini key rotated",
+                extra={"from": rotated_from, "to": lease.key_hash, "reason": reason},
+            )
+        logger.debug("Gemini key taken", extra={"key": lease.key_hash, "count": lease.count})
+        return lease
+
+    async def rate_limited(self, lease: Lease, *, retry_after: float, per_day: bool) -> None:
+        """The key answered 429: rest it (until the reset when the daily quota is gone)."""
+        now = self._clock.now()
+        if per_day:
+            # Google says the day's quota is used up, whatever our counter thinks.
+            await self._redis.hset(
+                usage_key(lease.key_hash),
+                mapping={"day": quota_day(now).isoformat(), "count": self._limit},
+            )
+            await self._redis.expire(usage_key(lease.key_hash), seconds_until_reset(now))
+        else:
+            await self._refund(keys=[usage_key(lease.key_hash)], args=[quota_day(now).isoformat()])
+            await self._redis.set(
+                cooldown_key(lease.key_hash), "429", px=max(1, int(retry_after * 1000))
+            )
+        logger.warning(
+            "Gemini key rate limited",
+            extra={
+                "key": lease.key_hash,
+                "count": lease.count,
+                "retry_after": retry_after,
+                "per_day": per_day,
+            },
+        )
+
+    async def invalid(self, lease: Lease, reason: str) -> None:
+        """The key was refused (401/403/API_KEY_INVALID): skip it until the daily reset."""
+        await self._redis.set(
+            invalid_key(lease.key_hash), reason[:200], ex=seconds_until_reset(self._clock.now())
+        )
+        logger.error(
+            "Gemini key refused; skipping it", extra={"key": lease.key_hash, "why": reason}
+        )
+
+    async def usage(self) -> list[KeyUsage]:
+        """Each key's state now, in configuration order (for monitoring and tests)."""
+        day = quota_day(self._clock.now()).isoformat()
+        result = []
+        for hashed in self._hashes:
+            stored_day, stored_count = await self._redis.hmget(usage_key(hashed), ["day", "count"])
+            count = int(stored_count) if _text(stored_day) == day and stored_count else 0
+            invalid = bool(await self._redis.exists(invalid_key(hashed)))
+            wait_ms = int(await self._redis.pttl(cooldown_key(hashed)))
+            result.append(KeyUsage(hashed, count, invalid, max(wait_ms, 0) / 1000))
+        return result
+
+    async def current_key_hash(self) -> str | None:
+        return _text(await self._redis.get(CURRENT_KEY))
+
+    async def rotation_log(self) -> list[str]:
+        """The latest rotations, newest first."""
+        return [_text(entry) or "" for entry in await self._redis.lrange(ROTATION_LOG, 0, -1)]
+
+
+def _text(value: bytes | str | None) -> str | None:
+    return value.decode() if isinstance(value, bytes) else value

@@ -1,0 +1,168 @@
+"""Recommendations: the nightly jobs, making one user's advice, and what the profile shows."""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shared.kit.db import unit_of_work
+from shared.kit.kafka import EventProducer
+from shared.kit.settings import Settings
+from shared.recommendations import repository
+from shared.recommendations.gemini import (
+    GeminiAdvisor,
+    GeminiUnavailable,
+    build_prompt,
+    rule_based_advice,
+)
+from shared.recommendations.keypool import KeysExhausted
+from shared.recommendations.repository import Window
+from shared.recommendations.schemas import (
+    Advice,
+    CachedRecommendations,
+    RecommendationJob,
+    RecommendationsOut,
+    Source,
+)
+from shared.users import repository as users
+
+logger = logging.getLogger(__name__)
+
+
+def cache_key(tgid: int) -> str:
+    return f"recommendations:user:{tgid}"
+
+
+async def cached_recommendations(redis: Redis, tgid: int) -> CachedRecommendations | None:
+    raw = await redis.get(cache_key(tgid))
+    if raw is None:
+        return None
+    return CachedRecommendations.model_validate_json(raw)
+
+
+async def _cache(
+    redis: Redis,
+    tgid: int,
+    advice: Advice,
+    source: Source,
+    *,
+    now: datetime,
+    settings: Settings,
+    only_if_absent: bool = False,
+) -> bool:
+    value = CachedRecommendations(
+        summary=advice.summary, tips=advice.tips, source=source, generated_at=now
+    )
+    stored = await redis.set(
+        cache_key(tgid),
+        value.model_dump_json(),
+        ex=settings.recommendations_ttl_seconds,
+        nx=only_if_absent,
+    )
+    return bool(stored)
+
+
+def _window(settings: Settings, now: datetime) -> Window:
+    return Window.ending(now.astimezone(settings.tz).date())
+
+
+async def enqueue_recommendation_jobs(
+    sessions: async_sessionmaker[AsyncSession],
+    producer: EventProducer,
+    settings: Settings,
+    *,
+    now: datetime,
+) -> int:
+    """One Kafka job per active user with enough orders in the last 30 days; returns how many."""
+    window = _window(settings, now)
+    async with unit_of_work(sessions) as session:
+        tgids = await repository.active_users(
+            session, window, min_orders=settings.recommendations_min_orders
+        )
+    jobs = [
+        (str(tgid), RecommendationJob(tgid=tgid, date=window.last, timestamp=now)) for tgid in tgids
+    ]
+    await producer.send_many(
+        settings.kafka_topic_recommendations,
+        ((key, job.model_dump(mode="json")) for key, job in jobs),
+    )
+    return len(jobs)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    tgid: int
+    state: Literal["gemini", "rules", "skipped"]
+    reason: str | None = None
+
+
+async def make_recommendations(
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    advisor: GeminiAdvisor | None,
+    tgid: int,
+    *,
+    settings: Settings,
+    now: datetime,
+) -> Outcome:
+    """Build one user's stats, ask Gemini (or the rules without keys) and cache the advice.
+
+    When every key is spent or Gemini keeps failing, rule-based advice is cached if nothing is
+    cached yet (so the profile is not empty) and the error propagates: the job is retried later.
+    """
+    window = _window(settings, now)
+    # The connection goes back to the pool before the (slow) model call.
+    async with unit_of_work(sessions) as session:
+        user = await users.get_user(session, tgid)
+        if user is None or not user.is_active:
+            return Outcome(tgid, "skipped", "no such active user")
+        stats = await repository.order_stats(session, tgid, window)
+        untried = await repository.untried_dishes(session, tgid, window)
+    if stats.orders_count == 0:
+        return Outcome(tgid, "skipped", "no orders in 30 days")
+    if advisor is None:
+        await _cache(
+            redis, tgid, rule_based_advice(stats, untried), "rules", now=now, settings=settings
+        )
+        return Outcome(tgid, "rules", "no Gemini keys configured")
+    try:
+        advice = await advisor.advise(build_prompt(stats, untried))
+    except (KeysExhausted, GeminiUnavailable) as error:
+        fallback = rule_based_advice(stats, untried)
+        await _cache(
+            redis, tgid, fallback, "rules", now=now, settings=settings, only_if_absent=True
+        )
+        logger.warning("recommendations postponed", extra={"tgid": tgid, "code": error.code})
+        raise
+    await _cache(redis, tgid, advice, "gemini", now=now, settings=settings)
+    return Outcome(tgid, "gemini")
+
+
+async def recommendations_for(
+    session: AsyncSession, redis: Redis, tgid: int, *, settings: Settings, now: datetime
+) -> RecommendationsOut:
+    """What a profile shows: fresh stats with the cached summary and tips.
+
+    Nothing cached: `summary: null, tips: []` — unless no Gemini keys are configured at all,
+    then an active user (enough orders) gets the rule-based advice right away.
+    """
+    window = _window(settings, now)
+    stats = await repository.order_stats(session, tgid, window)
+    cached = await cached_recommendations(redis, tgid)
+    if cached is not None:
+        return RecommendationsOut(
+            summary=cached.summary,
+            tips=cached.tips,
+            stats=stats,
+            generated_at=cached.generated_at,
+            source=cached.source,
+        )
+    if not settings.gemini_api_keys and stats.orders_count >= settings.recommendations_min_orders:
+        advice = rule_based_advice(stats, await repository.untried_dishes(session, tgid, window))
+        return RecommendationsOut(
+            summary=advice.summary, tips=advice.tips, stats=stats, generated_at=now, source="rules"
+        )
+    return RecommendationsOut(summary=None, tips=[], stats=stats, generated_at=None, source=None)
