@@ -1,0 +1,114 @@
+// The Telegram SDK, initialised once before the first render.
+//
+// @tma.js/sdk is bundled rather than loading telegram-web-app.js from telegram.org: it is
+// typed, tree-shakes to what we use, works offline in tests and local runs, and ships the
+// mock environment we use outside Telegram during development.
+
+import {
+  backButton,
+  hapticFeedback,
+  init as initSdk,
+  isTMA,
+  mainButton,
+  miniApp,
+  popup,
+  retrieveRawInitData,
+  swipeBehavior,
+  themeParams,
+  viewport,
+} from "@tma.js/sdk-react";
+
+export type Launch = { kind: "telegram"; initData: string } | { kind: "outside" };
+
+function tryTo(action: () => void): void {
+  try {
+    action();
+  } catch (error) {
+    // An older Telegram client lacks a method: the app works without it.
+    if (import.meta.env.DEV) console.warn(error);
+  }
+}
+
+export async function initTelegram(): Promise<Launch> {
+  if (import.meta.env.DEV) {
+    // Only in `vite dev`: the whole module is dropped from production builds.
+    const { mockEnvironmentIfOutside } = await import("./mockEnv");
+    await mockEnvironmentIfOutside();
+  }
+  if (!isTMA()) return { kind: "outside" };
+
+  initSdk();
+  tryTo(() => {
+    themeParams.mount();
+    themeParams.bindCssVars();
+  });
+  tryTo(() => {
+    miniApp.mount();
+    miniApp.bindCssVars();
+  });
+  tryTo(() => backButton.mount());
+  tryTo(() => mainButton.mount());
+  tryTo(() => {
+    swipeBehavior.mount();
+    swipeBehavior.disableVertical();
+  });
+  // The viewport answers asynchronously; the page renders meanwhile with CSS fallbacks.
+  if (viewport.mount.isAvailable()) {
+    viewport
+      .mount()
+      .then(() => {
+        viewport.bindCssVars();
+        if (!viewport.isExpanded()) viewport.expand();
+      })
+      .catch(() => undefined);
+  }
+  tryTo(() => miniApp.ready());
+  const initData = retrieveRawInitData() ?? "";
+  return { kind: "telegram", initData };
+}
+
+/** A short vibration on confirm; silent where Telegram has no haptics. */
+export function hapticSuccess(): void {
+  tryTo(() => {
+    if (hapticFeedback.isSupported()) hapticFeedback.notificationOccurred("success");
+  });
+}
+
+export function hapticError(): void {
+  tryTo(() => {
+    if (hapticFeedback.isSupported()) hapticFeedback.notificationOccurred("error");
+  });
+}
+
+export function hapticSelect(): void {
+  tryTo(() => {
+    if (hapticFeedback.isSupported()) hapticFeedback.selectionChanged();
+  });
+}
+
+export function isDarkTheme(): boolean {
+  try {
+    return miniApp.isMounted() ? miniApp.isDark() : false;
+  } catch {
+    return false;
+  }
+}
+
+/** Asks a yes/no question in Telegram's native popup (the browser's dialog elsewhere). */
+export async function confirmAction(message: string, confirmText: string): Promise<boolean> {
+  try {
+    if (popup.show.isAvailable()) {
+      const pressed = await popup.show({
+        message,
+        buttons: [
+          { id: "confirm", type: "destructive", text: confirmText },
+          { id: "cancel", type: "cancel" },
+        ],
+      });
+      return pressed === "confirm";
+    }
+  } catch {
+    // Fall through to the browser's dialog.
+  }
+  return window.confirm(message);
+}

@@ -1,0 +1,88 @@
+// Development only (imported behind import.meta.env.DEV, so production builds drop it).
+// Outside Telegram, fake the launch parameters as Telegram would pass them, with initData that
+// the local API signs for a seeded user: ?as=manager signs in as the demo manager.
+
+import { emitEvent, isTMA, mockTelegramEnv } from "@tma.js/sdk-react";
+
+const DEMO_EMPLOYEE = 100002;
+const DEMO_MANAGER = 100001;
+
+const LIGHT: Record<string, `#${string}`> = {
+  bg_color: "#ffffff",
+  secondary_bg_color: "#efeff4",
+  section_bg_color: "#ffffff",
+  text_color: "#000000",
+  hint_color: "#8e8e93",
+  subtitle_text_color: "#8e8e93",
+  link_color: "#2481cc",
+  accent_text_color: "#2481cc",
+  button_color: "#2481cc",
+  button_text_color: "#ffffff",
+  header_bg_color: "#efeff4",
+  section_header_text_color: "#6d6d72",
+  section_separator_color: "#c8c7cc",
+  destructive_text_color: "#ff3b30",
+  bottom_bar_bg_color: "#ffffff",
+};
+
+const DARK: Record<string, `#${string}`> = {
+  bg_color: "#212121",
+  secondary_bg_color: "#0f0f0f",
+  section_bg_color: "#212121",
+  text_color: "#ffffff",
+  hint_color: "#aaaaaa",
+  subtitle_text_color: "#aaaaaa",
+  link_color: "#8774e1",
+  accent_text_color: "#8774e1",
+  button_color: "#8774e1",
+  button_text_color: "#ffffff",
+  header_bg_color: "#212121",
+  section_header_text_color: "#8774e1",
+  section_separator_color: "#3a3a3a",
+  destructive_text_color: "#ff595a",
+  bottom_bar_bg_color: "#212121",
+};
+
+export async function mockEnvironmentIfOutside(): Promise<void> {
+  if (isTMA()) return;
+  const query = new URLSearchParams(window.location.search);
+  const tgid = query.get("as") === "manager" ? DEMO_MANAGER : Number(query.get("tgid") ?? DEMO_EMPLOYEE);
+  const dark = query.get("theme") === "dark" || window.matchMedia("(prefers-color-scheme: dark)").matches;
+  const response = await fetch("/api/v1/dev/sign-in", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ tgid }),
+  });
+  if (!response.ok) {
+    console.warn("Dev sign-in is off: start the local runner with DEV_LOGIN_ENABLED=true");
+    return;
+  }
+  const { init_data: initData } = (await response.json()) as { init_data: string };
+  const theme = dark ? DARK : LIGHT;
+  mockTelegramEnv({
+    launchParams: new URLSearchParams({
+      tgWebAppData: initData,
+      tgWebAppVersion: "8.0",
+      tgWebAppPlatform: "tdesktop",
+      tgWebAppThemeParams: JSON.stringify(theme),
+    }),
+    onEvent(event) {
+      // Answer the requests a Telegram client would answer; the rest are fire-and-forget.
+      if (event.name === "web_app_request_viewport") {
+        emitEvent("viewport_changed", {
+          height: window.innerHeight,
+          width: window.innerWidth,
+          is_expanded: true,
+          is_state_stable: true,
+        });
+      } else if (event.name === "web_app_request_theme") {
+        emitEvent("theme_changed", { theme_params: theme });
+      } else if (event.name === "web_app_request_safe_area") {
+        emitEvent("safe_area_changed", { top: 0, bottom: 0, left: 0, right: 0 });
+      } else if (event.name === "web_app_request_content_safe_area") {
+        emitEvent("content_safe_area_changed", { top: 0, bottom: 0, left: 0, right: 0 });
+      }
+    },
+  });
+  console.info(`Mock Telegram environment: signed initData for ${tgid}`);
+}

@@ -1,0 +1,134 @@
+// One order: what was ordered, the total, and — until the deadline — edit and cancel.
+
+import { useState } from "react";
+import { api, call, type Order } from "../api/client";
+import { Page } from "../components/Page";
+import { Button, Cell, ErrorBox, Notice, Section, Spinner } from "../components/ui";
+import { confirmAction, hapticError, hapticSuccess } from "../init";
+import { capitalize, formatCountdown, formatDate, formatMoney, parseDuration } from "../lib/format";
+import { navigate } from "../lib/router";
+import { useCountdown } from "../lib/useCountdown";
+import { asApiError, useQuery } from "../lib/useQuery";
+import type { ApiError } from "../api/client";
+import { categoryName, t } from "../strings";
+
+async function loadOrder(id: number) {
+  const order = await call(api.GET("/api/v1/orders/{order_id}", { params: { path: { order_id: id } } }));
+  const availability = await call(
+    api.GET("/api/v1/orders/availability/{date}", {
+      params: { path: { date: order.order_date }, query: { cafe_id: order.cafe_id } },
+    }),
+  );
+  return { order, availability };
+}
+
+export function OrderLines({ order }: { order: Order }) {
+  return (
+    <>
+      {order.combo ? (
+        <Cell
+          multiline
+          title={order.combo.combo_name}
+          subtitle={order.items
+            .filter((item) => item.type === "combo")
+            .map((item) => `${categoryName(item.category)}: ${item.menu_item_name}`)
+            .join(" · ")}
+          after={<span className="text-text">{formatMoney(order.combo.combo_price)}</span>}
+        />
+      ) : null}
+      {order.items.map((item, i) =>
+        item.type === "standalone" ? (
+          <Cell
+            key={i}
+            multiline
+            title={item.quantity > 1 ? `${item.menu_item_name} × ${item.quantity}` : item.menu_item_name}
+            subtitle={Object.values(item.options).join(", ") || undefined}
+            after={<span className="text-text">{formatMoney(item.subtotal)}</span>}
+          />
+        ) : null,
+      )}
+      {order.extras.map((extra, i) => (
+        <Cell
+          key={`e${i}`}
+          title={extra.quantity > 1 ? `${extra.menu_item_name} × ${extra.quantity}` : extra.menu_item_name}
+          after={<span className="text-text">{formatMoney(extra.subtotal)}</span>}
+        />
+      ))}
+    </>
+  );
+}
+
+export function OrderDetail({ id, flash }: { id: number; flash: string | null }) {
+  const query = useQuery(() => loadOrder(id), [id]);
+  const [cancelling, setCancelling] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const seconds = useCountdown(parseDuration(query.data?.availability.time_remaining));
+
+  if (query.loading) return <Page back="/history"><Spinner /></Page>;
+  if (query.error || !query.data)
+    return <Page back="/history"><ErrorBox error={query.error ?? t.errors.unknown} onRetry={query.reload} /></Page>;
+
+  const { order, availability } = query.data;
+  const open = order.status !== "cancelled" && availability.can_order && (seconds === null || seconds > 0);
+
+  const cancel = async () => {
+    if (!(await confirmAction(t.order.cancelConfirm, t.order.cancelOrder))) return;
+    setCancelling(true);
+    try {
+      await call(api.DELETE("/api/v1/orders/{order_id}", { params: { path: { order_id: order.id } } }));
+      hapticSuccess();
+      navigate("/history?cancelled=1", { replace: true });
+    } catch (reason) {
+      hapticError();
+      setError(asApiError(reason));
+      setCancelling(false);
+      query.reload();
+    }
+  };
+
+  return (
+    <Page
+      back="/"
+      main={open ? { text: t.order.editOrder, onClick: () => navigate(`/orders/${order.id}/edit`) } : null}
+      testId="page-order"
+    >
+      {flash ? (
+        <div className="mx-3 mt-4 rounded-xl bg-section px-4 py-3 text-center text-[15px] font-medium text-accent" role="status">
+          ✓ {flash === "updated" ? t.order.updated : t.order.placed}
+        </div>
+      ) : null}
+      <header className="px-7 pt-5">
+        <div className="text-[13px] font-medium uppercase tracking-wide text-hint">
+          {order.cafe_name} · {t.history.status[order.status] ?? order.status}
+        </div>
+        <h1 className="mt-1 text-[26px] font-bold leading-tight text-text">{capitalize(formatDate(order.order_date))}</h1>
+      </header>
+      <Section>
+        <OrderLines order={order} />
+        <Cell
+          title={<span className="font-semibold">{t.order.total}</span>}
+          after={<span className="text-[17px] font-semibold text-text" data-testid="total">{formatMoney(order.total_price)}</span>}
+        />
+      </Section>
+      {order.notes ? (
+        <Section title={t.order.steps.note}>
+          <Cell multiline title={order.notes} />
+        </Section>
+      ) : null}
+      {open ? (
+        <>
+          <Notice>
+            Изменить или отменить можно ещё {formatCountdown(seconds ?? 0)} — до{" "}
+            {availability.deadline ? availability.deadline.slice(11, 16) : ""}.
+          </Notice>
+          <Button kind="destructive" onClick={() => void cancel()} disabled={cancelling}>
+            {t.order.cancelOrder}
+          </Button>
+        </>
+      ) : order.status !== "cancelled" ? (
+        <Notice>{t.order.deadlinePassed}</Notice>
+      ) : null}
+      {error ? <ErrorBox error={error} /> : null}
+    </Page>
+  );
+}
