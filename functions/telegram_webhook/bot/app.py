@@ -1,0 +1,67 @@
+"""One python-telegram-bot Application for the webhook and local polling alike."""
+
+from dataclasses import dataclass
+from typing import Any, cast
+
+from aws_lambda_powertools import Logger
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import Update
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
+
+from functions.telegram_webhook.bot import help, link, orders, start, status, texts, unlink
+from shared.kit.clock import Clock
+from shared.kit.errors import DomainError
+from shared.kit.settings import Settings
+
+logger = Logger(service="telegram_webhook")
+
+BotApplication = Application[Any, Any, Any, Any, Any, Any]
+
+
+@dataclass(frozen=True)
+class BotDeps:
+    """What handlers need; configuration only: state lives in the database."""
+
+    settings: Settings
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+
+
+def build_application(
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    *,
+    polling: bool = False,
+) -> BotApplication:
+    """The bot with every feature's handlers; `polling` keeps PTB's updater for local runs."""
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(settings.telegram_api_base_url)
+    )
+    if not polling:
+        builder = builder.updater(None)
+    application = cast(BotApplication, builder.build())
+    application.bot_data["deps"] = BotDeps(settings, sessions, clock)
+    # Order matters: the catch-all help handlers come last.
+    for feature in (start, link, status, orders, unlink, help):
+        feature.register(application)
+    application.add_error_handler(on_error)
+    return application
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Domain refusals are answered with their message; anything else is logged, apologised for."""
+    error = context.error
+    if isinstance(error, DomainError):
+        text = error.message
+    else:
+        logger.exception("bot handler failed", exc_info=error)
+        text = texts.SOMETHING_WENT_WRONG
+    if not isinstance(update, Update):
+        return
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    if update.effective_chat is not None:
+        await context.bot.send_message(update.effective_chat.id, text)

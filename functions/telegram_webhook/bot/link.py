@@ -1,0 +1,173 @@
+"""Linking a cafe's chat: the cafe picks its cafe (or follows a manager's deep link), managers
+approve or reject from Telegram as they would in the app, the cafe hears the outcome."""
+
+from datetime import date, timedelta
+
+from aws_lambda_powertools import Logger
+from telegram import Bot, Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from functions.telegram_webhook.bot.deps import deps
+from shared.kit.db import unit_of_work
+from shared.kit.settings import Settings
+from shared.links import service as links
+from shared.links.schemas import LinkRequestOut
+from shared.notifications import repository as bot_queries
+from shared.notifications.preview import sample_messages
+from shared.users import repository as users
+
+logger = Logger(service="telegram_webhook")
+
+LIST_CAFES = "link:list"
+MAX_CAFES_SHOWN = 50
+
+PICK_CAFE = "Выберите своё кафе — я отправлю заявку офис-менеджеру:"
+NO_CAFES = "Пока в системе нет ни одного кафе. Попросите офис-менеджера добавить ваше."
+ALREADY_WAITING = (
+    "Заявка на привязку к кафе «{cafe}» уже ждёт решения менеджера ⏳\n"
+    "Я напишу сюда, как только её рассмотрят."
+)
+REQUEST_SENT = (
+    "Заявка на привязку к кафе «{cafe}» отправлена ✉️\n"
+    "Как только офис-менеджер её одобрит, заказы начнут приходить в этот чат. Я сообщу."
+)
+MANAGER_NEW_REQUEST = (
+    "Новая заявка на привязку чата к кафе «{cafe}»\n"
+    "Чат: {chat}\n"
+    "Заявка №{id}. Одобрить — и заказы этого кафе будут приходить в этот чат."
+)
+APPROVE = "✅ Одобрить"
+REJECT = "❌ Отклонить"
+MANAGERS_ONLY = "Решать заявки могут только офис-менеджеры."
+DECIDED_APPROVED = "\n\n✅ Одобрено"
+DECIDED_REJECTED = "\n\n❌ Отклонено"
+CAFE_APPROVED = (
+    "Готово! Чат привязан к кафе «{cafe}» ✅\n"
+    "После каждого дедлайна я пришлю сюда заказы сотрудников. Вот как будет выглядеть сообщение:"
+)
+CAFE_REJECTED = (
+    "Заявку на привязку к кафе «{cafe}» отклонили 😕\n"
+    "Если это ошибка — свяжитесь с офис-менеджером и отправьте /link ещё раз."
+)
+
+
+def cafe_deep_link(settings: Settings, cafe_id: int) -> str:
+    """The link a manager shares with a cafe: opening it asks to link that cafe's chat."""
+    return f"https://t.me/{settings.telegram_bot_username}?start=cafe_{cafe_id}"
+
+
+async def show_cafes(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/link and the «Выбрать кафе» button: the active cafes as buttons."""
+    message = update.effective_message
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    if message is None:
+        return
+    async with unit_of_work(deps(context).sessions) as session:
+        cafes = await bot_queries.active_cafes(session, limit=MAX_CAFES_SHOWN)
+    if not cafes:
+        await message.reply_text(NO_CAFES)
+        return
+    keyboard = [
+        [InlineKeyboardButton(cafe.name, callback_data=f"link:{cafe.id}")] for cafe in cafes
+    ]
+    await message.reply_text(PICK_CAFE, reply_markup=InlineKeyboardMarkup(keyboard))
+
+
+async def picked_cafe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.callback_query is not None
+    assert context.matches
+    await update.callback_query.answer()
+    await ask_to_link(update, context, int(context.matches[0].group(1)))
+
+
+async def ask_to_link(update: Update, context: ContextTypes.DEFAULT_TYPE, cafe_id: int) -> None:
+    """Create (or find) the chat's request for the cafe; tell the managers about a new one."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None:
+        return
+    bot_deps = deps(context)
+    async with unit_of_work(bot_deps.sessions) as session:
+        waiting = await links.link_status(session, chat.id)
+        if any(request.cafe_id == cafe_id for request in waiting.pending):
+            already = next(r for r in waiting.pending if r.cafe_id == cafe_id)
+            await message.reply_text(ALREADY_WAITING.format(cafe=already.cafe_name))
+            return
+        request = await links.request_link(
+            session, cafe_id, chat.id, chat.username, now=bot_deps.clock.now()
+        )
+    await message.reply_text(REQUEST_SENT.format(cafe=request.cafe_name))
+    await notify_managers(context, request, chat)
+
+
+async def notify_managers(
+    context: ContextTypes.DEFAULT_TYPE, request: LinkRequestOut, chat: Chat
+) -> None:
+    """Every active manager gets the request with Approve / Reject buttons in their private chat."""
+    async with unit_of_work(deps(context).sessions) as session:
+        managers = await bot_queries.active_managers(session)
+    described = chat.title or chat.full_name or str(chat.id)
+    if chat.username:
+        described += f" (@{chat.username})"
+    text = MANAGER_NEW_REQUEST.format(cafe=request.cafe_name, chat=described, id=request.id)
+    buttons = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(APPROVE, callback_data=f"approve:{request.id}"),
+                InlineKeyboardButton(REJECT, callback_data=f"reject:{request.id}"),
+            ]
+        ]
+    )
+    for manager in managers:
+        try:
+            await context.bot.send_message(manager.tgid, text, reply_markup=buttons)
+        except TelegramError as error:  # one manager who blocked the bot must not stop the rest
+            logger.warning(
+                "manager not reachable", extra={"tgid": manager.tgid, "error": str(error)}
+            )
+
+
+async def decide(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A manager pressed Approve or Reject: the same decision as in the app."""
+    query = update.callback_query
+    assert query is not None
+    assert context.matches
+    verdict, request_id = context.matches[0].group(1), int(context.matches[0].group(2))
+    bot_deps = deps(context)
+    async with unit_of_work(bot_deps.sessions) as session:
+        manager = await users.get_user(session, query.from_user.id)
+        if manager is None or not manager.is_active or not manager.is_manager:
+            await query.answer(MANAGERS_ONLY, show_alert=True)
+            return
+        now = bot_deps.clock.now()
+        if verdict == "approve":
+            request = await links.approve(session, request_id, now=now)
+        else:
+            request = await links.reject(session, request_id, now=now)
+    await query.answer()
+    if isinstance(query.message, Message) and query.message.text:
+        mark = DECIDED_APPROVED if verdict == "approve" else DECIDED_REJECTED
+        await query.edit_message_text(f"{query.message.text}{mark}")
+    await tell_cafe(context.bot, request, today=now.astimezone(bot_deps.settings.tz).date())
+
+
+async def tell_cafe(bot: Bot, request: LinkRequestOut, *, today: date) -> None:
+    """Tell the cafe's chat how its request ended; after approval, show a sample message."""
+    try:
+        if request.status == "approved":
+            await bot.send_message(request.tg_chat_id, CAFE_APPROVED.format(cafe=request.cafe_name))
+            for part in sample_messages(request.cafe_name, today + timedelta(days=1)):
+                await bot.send_message(request.tg_chat_id, part, parse_mode=ParseMode.HTML)
+        else:
+            await bot.send_message(request.tg_chat_id, CAFE_REJECTED.format(cafe=request.cafe_name))
+    except TelegramError as error:  # the decision stands; the cafe will see it in /status
+        logger.warning("cafe not told", extra={"chat_id": request.tg_chat_id, "error": str(error)})
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handler(CommandHandler("link", show_cafes))
+    application.add_handler(CallbackQueryHandler(show_cafes, pattern=f"^{LIST_CAFES}$"))
+    application.add_handler(CallbackQueryHandler(picked_cafe, pattern=r"^link:(\d{1,9})$"))
+    application.add_handler(CallbackQueryHandler(decide, pattern=r"^(approve|reject):(\d{1,9})$"))

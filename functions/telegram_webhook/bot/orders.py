@@ -1,0 +1,40 @@
+"""/orders: a linked cafe sees the next date's orders so far, as it will receive them."""
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import Application, CommandHandler, ContextTypes
+
+from functions.telegram_webhook.bot import texts
+from functions.telegram_webhook.bot.deps import deps
+from shared.kit.db import unit_of_work
+from shared.links import service as links
+from shared.notifications.preview import upcoming_orders
+
+NO_ORDERS = "Новых заказов пока нет 🙂 Как только сотрудники закажут, они появятся здесь."
+NOT_FINAL = (
+    "Заказы ещё принимаются — это предварительный список. Окончательный придёт после дедлайна."
+)
+
+
+async def show_orders(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None:
+        return
+    bot_deps = deps(context)
+    today = bot_deps.clock.now().astimezone(bot_deps.settings.tz).date()
+    async with unit_of_work(bot_deps.sessions) as session:
+        cafe = (await links.link_status(session, chat.id)).cafe
+        if cafe is None:
+            await message.reply_text(texts.NOT_LINKED)
+            return
+        parts = await upcoming_orders(session, cafe.id, cafe.name, today=today)
+    if not parts:
+        await message.reply_text(NO_ORDERS)
+        return
+    for part in parts:
+        await message.reply_text(part, parse_mode=ParseMode.HTML)
+    await message.reply_text(NOT_FINAL)
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handler(CommandHandler("orders", show_orders))

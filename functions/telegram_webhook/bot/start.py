@@ -1,0 +1,81 @@
+"""/start: employees get the Mini App, cafes learn how to link; `cafe_<id>` deep links link."""
+
+import re
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, WebAppInfo
+from telegram.constants import ChatType
+from telegram.ext import Application, CommandHandler, ContextTypes
+
+from functions.telegram_webhook.bot import link
+from functions.telegram_webhook.bot.deps import deps
+from shared.kit.db import unit_of_work
+from shared.links import service as links
+from shared.users import repository as users
+
+DEEP_LINK = re.compile(r"^cafe_(\d{1,9})$")
+
+EMPLOYEE_HELLO = (
+    "Привет, {name}! 👋\n"
+    "Здесь заказывают обеды в офис: выберите кафе, блюда — и готово. "
+    "Нажмите кнопку ниже, чтобы открыть приложение."
+)
+EMPLOYEE_HELLO_NO_BUTTON = (
+    "Привет, {name}! 👋\nЗдесь заказывают обеды в офис. Откройте приложение: {url}"
+)
+OPEN_APP = "🍽 Открыть приложение"
+CAFE_HELLO = (
+    "Здравствуйте! Я бот офисных обедов 🍲\n"
+    "После дедлайна я присылаю кафе список заказов сотрудников на день.\n\n"
+    "Чтобы получать заказы в этот чат:\n"
+    "1. Нажмите «Выбрать кафе» (или отправьте /link) и выберите своё кафе;\n"
+    "2. дождитесь, пока офис-менеджер одобрит заявку — я сразу напишу.\n\n"
+    "Если менеджер прислал вам ссылку на бота — просто откройте её."
+)
+CHOOSE_CAFE = "Выбрать кафе"
+ALREADY_LINKED = (
+    "Этот чат привязан к кафе «{cafe}» ✅\n"
+    "Заказы придут сюда сразу после дедлайна. /orders — текущие заказы, /help — все команды."
+)
+BAD_DEEP_LINK = (
+    "Эта ссылка не похожа на ссылку для привязки кафе 🤔\n"
+    "Попросите офис-менеджера прислать ссылку ещё раз или выберите кафе через /link."
+)
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Greet by who is writing: an employee, a linked cafe, or a cafe that wants to link."""
+    message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+    if message is None or chat is None:
+        return
+    if context.args:
+        match = DEEP_LINK.match(context.args[0])
+        if match is None:
+            await message.reply_text(BAD_DEEP_LINK)
+            return
+        await link.ask_to_link(update, context, int(match.group(1)))
+        return
+    settings = deps(context).settings
+    async with unit_of_work(deps(context).sessions) as session:
+        employee = await users.get_user(session, user.id) if user is not None else None
+        status = await links.link_status(session, chat.id)
+    if chat.type == ChatType.PRIVATE and employee is not None and employee.is_active:
+        name = employee.name.split()[0] if employee.name.strip() else employee.name
+        if settings.miniapp_url.startswith("https://"):
+            button = InlineKeyboardButton(OPEN_APP, web_app=WebAppInfo(settings.miniapp_url))
+            await message.reply_text(
+                EMPLOYEE_HELLO.format(name=name), reply_markup=InlineKeyboardMarkup([[button]])
+            )
+        else:  # a local run: Telegram only opens Mini Apps over HTTPS
+            await message.reply_text(
+                EMPLOYEE_HELLO_NO_BUTTON.format(name=name, url=settings.miniapp_url)
+            )
+        return
+    if status.cafe is not None:
+        await message.reply_text(ALREADY_LINKED.format(cafe=status.cafe.name))
+        return
+    choose = InlineKeyboardButton(CHOOSE_CAFE, callback_data=link.LIST_CAFES)
+    await message.reply_text(CAFE_HELLO, reply_markup=InlineKeyboardMarkup([[choose]]))
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handler(CommandHandler("start", start))

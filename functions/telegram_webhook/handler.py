@@ -1,0 +1,69 @@
+"""The `telegram_webhook` Lambda: API Gateway `POST /telegram/webhook` → python-telegram-bot.
+
+Telegram signs each call with the secret given to `setWebhook` in the
+`X-Telegram-Bot-Api-Secret-Token` header; anything without it is refused with 401. One
+Application per container, initialised once on the container's event loop.
+"""
+
+import base64
+import hmac
+import json
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from telegram import Update
+
+from functions.telegram_webhook.bot.app import build_application
+from shared.kit import runtime
+from shared.kit.clock import Clock, SystemClock
+from shared.kit.db import create_engine, create_sessionmaker
+from shared.kit.settings import Settings, get_settings
+
+logger = Logger(service="telegram_webhook")
+
+Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
+SECRET_HEADER = "x-telegram-bot-api-secret-token"
+
+
+def _response(status: int, body: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "statusCode": status,
+        "headers": {"content-type": "application/json"},
+        "body": json.dumps(body),
+    }
+
+
+def build_handler(settings: Settings, clock: Clock) -> Handler:
+    application = build_application(settings, create_sessionmaker(create_engine(settings)), clock)
+    secret = settings.telegram_webhook_secret.get_secret_value().encode()
+
+    async def process(data: dict[str, Any]) -> None:
+        if not application._initialized:  # once per container: getMe, on this loop
+            await application.initialize()
+        await application.process_update(Update.de_json(data, application.bot))
+
+    @logger.inject_lambda_context
+    def handle(event: dict[str, Any], _context: LambdaContext) -> dict[str, Any]:
+        headers = {name.lower(): value for name, value in (event.get("headers") or {}).items()}
+        given = str(headers.get(SECRET_HEADER, "")).encode()
+        if not hmac.compare_digest(given, secret):
+            logger.warning("webhook call without the right secret token")
+            return _response(401, {"detail": "unauthorized"})
+        body = event.get("body") or ""
+        if event.get("isBase64Encoded"):
+            body = base64.b64decode(body).decode()
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return _response(400, {"detail": "the body is not JSON"})
+        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+            return _response(400, {"detail": "the body is not a Telegram update"})
+        runtime.run(process(data))
+        return _response(200, {"ok": True})
+
+    return handle
+
+
+handler = build_handler(get_settings(), SystemClock())
