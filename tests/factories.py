@@ -1,5 +1,6 @@
 """Rows for tests: a realistic cafe with a menu, combos and a schedule; employees."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -10,9 +11,12 @@ from shared.models import (
     Cafe,
     Combo,
     DeadlineSchedule,
+    ItemKind,
     MenuItem,
     MenuItemOption,
     Order,
+    OrderExtra,
+    OrderItem,
     OrderStatus,
     RequestStatus,
     Role,
@@ -143,6 +147,74 @@ def make_placed_order(
         order_date=order_date,
         status=status,
         total_price=Decimal(total),
+    )
+    session.add(order)
+    session.flush()
+    return order
+
+
+def make_order(
+    session: Session,
+    user: User,
+    menu: CafeMenu,
+    order_date: date,
+    *,
+    combo: bool = True,
+    dishes: Sequence[tuple[MenuItem, int]] = (),
+    extras: Sequence[tuple[MenuItem, int]] = (),
+    status: OrderStatus = OrderStatus.PENDING,
+) -> Order:
+    """A complete order at `menu`'s cafe: the full combo's picks, standalone dishes, extras."""
+    items: list[OrderItem] = []
+    if combo:
+        items = [
+            OrderItem(
+                position=position,
+                kind=ItemKind.COMBO,
+                category=dish.category,
+                menu_item_id=dish.id,
+                menu_item_name=dish.name,
+                quantity=1,
+            )
+            for position, dish in enumerate((menu.salad, menu.soup, menu.main))
+        ]
+    for dish, quantity in dishes:
+        items.append(
+            OrderItem(
+                position=len(items),
+                kind=ItemKind.STANDALONE,
+                category=dish.category,
+                menu_item_id=dish.id,
+                menu_item_name=dish.name,
+                quantity=quantity,
+                unit_price=dish.price,
+            )
+        )
+    added = [
+        OrderExtra(
+            position=position,
+            menu_item_id=dish.id,
+            menu_item_name=dish.name,
+            quantity=quantity,
+            unit_price=dish.price or Decimal(0),
+        )
+        for position, (dish, quantity) in enumerate(extras)
+    ]
+    total = (menu.full_combo.price if combo else Decimal(0)) + sum(
+        ((item.unit_price or Decimal(0)) * item.quantity for item in items), Decimal(0)
+    )
+    total += sum((extra.unit_price * extra.quantity for extra in added), Decimal(0))
+    order = Order(
+        user_tgid=user.tgid,
+        cafe_id=menu.cafe.id,
+        order_date=order_date,
+        status=status,
+        combo_id=menu.full_combo.id if combo else None,
+        combo_name=menu.full_combo.name if combo else None,
+        combo_price=menu.full_combo.price if combo else None,
+        total_price=total,
+        items=items,
+        extras=added,
     )
     session.add(order)
     session.flush()

@@ -31,7 +31,10 @@ from shared.recommendations.service import make_recommendations
 
 logger = Logger(service="recommendations_consumer")
 # The key pool's rotation and error logs come out as this function's structured logs.
-copy_config_to_registered_loggers(source_logger=logger, include={"shared.recommendations"})
+copy_config_to_registered_loggers(
+    source_logger=logger,
+    include={f"shared.recommendations.{module}" for module in ("keypool", "gemini", "service")},
+)
 
 Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
