@@ -54,11 +54,14 @@ class ContainerLoopBatchProcessor(AsyncBatchProcessor):
         return runtime.run(process_all())
 
 
-def build_handler(settings: Settings, clock: Clock) -> Handler:
+def build_handler(
+    settings: Settings, clock: Clock, producer: EventProducer | None = None
+) -> Handler:
+    # `producer` (dead letters): the local runner passes its in-process bus when Kafka can't run.
     sessions = create_sessionmaker(create_engine(settings))
     limiter = TelegramRateLimiter.from_settings(create_redis(settings), settings)
     send = TelegramSender(create_bot(settings), limiter)
-    notifier = CafeNotifier(sessions, send, EventProducer(settings), settings)
+    notifier = CafeNotifier(sessions, send, producer or EventProducer(settings), settings)
     # A batch that failed whole is reported like any other, so the ESM retries just those records.
     processor = ContainerLoopBatchProcessor(
         event_type=EventType.Kafka, raise_on_entire_batch_failure=False

@@ -20,9 +20,12 @@ logger = Logger(service="recommendations_batch")
 Handler = Callable[[dict[str, Any], LambdaContext], dict[str, int]]
 
 
-def build_handler(settings: Settings, clock: Clock) -> Handler:
+def build_handler(
+    settings: Settings, clock: Clock, producer: EventProducer | None = None
+) -> Handler:
+    # `producer`: the local runner passes its in-process bus when no Kafka broker can run.
     sessions = create_sessionmaker(create_engine(settings))
-    producer = EventProducer(settings)
+    producer = producer or EventProducer(settings)
 
     @logger.inject_lambda_context
     @event_source(data_class=EventBridgeEvent)

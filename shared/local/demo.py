@@ -1,14 +1,22 @@
-"""Demo data for the local runner: cafes with Russian menus, combos, extras, schedules, people."""
+"""Demo data for the local runner: cafes with Russian menus, combos, extras, schedules, people,
+chats linked to the cafes (their messages show on the runner's dev page) and two weeks of orders."""
 
-from datetime import time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.kit.errors import DomainError
+from shared.kit.settings import Settings
 from shared.models import Cafe, Combo, DeadlineSchedule, MenuItem, MenuItemOption, Role, User
+from shared.ordering.schemas import ComboPickIn, ExtraIn, OrderCreate, StandaloneItemIn
+from shared.ordering.service import place_order
 
 MANAGER_TGID = 100001
+# Telegram group chats (negative ids) the demo cafes are linked to.
+CAFE_CHAT_BASE = -1001000000000
 EMPLOYEE_TGID = 100002
 
 PEOPLE = [
@@ -84,8 +92,18 @@ async def load_demo_data(session: AsyncSession) -> bool:
         session.add(
             User(tgid=tgid, name=name, office="Москва, Центральный", role=role, weekly_limit=limit)
         )
-    for name, description, address, dishes, combos, deadline in CAFES:
-        cafe = Cafe(name=name, description=description, address=address, is_active=True)
+    for number, (name, description, address, dishes, combos, deadline) in enumerate(CAFES, 1):
+        cafe = Cafe(
+            name=name,
+            description=description,
+            address=address,
+            is_active=True,
+            # Linked as if each cafe's manager had followed the bot's link and been approved.
+            tg_chat_id=CAFE_CHAT_BASE - number,
+            tg_username=f"cafe_{number}_orders",
+            notifications_enabled=True,
+            linked_at=datetime(2026, 1, 12, 9, 0, tzinfo=UTC),
+        )
         session.add(cafe)
         await session.flush()
         for dish_name, category, price, options in dishes:
@@ -108,3 +126,50 @@ async def load_demo_data(session: AsyncSession) -> bool:
             )
     await session.flush()
     return True
+
+
+async def load_order_history(session: AsyncSession, settings: Settings, *, today: date) -> int:
+    """Orders for the ten working days before `today`, placed through the ordering rules."""
+    cafes = list(await session.scalars(select(Cafe).order_by(Cafe.id)))
+    people = list(await session.scalars(select(User).order_by(User.tgid)))
+    zone = ZoneInfo(settings.company_timezone)
+    placed = 0
+    day = today
+    for _ in range(10):
+        day -= timedelta(days=1)
+        while day.weekday() >= 5:
+            day -= timedelta(days=1)
+        morning = datetime.combine(day, time(9, 0), tzinfo=zone)
+        for index, person in enumerate(people):
+            cafe = cafes[(index + day.toordinal()) % len(cafes)]
+            request = await _demo_order(session, cafe, day, variant=index + day.day)
+            try:
+                await place_order(session, person, request, settings, now=morning)
+            except DomainError:
+                continue  # e.g. over the weekly limit: the rules say no, as they would in the app
+            placed += 1
+    await session.flush()
+    return placed
+
+
+async def _demo_order(session: AsyncSession, cafe: Cafe, day: date, *, variant: int) -> OrderCreate:
+    dishes = list(
+        await session.scalars(
+            select(MenuItem).where(MenuItem.cafe_id == cafe.id).order_by(MenuItem.id)
+        )
+    )
+    combos = list(
+        await session.scalars(select(Combo).where(Combo.cafe_id == cafe.id).order_by(Combo.id))
+    )
+    combo = combos[variant % len(combos)]
+    picks: list[ComboPickIn | StandaloneItemIn] = []
+    for category in combo.categories:
+        choices = [d for d in dishes if d.category == category]
+        chosen = choices[variant % len(choices)]
+        picks.append(ComboPickIn(type="combo", category=category, menu_item_id=chosen.id))
+    drinks = [d for d in dishes if d.category == "extra"]
+    extras = [ExtraIn(menu_item_id=drinks[0].id, quantity=1)] if variant % 2 and drinks else []
+    notes = "Без лука, пожалуйста" if variant % 5 == 0 else None
+    return OrderCreate(
+        cafe_id=cafe.id, order_date=day, combo_id=combo.id, items=picks, extras=extras, notes=notes
+    )

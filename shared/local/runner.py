@@ -1,60 +1,148 @@
 """`make run`: the whole system on one machine, on embedded defaults.
 
-Starts PostgreSQL and Redis from pip-installed packages (unless DATABASE_URL / REDIS_URL are
-given), applies the migrations, loads demo data into an empty database and serves the API on
-http://127.0.0.1:8000. Refuses to run with ENVIRONMENT other than local.
+* PostgreSQL and Redis from pip-installed packages (or DATABASE_URL / REDIS_URL), migrations,
+  demo data (cafes with Russian menus, people, linked cafe chats, two weeks of orders);
+* the Mini App and the API on http://127.0.0.1:8000 (LUNCH_PORT), with the dev sign-in;
+* the schedules of template.yaml (deadline check every minute, recommendations at 03:00),
+  firing the real handlers with EventBridge Scheduler events;
+* the consumers fed MSK-shaped events from Kafka (KAFKA_BOOTSTRAP_SERVERS, or a broker started
+  here when Java is present) or, failing that, from an in-process bus (LUNCH_KAFKA=bus forces it);
+* Telegram: with a real TELEGRAM_BOT_TOKEN, real sends and the bot by long polling; otherwise a
+  local capture server, and every message a cafe would receive is printed and listed on
+  http://127.0.0.1:8000/dev/cafe-messages, where "pass the deadline" buttons run the check now.
+
+The functions run in one worker thread, one invocation at a time, as a Lambda container runs
+them. It refuses to start with ENVIRONMENT other than local; none of this is deployed
+(infra/build.mk leaves shared/local out of every artifact).
 """
 
+from __future__ import annotations
+
 import asyncio
+import concurrent.futures
+import importlib
+import importlib.util
+import inspect
+import logging
 import os
+import queue
+import shutil
 import socket
+import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-import uvicorn
-
-from functions.api.app import create_app
-from functions.api.deps import AppContext
-from shared.kit.clock import SystemClock
-from shared.kit.db import create_engine, create_sessionmaker, unit_of_work
-from shared.kit.settings import Settings
+from shared.kit.clock import Clock
+from shared.kit.settings import PLACEHOLDER, Settings
 from shared.local import services
-from shared.local.demo import load_demo_data
-from shared.migrations import upgrade
+from shared.local.telegram_capture import LOCAL_TOKEN, CapturedMessage, TelegramCapture
 
 HOST = "127.0.0.1"
-PORT = int(os.environ.get("LUNCH_PORT", "8000"))
 STATE_DIR = services.REPO_ROOT / ".local"
+
+type Handler = Callable[[dict[str, Any], Any], Any]
 
 
 def step(message: str) -> None:
     print(f"▸ {message}", flush=True)
 
 
-def port_is_free(port: int) -> bool:
+def port_is_free(port: int, host: str = HOST) -> bool:
     with socket.socket() as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            probe.bind((HOST, port))
+            probe.bind((host, port))
         except OSError:
             return False
     return True
 
 
-def start_stores(state: Path) -> dict[str, str]:
+class TravellingClock:
+    """The system clock plus an offset the dev page can move: "pass the deadline now"."""
+
+    def __init__(self) -> None:
+        self._offset = timedelta(0)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self._offset
+
+    def travel_to(self, instant: datetime) -> None:
+        self._offset = max(timedelta(0), instant - datetime.now(UTC))
+
+    def reset(self) -> None:
+        self._offset = timedelta(0)
+
+    @property
+    def offset(self) -> timedelta:
+        return self._offset
+
+
+@dataclass
+class _Invocation:
+    function: str
+    event: dict[str, Any]
+    done: concurrent.futures.Future[Any] = field(default_factory=concurrent.futures.Future)
+
+
+class FunctionHost:
+    """One thread that plays every Lambda container: invocations run one at a time on the
+    process's event loop (shared.kit.runtime), as in Lambda."""
+
+    def __init__(self) -> None:
+        self.handlers: dict[str, Handler] = {}
+        self._queue: queue.Queue[_Invocation | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._work, name="functions", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._queue.put(None)
+
+    def invoke(self, function: str, event: dict[str, Any]) -> concurrent.futures.Future[Any]:
+        invocation = _Invocation(function, event)
+        self._queue.put(invocation)
+        return invocation.done
+
+    def _work(self) -> None:
+        from shared.local.events import lambda_context
+
+        while (invocation := self._queue.get()) is not None:
+            handler = self.handlers.get(invocation.function)
+            if handler is None:
+                invocation.done.set_exception(LookupError(f"no function {invocation.function}"))
+                continue
+            try:
+                result = handler(invocation.event, lambda_context(invocation.function))
+            except Exception as error:
+                print(f"✗ {invocation.function} failed: {type(error).__name__}: {error}")
+                invocation.done.set_exception(error)
+            else:
+                invocation.done.set_result(result)
+
+
+# ----------------------------------------------------------------------------- stores
+
+
+def start_stores(state: Path, environ: Mapping[str, str]) -> dict[str, Any]:
     """URLs of PostgreSQL and Redis: given ones, or servers started here."""
-    urls: dict[str, str] = {}
-    if os.environ.get("DATABASE_URL"):
-        urls["database_url"] = os.environ["DATABASE_URL"]
+    urls: dict[str, Any] = {}
+    if environ.get("DATABASE_URL"):
+        urls["database_url"] = environ["DATABASE_URL"]
         step("PostgreSQL: using DATABASE_URL")
     else:
         began = time.monotonic()
         postgres = services.start_postgres(state / "postgres")
         urls["database_url"] = postgres.url
         step(f"PostgreSQL started on {postgres.url} ({time.monotonic() - began:.1f} s)")
-    if os.environ.get("REDIS_URL"):
-        urls["redis_url"] = os.environ["REDIS_URL"]
+    if environ.get("REDIS_URL"):
+        urls["redis_url"] = environ["REDIS_URL"]
         step("Redis: using REDIS_URL")
     else:
         redis = services.start_redis(state / "redis")
@@ -63,38 +151,276 @@ def start_stores(state: Path) -> dict[str, str]:
     return urls
 
 
-async def prepare(settings: Settings) -> None:
-    sessions = create_sessionmaker(create_engine(settings))
+def start_kafka(state: Path, environ: Mapping[str, str]) -> str | None:
+    """Bootstrap servers of a broker (given or started here), or None for the in-process bus."""
+    if environ.get("LUNCH_KAFKA", "").lower() == "bus":
+        step("Kafka: the in-process bus (LUNCH_KAFKA=bus)")
+        return None
+    if environ.get("KAFKA_BOOTSTRAP_SERVERS"):
+        step(f"Kafka: using KAFKA_BOOTSTRAP_SERVERS={environ['KAFKA_BOOTSTRAP_SERVERS']}")
+        return environ["KAFKA_BOOTSTRAP_SERVERS"]
+    if shutil.which("java") is None and not environ.get("JAVA_HOME"):
+        step("Kafka: no Java here, so the in-process bus carries the same events")
+        return None
+    step("Kafka: starting a local broker (the first time fetches its jars with Maven)…")
+    try:
+        kafka = services.start_kafka(state / "kafka")
+    except services.ServiceStartError as error:
+        first_line = str(error).splitlines()[0]
+        step(f"Kafka could not start ({first_line}); using the in-process bus instead")
+        return None
+    step(f"Kafka started on {kafka.url} ({kafka.started_in:.1f} s)")
+    return kafka.url
+
+
+# ----------------------------------------------------------------------------- the system
+
+
+@dataclass
+class LocalSystem:
+    settings: Settings
+    clock: TravellingClock
+    host: FunctionHost
+    capture: TelegramCapture | None
+    kafka_bootstrap: str | None
+    bus: Any = None
+    stop: threading.Event = field(default_factory=threading.Event)
+    schedule_log: list[str] = field(default_factory=list)
+
+    def run_function(self, function: str, event: dict[str, Any], timeout: float = 120) -> Any:
+        return self.host.invoke(function, event).result(timeout)
+
+    def run_deadline_check(self) -> Any:
+        from shared.local.events import scheduler_event
+
+        event = scheduler_event("deadline-check", time=self.clock.now())
+        return self.run_function("deadline_check", event)
+
+    def run_recommendations_batch(self) -> Any:
+        from shared.local.events import scheduler_event
+
+        event = scheduler_event("recommendations-batch", time=self.clock.now())
+        return self.run_function("recommendations_batch", event)
+
+
+def build_functions(system: LocalSystem) -> list[str]:
+    """Build each function's handler with the local settings and clock; names that failed."""
+    settings, clock = system.settings, system.clock
+    producer: Any = None
+    if system.bus is not None:
+        from shared.local.bus import BusProducer
+
+        producer = BusProducer(settings, system.bus)
+    missing: list[str] = []
+    for function in (
+        "deadline_check",
+        "notifications_consumer",
+        "recommendations_batch",
+        "recommendations_consumer",
+    ):
+        try:
+            module = importlib.import_module(f"functions.{function}.handler")
+        except ImportError as error:
+            missing.append(f"{function} ({error})")
+            continue
+        build = module.build_handler
+        if producer is not None and "producer" in inspect.signature(build).parameters:
+            system.host.handlers[function] = build(settings, clock, producer=producer)
+        else:
+            system.host.handlers[function] = build(settings, clock)
+    return missing
+
+
+def run_schedules(system: LocalSystem) -> None:
+    """Fire the template's schedules (the same expressions, from settings) on the local clock."""
+    from shared.local.events import scheduler_event
+    from shared.local.schedules import Schedule
+
+    settings = system.settings
+    schedules = {
+        "deadline_check": Schedule(settings.deadline_check_schedule, settings.company_timezone),
+        "recommendations_batch": Schedule(
+            settings.recommendations_schedule, settings.company_timezone
+        ),
+    }
+    due = {name: s.next_after(system.clock.now()) for name, s in schedules.items()}
+    while not system.stop.wait(1.0):
+        now = system.clock.now()
+        for name, schedule in schedules.items():
+            if now < due[name] or name not in system.host.handlers:
+                continue
+            event = scheduler_event(name.replace("_", "-"), time=due[name])
+            try:
+                result = system.host.invoke(name, event).result(300)
+            except Exception as error:
+                result = f"failed: {error}"
+            if result not in ({"recorded": 0, "produced": 0}, None):
+                print(f"⏰ {name} at {due[name]:%H:%M} UTC → {result}", flush=True)
+            due[name] = schedule.next_after(now)
+
+
+def run_consumers(system: LocalSystem) -> None:
+    """Feed the consumer functions from Kafka or the bus, as event source mappings would."""
+    from shared.local.bus import BusConsumer
+    from shared.local.feed import Feed, Route, kafka_consumer
+
+    routes = {
+        system.settings.kafka_topic_deadlines: "notifications_consumer",
+        system.settings.kafka_topic_recommendations: "recommendations_consumer",
+    }
+
+    def invoker(function: str) -> Callable[[dict[str, Any]], Any]:
+        async def invoke(event: dict[str, Any]) -> Any:
+            return await asyncio.wrap_future(system.host.invoke(function, event))
+
+        return invoke
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        feeds = []
+        for topic, function in routes.items():
+            if function not in system.host.handlers:
+                continue
+            if system.kafka_bootstrap is None:
+                consumer: Any = BusConsumer(system.bus, topic)
+            else:
+                consumer = await kafka_consumer(system.kafka_bootstrap, topic, f"local-{function}")
+            route = Route(topic, invoker(function), function)
+            feeds.append(
+                Feed(consumer, route, bootstrap=system.kafka_bootstrap or "in-process-bus")
+            )
+        tasks = [asyncio.create_task(feed.run(stop)) for feed in feeds]
+        await asyncio.to_thread(system.stop.wait)
+        stop.set()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    asyncio.run(main())
+
+
+def print_cafe_message(message: CapturedMessage) -> None:
+    rule = "─" * 60
+    print(f"\n📨 to chat {message.chat_id} ({message.method})\n{rule}")
+    print(message.plain_text())
+    print(rule, flush=True)
+
+
+def start_bot_polling(settings: Settings) -> subprocess.Popen[bytes] | None:
+    """The bot by long polling, in its own process, when the polling module is there."""
+    if importlib.util.find_spec("functions.telegram_webhook.polling") is None:
+        step("bot polling: functions.telegram_webhook.polling is not there yet; skipped")
+        return None
+    environment = os.environ | {
+        "ENVIRONMENT": "local",
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": settings.redis_url,
+        "KAFKA_BOOTSTRAP_SERVERS": settings.kafka_bootstrap_servers,
+        "MINIAPP_URL": settings.miniapp_url,
+    }
+    step("bot: long polling Telegram with your token")
+    return subprocess.Popen(
+        [sys.executable, "-m", "functions.telegram_webhook.polling"], env=environment
+    )
+
+
+def dev_today(clock: Clock, settings: Settings) -> date:
+    return clock.now().astimezone(settings.tz).date()
+
+
+async def prepare(settings: Settings, clock: Clock) -> None:
+    from shared.kit.db import create_engine, create_sessionmaker, unit_of_work
+    from shared.local.demo import load_demo_data, load_order_history
+
+    engine = create_engine(settings)
+    sessions = create_sessionmaker(engine)
     async with unit_of_work(sessions) as session:
         loaded = await load_demo_data(session)
-    step("demo data loaded" if loaded else "demo data already present")
+        placed = (
+            await load_order_history(session, settings, today=dev_today(clock, settings))
+            if loaded
+            else 0
+        )
+    await engine.dispose()
+    step(f"demo data loaded ({placed} past orders)" if loaded else "demo data already present")
 
 
 def main() -> int:
-    if not port_is_free(PORT):
+    port = int(os.environ.get("LUNCH_PORT", "8000"))
+    if not port_is_free(port):
         print(
-            f"✗ Port {PORT} on {HOST} is taken: stop what uses it, or run with LUNCH_PORT=8001.",
+            f"✗ Port {port} on {HOST} is taken (another `make run`?). Stop what uses it "
+            f"(`lsof -i :{port}` shows it), or run on another port: LUNCH_PORT=8001 make run",
             file=sys.stderr,
         )
         return 1
-    step("starting the local system")
-    urls = start_stores(STATE_DIR)
-    settings = Settings(environment="local", **urls)  # type: ignore[arg-type]
-    if settings.environment != "local":
+    if os.environ.get("ENVIRONMENT", "local") != "local":
         print("✗ The local runner only runs with ENVIRONMENT=local", file=sys.stderr)
         return 1
+    step("starting the local system")
+    # aiokafka narrates topic auto-creation and group joins at WARNING; only errors matter here.
+    logging.getLogger("aiokafka").setLevel(logging.ERROR)
+    urls = start_stores(STATE_DIR, os.environ)
+    bootstrap = start_kafka(STATE_DIR, os.environ)
+
+    token = os.environ.get("TELEGRAM_BOT_TOKEN", "")
+    real_telegram = bool(token) and token != PLACEHOLDER
+    capture = None
+    telegram: dict[str, Any] = {}
+    if not real_telegram:
+        capture = TelegramCapture(on_message=print_cafe_message).start()
+        telegram = {"telegram_bot_token": LOCAL_TOKEN, "telegram_api_base_url": capture.base_url}
+        step("Telegram: no TELEGRAM_BOT_TOKEN, cafe messages are captured (console, dev page)")
+
+    settings = Settings(
+        environment="local",
+        dev_login_enabled=True,
+        miniapp_url=f"http://{HOST}:{port}/",
+        kafka_bootstrap_servers=bootstrap or "in-process-bus",
+        **urls,
+        **telegram,
+    )
+    clock = TravellingClock()
+
+    from shared.migrations import upgrade
+
     upgrade(settings.database_url)
     step("migrations applied")
-    asyncio.run(prepare(settings))
-    app = create_app(
-        AppContext(
-            settings=settings,
-            sessions=create_sessionmaker(create_engine(settings)),
-            clock=SystemClock(),
-        )
+    asyncio.run(prepare(settings, clock))
+
+    bus = None
+    if bootstrap is None:
+        from shared.local.bus import InProcessBus
+
+        bus = InProcessBus()
+    system = LocalSystem(settings, clock, FunctionHost(), capture, bootstrap, bus)
+    missing = build_functions(system)
+    for name in missing:
+        step(f"function not available yet: {name}")
+    system.host.start()
+    threading.Thread(target=run_schedules, args=(system,), name="schedules", daemon=True).start()
+    threading.Thread(target=run_consumers, args=(system,), name="consumers", daemon=True).start()
+    step(
+        f"schedules: deadline check {settings.deadline_check_schedule}, recommendations "
+        f"{settings.recommendations_schedule} ({settings.company_timezone})"
     )
-    step(f"API on http://{HOST}:{PORT}/api/v1/health · docs http://{HOST}:{PORT}/api/v1/docs")
-    uvicorn.run(app, host=HOST, port=PORT, log_level="warning")
+    polling = start_bot_polling(settings) if real_telegram else None
+
+    import uvicorn
+
+    from shared.local.devpage import create_local_app
+
+    app = create_local_app(system)
+    base = f"http://{HOST}:{port}"
+    step(f"Mini App {base}/ · API {base}/api/v1/health · docs {base}/api/v1/docs")
+    step(f"cafe messages and dev controls: {base}/dev/cafe-messages · Ctrl-C stops everything")
+    try:
+        uvicorn.run(app, host=HOST, port=port, log_level="warning")
+    finally:
+        system.stop.set()
+        system.host.stop()
+        if polling is not None:
+            polling.terminate()
+        if capture is not None:
+            capture.stop()
     return 0
 
 

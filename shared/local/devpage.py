@@ -1,0 +1,187 @@
+"""The local runner's web app: the real API and Mini App, plus a dev page that exists only here.
+
+`/dev/cafe-messages` lists what every cafe chat received (from the Telegram capture server) and
+has the controls a person needs to see it happen without waiting: pass a cafe's deadline now
+(moves the local clock to just after it and runs the deadline check), run the check or the
+recommendations batch now, put the clock back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from fastapi import FastAPI, Form, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy import select
+
+from functions.api.app import create_app
+from functions.api.deps import AppContext
+from shared.kit.db import create_engine, create_sessionmaker
+from shared.models import Cafe, DeadlineSchedule
+
+if TYPE_CHECKING:
+    from shared.local.runner import LocalSystem
+
+
+def create_local_app(system: LocalSystem) -> FastAPI:
+    """The API app (as deployed) mounted under a shell that adds the dev-only routes."""
+    sessions = create_sessionmaker(create_engine(system.settings))
+    api = create_app(AppContext(settings=system.settings, sessions=sessions, clock=system.clock))
+    shell = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    settings = system.settings
+
+    async def next_deadlines() -> list[tuple[Cafe, datetime]]:
+        """Each active cafe's next ordering deadline after the local clock's now."""
+        now = system.clock.now()
+        today = now.astimezone(settings.tz).date()
+        async with sessions() as session:
+            rows = (
+                await session.execute(
+                    select(Cafe, DeadlineSchedule)
+                    .join(DeadlineSchedule, DeadlineSchedule.cafe_id == Cafe.id)
+                    .where(Cafe.is_active.is_(True), DeadlineSchedule.is_enabled.is_(True))
+                )
+            ).all()
+            upcoming: dict[int, tuple[Cafe, datetime]] = {}
+            for cafe, schedule in rows:
+                for ahead in range(8):
+                    day = today + timedelta(days=ahead)
+                    if day.weekday() != schedule.weekday:
+                        continue
+                    deadline = datetime.combine(day, schedule.deadline_time, tzinfo=settings.tz)
+                    if deadline > now and (
+                        cafe.id not in upcoming or deadline < upcoming[cafe.id][1]
+                    ):
+                        upcoming[cafe.id] = (cafe, deadline)
+        return sorted(upcoming.values(), key=lambda pair: (pair[1], pair[0].name))
+
+    async def run(function: str) -> Any:
+        if function == "deadline_check":
+            return await asyncio.to_thread(system.run_deadline_check)
+        return await asyncio.to_thread(system.run_recommendations_batch)
+
+    def done(request: Request, result: Any) -> Response:
+        if "application/json" in request.headers.get("accept", ""):
+            return JSONResponse({"result": result, "now": system.clock.now().isoformat()})
+        return RedirectResponse("/dev/cafe-messages", status_code=303)
+
+    @shell.get("/dev", include_in_schema=False)
+    async def dev_home() -> Response:
+        return RedirectResponse("/dev/cafe-messages")
+
+    @shell.get("/dev/cafe-messages.json")
+    async def cafe_messages_json() -> JSONResponse:
+        """Every message the cafes' chats received, oldest first."""
+        messages = system.capture.sent() if system.capture else []
+        return JSONResponse(
+            [
+                {
+                    "chat_id": m.chat_id,
+                    "text": m.text,
+                    "plain_text": m.plain_text(),
+                    "parse_mode": m.parse_mode,
+                    "method": m.method,
+                    "sent_at": datetime.fromtimestamp(m.sent_at, tz=settings.tz).isoformat(),
+                }
+                for m in messages
+            ]
+        )
+
+    @shell.post("/dev/run-deadline-check")
+    async def run_deadline_check(request: Request) -> Response:
+        """Run the deadline check now (on the local clock)."""
+        return done(request, await run("deadline_check"))
+
+    @shell.post("/dev/run-recommendations")
+    async def run_recommendations(request: Request) -> Response:
+        """Run the nightly recommendations batch now."""
+        return done(request, await run("recommendations_batch"))
+
+    @shell.post("/dev/pass-deadline")
+    async def pass_deadline(request: Request, cafe_id: int = Form()) -> Response:
+        """Move the local clock just past the cafe's next deadline and run the check."""
+        for cafe, deadline in await next_deadlines():
+            if cafe.id == cafe_id:
+                system.clock.travel_to(deadline + timedelta(seconds=30))
+        return done(request, await run("deadline_check"))
+
+    @shell.post("/dev/clock/reset")
+    async def reset_clock(request: Request) -> Response:
+        """Back to the real time."""
+        system.clock.reset()
+        return done(request, None)
+
+    @shell.get("/dev/cafe-messages", response_class=HTMLResponse)
+    async def cafe_messages() -> HTMLResponse:
+        now = system.clock.now().astimezone(settings.tz)
+        deadlines = await next_deadlines()
+        messages = list(reversed(system.capture.sent())) if system.capture else []
+        return HTMLResponse(_page(system, now, deadlines, messages))
+
+    shell.mount("/", api)
+    return shell
+
+
+_STYLE = """
+body{font:15px/1.45 system-ui,sans-serif;max-width:860px;margin:24px auto;padding:0 16px;
+color:#1c1c1e;background:#f5f5f7}h1{font-size:22px}h2{font-size:17px;margin-top:28px}
+.card{background:#fff;border-radius:12px;padding:12px 16px;margin:10px 0;
+box-shadow:0 1px 2px #0001}.meta{color:#6e6e73;font-size:13px}form{display:inline}
+button{font:inherit;border:0;border-radius:8px;padding:6px 12px;background:#2481cc;
+color:#fff;cursor:pointer;margin:2px}button.secondary{background:#8e8e93}
+.message{white-space:normal}.empty{color:#6e6e73}
+"""
+
+
+def _page(
+    system: LocalSystem,
+    now: datetime,
+    deadlines: list[tuple[Cafe, datetime]],
+    messages: list[Any],
+) -> str:
+    esc = html.escape
+    shifted = system.clock.offset > timedelta(seconds=1)
+    clock_note = f" (moved forward by {str(system.clock.offset).split('.')[0]})" if shifted else ""
+    rows = []
+    for cafe, deadline in deadlines:
+        rows.append(
+            f'<div class="card"><b>{esc(cafe.name)}</b> · orders for {deadline:%a %d.%m} close '
+            f"at {deadline:%H:%M} · chat {esc(str(cafe.tg_chat_id))} "
+            '<form method="post" action="/dev/pass-deadline">'
+            f'<input type="hidden" name="cafe_id" value="{cafe.id}">'
+            "<button>Pass this deadline now</button></form></div>"
+        )
+    if system.capture is None:
+        inbox = '<p class="empty">A real bot token is set: messages go to Telegram itself.</p>'
+    elif not messages:
+        inbox = (
+            '<p class="empty">No messages yet. Order in the Mini App, then pass that '
+            "cafe's deadline above.</p>"
+        )
+    else:
+        inbox = "".join(
+            f'<div class="card"><div class="meta">to chat {esc(str(m.chat_id))} · '
+            f"{datetime.fromtimestamp(m.sent_at, tz=now.tzinfo):%H:%M:%S} · {esc(m.method)}</div>"
+            f'<div class="message">{m.safe_html()}</div></div>'
+            for m in messages
+        )
+    transport = (
+        f"Kafka at {esc(system.kafka_bootstrap)}" if system.kafka_bootstrap else "in-process bus"
+    )
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="refresh" content="5"><title>Lunch · cafe messages (local)</title>
+<style>{_STYLE}</style></head><body>
+<h1>What the cafes receive</h1>
+<p class="meta">Local clock: {now:%a %d.%m.%Y %H:%M:%S} ({esc(system.settings.company_timezone)})
+{esc(clock_note)} · events: {transport} · this page exists only under <code>make run</code>.</p>
+<form method="post" action="/dev/run-deadline-check"><button>Run the deadline check now</button>
+</form><form method="post" action="/dev/run-recommendations">
+<button class="secondary">Run the recommendations batch</button></form>
+<form method="post" action="/dev/clock/reset"><button class="secondary">Real time</button></form>
+<h2>Next deadlines</h2>{"".join(rows) or '<p class="empty">No cafe takes orders.</p>'}
+<h2>Messages (newest first)</h2>{inbox}
+<p class="meta"><a href="/">Open the Mini App</a> · <a href="/api/v1/docs">API docs</a></p>
+</body></html>"""

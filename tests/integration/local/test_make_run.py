@@ -1,0 +1,139 @@
+"""`make run` without Kafka or a bot token: a person orders in the app, passes the cafe's
+deadline from the dev page and reads the message the cafe received there."""
+
+import asyncio
+import threading
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, time, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from shared.kit.settings import Settings
+from shared.local.bus import InProcessBus
+from shared.local.devpage import create_local_app
+from shared.local.runner import (
+    FunctionHost,
+    LocalSystem,
+    TravellingClock,
+    build_functions,
+    prepare,
+    run_consumers,
+)
+from shared.local.telegram_capture import LOCAL_TOKEN, TelegramCapture
+
+
+@pytest.fixture
+def local_system(db: Session, database_url: str, redis_url: str) -> Iterator[LocalSystem]:
+    capture = TelegramCapture().start()
+    suffix = uuid.uuid4().hex[:8]
+    settings = Settings(
+        environment="local",
+        dev_login_enabled=True,
+        database_url=database_url,
+        redis_url=redis_url,
+        kafka_bootstrap_servers="in-process-bus",
+        kafka_topic_deadlines=f"local-{suffix}.deadlines",
+        kafka_topic_recommendations=f"local-{suffix}.recommendations",
+        kafka_topic_dead_letters=f"local-{suffix}.dead-letters",
+        telegram_bot_token=LOCAL_TOKEN,
+        telegram_api_base_url=capture.base_url,
+        jwt_secret="local-test-jwt-secret-0123456789",
+    )
+    clock = TravellingClock()
+    asyncio.run(prepare(settings, clock))
+    system = LocalSystem(settings, clock, FunctionHost(), capture, None, InProcessBus())
+    assert build_functions(system) == []
+    system.host.start()
+    consumers = threading.Thread(target=run_consumers, args=(system,), daemon=True)
+    consumers.start()
+    yield system
+    system.stop.set()
+    system.host.stop()
+    consumers.join(10)
+    capture.stop()
+
+
+def next_monday_morning(system: LocalSystem) -> datetime:
+    today = system.clock.now().astimezone(system.settings.tz).date()
+    monday = today + timedelta(days=7 - today.weekday())
+    return datetime.combine(monday, time(9, 0), tzinfo=system.settings.tz)
+
+
+def test_an_order_reaches_the_dev_page_after_passing_the_deadline(
+    local_system: LocalSystem,
+) -> None:
+    system = local_system
+    morning = next_monday_morning(system)
+    system.clock.travel_to(morning)
+    with TestClient(create_local_app(system)) as browser:
+        # Given an employee of the demo data signed in through the dev sign-in
+        init_data = browser.post("/api/v1/dev/sign-in", json={"tgid": 100002}).json()
+        signed_in = browser.post("/api/v1/auth/telegram", json=init_data)
+        assert signed_in.status_code == 200, signed_in.text
+        auth = {"Authorization": f"Bearer {signed_in.json()['access_token']}"}
+        cafes = browser.get("/api/v1/cafes", headers=auth).json()["items"]
+        canteen = next(c for c in cafes if c["name"] == "Столовая №1")
+        menu = browser.get(f"/api/v1/cafes/{canteen['id']}/menu", headers=auth).json()["items"]
+        dish = {item["name"]: item["id"] for item in menu}
+        combos = browser.get(f"/api/v1/cafes/{canteen['id']}/combos", headers=auth).json()
+        combo = next(c for c in combos["items"] if c["name"] == "Салат + Суп")
+
+        # When they order for Monday and the cafe's deadline is passed from the dev page
+        order = browser.post(
+            "/api/v1/orders",
+            headers=auth,
+            json={
+                "cafe_id": canteen["id"],
+                "order_date": morning.date().isoformat(),
+                "combo_id": combo["id"],
+                "items": [
+                    {"type": "combo", "category": "salad", "menu_item_id": dish["Винегрет"]},
+                    {"type": "combo", "category": "soup", "menu_item_id": dish["Куриная лапша"]},
+                ],
+                "notes": "Без лука",
+            },
+        )
+        assert order.status_code == 201, order.text
+        page = browser.get("/dev/cafe-messages")
+        assert "Pass this deadline now" in page.text
+        passed = browser.post(
+            "/dev/pass-deadline",
+            data={"cafe_id": str(canteen["id"])},
+            headers={"Accept": "application/json"},
+        )
+        assert passed.status_code == 200
+        assert passed.json()["result"]["produced"] >= 1
+
+        # Then the cafe's chat got the day's orders, shown on the dev page
+        for _ in range(100):
+            messages = browser.get("/dev/cafe-messages.json").json()
+            if messages:
+                break
+            system.stop.wait(0.1)
+        [message] = messages
+        assert message["chat_id"] == canteen["tg_chat_id"]
+        assert "Иван Петров" in message["plain_text"]
+        assert "Винегрет (салат)" in message["plain_text"]
+        assert "Без лука" in message["plain_text"]
+        assert "Итого: 1 заказ, 350 ₽" in message["plain_text"]
+        assert "Иван Петров" in browser.get("/dev/cafe-messages").text
+
+
+def test_the_dev_page_is_not_part_of_the_deployed_api(local_system: LocalSystem) -> None:
+    from functions.api.app import create_app
+    from functions.api.deps import AppContext
+    from shared.kit.db import create_engine, create_sessionmaker
+
+    settings = local_system.settings.model_copy(update={"dev_login_enabled": False})
+    deployed = create_app(
+        AppContext(
+            settings=settings,
+            sessions=create_sessionmaker(create_engine(settings)),
+            clock=local_system.clock,
+        )
+    )
+    paths = {getattr(route, "path", "") for route in deployed.routes}
+    assert not any(path.startswith("/dev") for path in paths)
