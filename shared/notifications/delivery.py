@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
@@ -156,7 +156,7 @@ async def _deliver_locked(
     now: datetime,
 ) -> DeliveryOutcome:
     async with unit_of_work(sessions) as session:
-        delivery = await _delivery_row(session, cafe_id, order_date)
+        delivery = await _delivery_row(session, cafe_id, order_date, create=True)
         if delivery.state in (DeliveryState.DELIVERED, DeliveryState.SKIPPED, DeliveryState.FAILED):
             return _outcome(delivery, already_done=True)
         delivery.attempts += 1
@@ -178,28 +178,35 @@ async def _deliver_locked(
         start = delivery.parts_sent
 
     index = start
-    while index < len(messages):
-        try:
-            message_id = await send(chat_id, messages[index])
-        except ChatMigrated as moved:
-            chat_id = moved.new_chat_id
-            await _move_chat(sessions, cafe_id, order_date, chat_id)
-            continue
+    while True:
+        # Each accepted part is committed at once; the last one in the same transaction that
+        # marks the delivery done.
+        message_id = None
+        if index < len(messages):
+            try:
+                message_id = await send(chat_id, messages[index])
+            except ChatMigrated as moved:
+                chat_id = moved.new_chat_id
+                await _move_chat(sessions, cafe_id, order_date, chat_id)
+                continue
         async with unit_of_work(sessions) as session:
             delivery = await _delivery_row(session, cafe_id, order_date)
-            delivery.parts_sent = index + 1
-            delivery.message_ids = [*delivery.message_ids, message_id]
-        index += 1
-
-    async with unit_of_work(sessions) as session:
-        delivery = await _delivery_row(session, cafe_id, order_date)
-        delivery.state = DeliveryState.DELIVERED
-        delivery.delivered_at = now
-        delivery.reason = None
-        cafe = await session.get(Cafe, cafe_id)
-        if cafe is not None and cafe.tg_chat_id == chat_id:
-            cafe.chat_unreachable_reason = None
-        return _outcome(delivery)
+            if message_id is not None:
+                index += 1
+                delivery.parts_sent = index
+                delivery.message_ids = [*delivery.message_ids, message_id]
+            if index < len(messages):
+                continue
+            delivery.state = DeliveryState.DELIVERED
+            delivery.delivered_at = now
+            delivery.reason = None
+            if cafe.chat_unreachable_reason is not None:
+                await session.execute(
+                    update(Cafe)
+                    .where(Cafe.id == cafe_id, Cafe.tg_chat_id == chat_id)
+                    .values(chat_unreachable_reason=None)
+                )
+            return _outcome(delivery)
 
 
 async def _record_failure(
@@ -249,13 +256,14 @@ def _skip_reason(cafe: Cafe | None, people: list[PersonOrder]) -> str | None:
 
 
 async def _delivery_row(
-    session: AsyncSession, cafe_id: int, order_date: date
+    session: AsyncSession, cafe_id: int, order_date: date, *, create: bool = False
 ) -> NotificationDelivery:
-    await session.execute(
-        insert(NotificationDelivery)
-        .values(cafe_id=cafe_id, order_date=order_date)
-        .on_conflict_do_nothing(index_elements=["cafe_id", "order_date"])
-    )
+    if create:
+        await session.execute(
+            insert(NotificationDelivery)
+            .values(cafe_id=cafe_id, order_date=order_date)
+            .on_conflict_do_nothing(index_elements=["cafe_id", "order_date"])
+        )
     statement = select(NotificationDelivery).where(
         NotificationDelivery.cafe_id == cafe_id, NotificationDelivery.order_date == order_date
     )
