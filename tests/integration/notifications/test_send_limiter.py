@@ -1,0 +1,68 @@
+"""Telegram's send budget is shared through Redis: however many consumers ask at once, the
+slots they get never exceed the limits."""
+
+import asyncio
+import time
+from itertools import pairwise
+
+from redis.asyncio import Redis
+
+from shared.kit.ratelimit import TelegramRateLimiter
+
+
+def limiter(redis_url: str, *, margin: float = 0.05, **limits: int) -> TelegramRateLimiter:
+    values = {"per_second": 30, "per_chat_per_second": 1, "per_group_per_minute": 20} | limits
+    return TelegramRateLimiter(Redis.from_url(redis_url), margin=margin, **values)
+
+
+async def test_a_second_message_to_the_same_chat_waits_about_a_second(redis_url: str) -> None:
+    shared = limiter(redis_url, margin=0.0)
+
+    assert await shared.try_acquire(4242) == 0
+    wait = await shared.try_acquire(4242)
+
+    assert 0.9 < wait <= 1.0
+    assert await shared.try_acquire(4343) == 0  # another chat is not held up
+
+
+async def test_a_group_gets_twenty_messages_a_minute(redis_url: str) -> None:
+    shared = limiter(redis_url, margin=0.0, per_chat_per_second=100)
+    granted = [await shared.try_acquire(-100777) for _ in range(21)]
+
+    assert granted[:20] == [0] * 20
+    assert 59 < granted[20] <= 60
+
+
+async def test_consumers_asking_at_once_share_the_overall_budget(redis_url: str) -> None:
+    # Given four consumers with their own Redis connections and a budget of 10 a second
+    consumers = [limiter(redis_url, per_second=10) for _ in range(4)]
+    granted: list[float] = []
+
+    async def send_to(consumer: TelegramRateLimiter, chat_id: int) -> None:
+        await consumer.acquire(chat_id)
+        granted.append(time.monotonic())
+
+    # When they send 25 messages to 25 chats as fast as they are let
+    started = time.monotonic()
+    await asyncio.gather(*(send_to(consumers[n % 4], 900_000 + n) for n in range(25)))
+
+    # Then no second ever held more than 10, and all went out in about 2 s, not much more
+    granted.sort()
+    assert max(sum(1 for t in granted if start <= t < start + 1.0) for start in granted) <= 10
+    assert 2.0 <= granted[-1] - started < 3.5
+
+
+async def test_one_chat_gets_one_message_a_second_from_any_number_of_consumers(
+    redis_url: str,
+) -> None:
+    consumers = [limiter(redis_url) for _ in range(3)]
+    granted: list[float] = []
+
+    async def send(consumer: TelegramRateLimiter) -> None:
+        await consumer.acquire(5151)
+        granted.append(time.monotonic())
+
+    await asyncio.gather(*(send(consumer) for consumer in consumers))
+
+    granted.sort()
+    assert all(later - earlier >= 1.0 for earlier, later in pairwise(granted))
