@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.models import Cafe, Order, OrderStatus, Role, User
@@ -30,3 +30,15 @@ async def next_order_date(session: AsyncSession, cafe_id: int, today: date) -> d
         Order.status != OrderStatus.CANCELLED,
     )
     return await session.scalar(statement)
+
+
+async def set_chat_unreachable(session: AsyncSession, chat_id: int, reason: str | None) -> int:
+    """Mark (or clear, with None) the cafe linked to `chat_id` as unreachable; how many changed."""
+    statement = (
+        update(Cafe)
+        .where(Cafe.tg_chat_id == chat_id)
+        .where(Cafe.chat_unreachable_reason.is_distinct_from(reason))
+        .values(chat_unreachable_reason=reason)
+    )
+    result = await session.execute(statement)
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -8,7 +8,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
-from functions.telegram_webhook.bot import help, link, orders, start, status, texts, unlink
+from functions.telegram_webhook.bot import (
+    help,
+    link,
+    membership,
+    orders,
+    start,
+    status,
+    texts,
+    unlink,
+)
 from shared.kit.clock import Clock
 from shared.kit.errors import DomainError
 from shared.kit.settings import Settings
@@ -45,7 +54,7 @@ def build_application(
     application = cast(BotApplication, builder.build())
     application.bot_data["deps"] = BotDeps(settings, sessions, clock)
     # Order matters: the catch-all help handlers come last.
-    for feature in (start, link, status, orders, unlink, help):
+    for feature in (start, link, status, orders, unlink, membership, help):
         feature.register(application)
     application.add_error_handler(on_error)
     return application

@@ -1,11 +1,8 @@
 """Linking a cafe's chat: the cafe picks its cafe (or follows a manager's deep link), managers
 approve or reject from Telegram as they would in the app, the cafe hears the outcome."""
 
-from datetime import date, timedelta
-
 from aws_lambda_powertools import Logger
-from telegram import Bot, Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
+from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
@@ -15,7 +12,7 @@ from shared.kit.settings import Settings
 from shared.links import service as links
 from shared.links.schemas import LinkRequestOut
 from shared.notifications import repository as bot_queries
-from shared.notifications.preview import sample_messages
+from shared.notifications.link_outcome import tell_cafe_decision
 from shared.users import repository as users
 
 logger = Logger(service="telegram_webhook")
@@ -43,14 +40,6 @@ REJECT = "❌ Отклонить"
 MANAGERS_ONLY = "Решать заявки могут только офис-менеджеры."
 DECIDED_APPROVED = "\n\n✅ Одобрено"
 DECIDED_REJECTED = "\n\n❌ Отклонено"
-CAFE_APPROVED = (
-    "Готово! Чат привязан к кафе «{cafe}» ✅\n"
-    "После каждого дедлайна я пришлю сюда заказы сотрудников. Вот как будет выглядеть сообщение:"
-)
-CAFE_REJECTED = (
-    "Заявку на привязку к кафе «{cafe}» отклонили 😕\n"
-    "Если это ошибка — свяжитесь с офис-менеджером и отправьте /link ещё раз."
-)
 
 
 def cafe_deep_link(settings: Settings, cafe_id: int) -> str:
@@ -150,20 +139,9 @@ async def decide(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if isinstance(query.message, Message) and query.message.text:
         mark = DECIDED_APPROVED if verdict == "approve" else DECIDED_REJECTED
         await query.edit_message_text(f"{query.message.text}{mark}")
-    await tell_cafe(context.bot, request, today=now.astimezone(bot_deps.settings.tz).date())
-
-
-async def tell_cafe(bot: Bot, request: LinkRequestOut, *, today: date) -> None:
-    """Tell the cafe's chat how its request ended; after approval, show a sample message."""
-    try:
-        if request.status == "approved":
-            await bot.send_message(request.tg_chat_id, CAFE_APPROVED.format(cafe=request.cafe_name))
-            for part in sample_messages(request.cafe_name, today + timedelta(days=1)):
-                await bot.send_message(request.tg_chat_id, part, parse_mode=ParseMode.HTML)
-        else:
-            await bot.send_message(request.tg_chat_id, CAFE_REJECTED.format(cafe=request.cafe_name))
-    except TelegramError as error:  # the decision stands; the cafe will see it in /status
-        logger.warning("cafe not told", extra={"chat_id": request.tg_chat_id, "error": str(error)})
+    await tell_cafe_decision(
+        context.bot, request, today=now.astimezone(bot_deps.settings.tz).date()
+    )
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

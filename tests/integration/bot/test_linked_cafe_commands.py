@@ -1,6 +1,8 @@
 """A linked cafe asks the bot about its link and its orders, and can unlink."""
 
+import time
 from datetime import date
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -93,3 +95,32 @@ def test_help_and_whatever_the_bot_does_not_understand(
 
     webhook.say(GROUP, "коллеги, кто сегодня заказывает?")  # chatter in a group: no answer
     assert fake_telegram.sent_messages(GROUP) == []
+
+
+def membership_update(chat_id: int, old: str, new: str) -> dict[str, Any]:
+    bot = {"id": 7000000001, "is_bot": True, "first_name": "Lunch Bot"}
+    return {
+        "update_id": 700_000 + len(old) + len(new),
+        "my_chat_member": {
+            "chat": {"id": chat_id, "title": "Кухня", "type": "supergroup"},
+            "from": {"id": 555, "is_bot": False, "first_name": "Админ"},
+            "date": int(time.time()),
+            "old_chat_member": {"user": bot, "status": old},
+            "new_chat_member": {"user": bot, "status": new},
+        },
+    }
+
+
+def test_removing_the_bot_from_the_cafe_group_is_visible_at_once_and_cleared_when_back(
+    db: Session, webhook: Webhook
+) -> None:
+    menu = make_cafe(db, chat_id=GROUP)
+    db.commit()
+
+    assert webhook.post(membership_update(GROUP, "member", "left")) == 200
+    db.expire_all()
+    assert db.get(Cafe, menu.cafe.id).chat_unreachable_reason  # type: ignore[union-attr]
+
+    assert webhook.post(membership_update(GROUP, "left", "member")) == 200
+    db.expire_all()
+    assert db.get(Cafe, menu.cafe.id).chat_unreachable_reason is None  # type: ignore[union-attr]
