@@ -12,10 +12,12 @@ from shared.kit import runtime
 from shared.kit.clock import Clock, SystemClock
 from shared.kit.db import create_engine, create_sessionmaker
 from shared.kit.kafka import EventProducer
+from shared.kit.observability import Metric, count, create_metrics
 from shared.kit.settings import Settings, get_settings
 from shared.notifications.announcements import announce_deadlines
 
 logger = Logger(service="deadline_check")
+metrics = create_metrics("deadline_check")
 
 Handler = Callable[[dict[str, Any], LambdaContext], dict[str, int]]
 
@@ -28,6 +30,7 @@ def build_handler(
     producer = producer or EventProducer(settings)
 
     @logger.inject_lambda_context
+    @metrics.log_metrics
     @event_source(data_class=EventBridgeEvent)
     def handle(event: EventBridgeEvent, _context: LambdaContext) -> dict[str, int]:
         now = clock.now()
@@ -36,6 +39,7 @@ def build_handler(
         logger.info(
             "deadlines announced", extra={"recorded": run.recorded, "produced": run.produced}
         )
+        count(metrics, Metric.DEADLINES_ANNOUNCED, run.produced)
         return {"recorded": run.recorded, "produced": run.produced}
 
     return handle

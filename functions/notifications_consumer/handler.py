@@ -24,6 +24,7 @@ from shared.kit import runtime
 from shared.kit.clock import Clock, SystemClock
 from shared.kit.db import create_engine, create_sessionmaker
 from shared.kit.kafka import EventProducer
+from shared.kit.observability import count_notification, create_metrics
 from shared.kit.ratelimit import TelegramRateLimiter
 from shared.kit.redis import create_redis
 from shared.kit.settings import Settings, get_settings
@@ -33,6 +34,7 @@ from shared.notifications.delivery import TelegramSender
 from shared.notifications.schemas import DeadlinePassed
 
 logger = Logger(service="notifications_consumer")
+metrics = create_metrics("notifications_consumer")
 
 Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
@@ -91,8 +93,11 @@ def build_handler(
                 "already_done": outcome.already_done,
             },
         )
+        if not outcome.already_done:
+            count_notification(metrics, str(outcome.state))
 
     @logger.inject_lambda_context
+    @metrics.log_metrics
     def handle(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         return dict(
             async_process_partial_response(

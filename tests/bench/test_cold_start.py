@@ -1,0 +1,205 @@
+"""Cold start of each function: a fresh Python process, the handler module imported (which builds
+the handler, as Lambda's init phase does) and one invocation with a real event, against real
+PostgreSQL, Redis and Kafka. Next to it, a bare Mangum app and a bare Powertools handler show
+what the platform itself costs. Prints a table; asserts only that every function answered.
+
+    make bench        # or: uv run pytest tests/bench/test_cold_start.py -s -o addopts=""
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from shared.local.events import KafkaRecordSpec, api_gateway_v2_http, msk_event, scheduler_event
+from shared.local.telegram_capture import LOCAL_TOKEN, TelegramCapture
+
+ROOT = Path(__file__).resolve().parents[2]
+RUNS = int(os.environ.get("COLD_START_RUNS", "3"))
+WEBHOOK_SECRET = "bench-webhook-secret"
+NOW = datetime(2026, 11, 24, 8, 1, tzinfo=UTC)
+
+# The child: time the import (init) and the first invocation, print them as JSON.
+PROBE = """
+import json, sys, time
+began = time.perf_counter()
+module_name, attribute, event_path = sys.argv[1:4]
+import importlib
+module = importlib.import_module(module_name)
+handler = getattr(module, attribute)
+imported = time.perf_counter()
+from shared.local.events import lambda_context
+event = json.load(open(event_path))
+answer = handler(event, lambda_context(module_name))
+answered = time.perf_counter()
+print(json.dumps({"import_ms": (imported - began) * 1000,
+                  "invoke_ms": (answered - imported) * 1000,
+                  "answer": str(answer)[:200]}))
+"""
+
+BARE_MANGUM = """
+from fastapi import FastAPI
+from mangum import Mangum
+app = FastAPI()
+@app.get("/api/v1/health")
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+handler = Mangum(app, lifespan="off")
+"""
+
+BARE_POWERTOOLS = """
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent, event_source
+logger = Logger(service="bare")
+@logger.inject_lambda_context
+@event_source(data_class=EventBridgeEvent)
+def handler(event, context):
+    return {"ok": True}
+"""
+
+
+def webhook_update() -> dict[str, Any]:
+    update = {
+        "update_id": 1,
+        "message": {
+            "message_id": 1,
+            "date": int(NOW.timestamp()),
+            "chat": {"id": 555, "type": "private", "first_name": "Кафе"},
+            "from": {"id": 555, "is_bot": False, "first_name": "Кафе"},
+            "text": "/help",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+        },
+    }
+    return api_gateway_v2_http(
+        "POST",
+        "/telegram/webhook",
+        body=update,
+        headers={"x-telegram-bot-api-secret-token": WEBHOOK_SECRET},
+        route_key="POST /telegram/webhook",
+    )
+
+
+CASES: dict[str, tuple[str, dict[str, Any]]] = {
+    "api": (
+        "functions.api.handler",
+        api_gateway_v2_http("GET", "/api/v1/health", route_key="ANY /{proxy+}"),
+    ),
+    "telegram_webhook": ("functions.telegram_webhook.handler", webhook_update()),
+    "deadline_check": (
+        "functions.deadline_check.handler",
+        scheduler_event("deadline-check", time=NOW),
+    ),
+    "notifications_consumer": (
+        "functions.notifications_consumer.handler",
+        msk_event(
+            [
+                KafkaRecordSpec(
+                    "lunch-bot.deadlines",
+                    {"type": "deadline.passed", "cafe_id": 1, "date": "2026-11-24"},
+                    key="1",
+                )
+            ]
+        ),
+    ),
+    "recommendations_batch": (
+        "functions.recommendations_batch.handler",
+        scheduler_event("recommendations-batch", time=NOW),
+    ),
+    "recommendations_consumer": (
+        "functions.recommendations_consumer.handler",
+        msk_event(
+            [
+                KafkaRecordSpec(
+                    "lunch-bot.recommendations",
+                    {
+                        "type": "recommendations.requested",
+                        "tgid": 100002,
+                        "date": "2026-11-24",
+                        "timestamp": NOW.isoformat(),
+                    },
+                    key="100002",
+                )
+            ]
+        ),
+    ),
+    "migrate": ("functions.migrate.handler", {}),
+}
+
+
+@pytest.fixture(scope="module")
+def capture() -> Iterator[TelegramCapture]:
+    server = TelegramCapture().start()
+    yield server
+    server.stop()
+
+
+def measure(module: str, event: dict[str, Any], env: dict[str, str], tmp: Path) -> dict[str, Any]:
+    event_path = tmp / "event.json"
+    event_path.write_text(json.dumps(event))
+    began = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, module, "handler", str(event_path)],
+        cwd=tmp,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    total = (time.perf_counter() - began) * 1000
+    assert done.returncode == 0, done.stderr[-2000:]
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    figures["process_ms"] = total
+    return figures
+
+
+def test_cold_start_of_every_function(
+    database_url: str,
+    redis_url: str,
+    kafka_bootstrap: str,
+    capture: TelegramCapture,
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "bare_mangum.py").write_text(BARE_MANGUM)
+    (tmp_path / "bare_powertools.py").write_text(BARE_POWERTOOLS)
+    env = {
+        "PATH": os.environ["PATH"],
+        "PYTHONPATH": f"{ROOT}{os.pathsep}{tmp_path}",
+        "ENVIRONMENT": "test",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+        "TELEGRAM_BOT_TOKEN": LOCAL_TOKEN,
+        "TELEGRAM_API_BASE_URL": capture.base_url,
+        "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "JWT_SECRET": "bench-jwt-secret-0123456789abcdef",
+        "POWERTOOLS_LOG_LEVEL": "WARNING",
+        "LOG_LEVEL": "WARNING",
+    }
+    cases = {
+        "bare Mangum (baseline)": (
+            "bare_mangum",
+            api_gateway_v2_http("GET", "/api/v1/health"),
+        ),
+        "bare Powertools (baseline)": (
+            "bare_powertools",
+            scheduler_event("bare", time=NOW),
+        ),
+        **CASES,
+    }
+    rows = []
+    for name, (module, event) in cases.items():
+        runs = [measure(module, event, env, tmp_path) for _ in range(RUNS)]
+        best = min(runs, key=lambda r: r["process_ms"])
+        rows.append((name, best["import_ms"], best["invoke_ms"], best["process_ms"]))
+    print(f"\nCold start, best of {RUNS} (ms): process start → first answer")
+    print(f"{'function':<28}{'import+init':>12}{'1st invoke':>12}{'total':>10}")
+    for name, imported, invoked, total in rows:
+        print(f"{name:<28}{imported:>12.0f}{invoked:>12.0f}{total:>10.0f}")
+    assert len(rows) == len(cases)
