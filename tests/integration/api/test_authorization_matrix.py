@@ -171,9 +171,9 @@ async def test_only_those_allowed_get_in(
         "another employee": auth(world.another),
         "manager": auth(world.manager),
     }
-    outcomes = {}
+    outcomes: dict[str, int] = {}
     for caller in CALLERS:
-        body = None if method in ("GET", "DELETE") else {}
+        body: dict[str, object] | None = None if method in ("GET", "DELETE") else {}
         response = await client.request(
             method, path, headers=headers_for[caller], json=body, params=params
         )
