@@ -39,9 +39,12 @@ def build_handler(settings: Settings, clock: Clock) -> Handler:
     application = build_application(settings, create_sessionmaker(create_engine(settings)), clock)
     secret = settings.telegram_webhook_secret.get_secret_value().encode()
 
+    initialized: list[bool] = []
+
     async def process(data: dict[str, Any]) -> None:
-        if not application._initialized:  # once per container: getMe, on this loop
+        if not initialized:  # once per container: getMe, on the container's loop
             await application.initialize()
+            initialized.append(True)
         await application.process_update(Update.de_json(data, application.bot))
 
     @logger.inject_lambda_context

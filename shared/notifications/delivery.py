@@ -4,7 +4,8 @@ State lives in `notification_deliveries` (one row per cafe and date). A transact
 advisory lock keeps two consumers from working on the same pair at once; each sent part is
 committed as soon as Telegram accepts it, so a retry after a crash resumes with the next part.
 The window that remains: if the process dies after Telegram accepted a part and before that part
-was committed, the retry sends that one part again. Everything else is exactly once.
+was committed, or the request timed out after Telegram had accepted it, the retry sends that one
+part again. Everything else is exactly once.
 
 Failures are sorted in two: permanent ones (Telegram refuses the chat or the message) end the
 delivery at once as `failed`; transient ones (network, 5xx, flood control that lasts too long)
