@@ -1,0 +1,138 @@
+"""Order placement through the `api` Lambda handler (API Gateway v2 event -> Mangum -> FastAPI ->
+PostgreSQL), one request at a time as one Lambda container serves them, next to the floor: a
+minimal FastAPI + Mangum endpoint doing a single INSERT, on the same database in the same run."""
+
+import json
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import FastAPI
+from mangum import Mangum
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from functions.api.handler import build_handler
+from shared.auth.tokens import TokenClaims, issue_token
+from shared.kit import runtime
+from shared.kit.clock import FixedClock
+from shared.kit.db import create_engine, create_sessionmaker
+from shared.kit.settings import Settings
+from shared.local.events import api_gateway_v2_http, lambda_context
+from shared.models import Role
+from tests.bench.conftest import describe, timed
+from tests.factories import make_cafe
+from tests.harness.lunch import JWT_SECRET
+
+MSK = ZoneInfo("Europe/Moscow")
+MORNING = datetime(2026, 11, 24, 9, 15, tzinfo=MSK)
+WARMUP = 20
+ORDERS = 500
+
+
+def floor_handler(settings: Settings) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+    """The least an API Lambda can do per order: parse JSON, one INSERT, commit, answer."""
+    sessions = create_sessionmaker(create_engine(settings))
+    app = FastAPI()
+
+    @app.post("/floor")
+    async def insert(body: dict[str, Any]) -> dict[str, int]:
+        async with sessions() as session, session.begin():
+            row = await session.execute(
+                text(
+                    "INSERT INTO bench_floor (payload) VALUES (CAST(:body AS jsonb)) RETURNING id"
+                ),
+                {"body": json.dumps(body)},
+            )
+            return {"id": row.scalar_one()}
+
+    runtime.event_loop()
+    adapter = Mangum(app, lifespan="off")
+    return lambda event, context: adapter(event, context)
+
+
+def test_order_placement_throughput_and_latency(
+    db: Session, settings_factory: Callable[..., Settings]
+) -> None:
+    menu = make_cafe(db)
+    people = WARMUP + ORDERS
+    db.execute(
+        text(
+            "INSERT INTO users (tgid, name, office, role, is_active) "
+            "SELECT 100000 + n, 'Сотрудник ' || n, 'Москва', 'user', true "
+            "FROM generate_series(1, :people) AS n"
+        ),
+        {"people": people},
+    )
+    db.execute(
+        text("CREATE TABLE IF NOT EXISTS bench_floor (id serial PRIMARY KEY, payload jsonb)")
+    )
+    db.commit()
+    settings = settings_factory()
+    api = build_handler(settings, FixedClock(MORNING))
+    context = lambda_context("api")
+    body = {
+        "cafe_id": menu.cafe.id,
+        "order_date": "2026-11-24",
+        "combo_id": menu.full_combo.id,
+        "items": [
+            {"type": "combo", "category": "salad", "menu_item_id": menu.salad.id},
+            {"type": "combo", "category": "soup", "menu_item_id": menu.soup.id},
+            {"type": "combo", "category": "main", "menu_item_id": menu.main.id},
+            {
+                "type": "standalone",
+                "menu_item_id": menu.borscht.id,
+                "quantity": 1,
+                "options": {"Размер порции": "Большая"},
+            },
+        ],
+        "extras": [{"menu_item_id": menu.mors.id, "quantity": 2}],
+        "notes": "Без лука",
+    }
+    events = iter(
+        [
+            api_gateway_v2_http(
+                "POST",
+                "/api/v1/orders",
+                body=body,
+                headers={
+                    "content-type": "application/json",
+                    "authorization": "Bearer "
+                    + issue_token(
+                        TokenClaims(tgid=100000 + n, role=Role.USER),
+                        JWT_SECRET,
+                        now=MORNING,
+                        ttl=timedelta(hours=1),
+                    ),
+                },
+            )
+            for n in range(1, people + 1)
+        ]
+    )
+
+    def place() -> None:
+        response = api(next(events), context)
+        assert response["statusCode"] == 201, response["body"]
+
+    floor = floor_handler(settings)
+    floor_event = api_gateway_v2_http(
+        "POST", "/floor", body=body, headers={"content-type": "application/json"}
+    )
+
+    def insert() -> None:
+        assert floor(floor_event, context)["statusCode"] == 200
+
+    try:
+        timed(place, WARMUP)
+        timed(insert, WARMUP)
+        orders = timed(place, ORDERS)
+        inserts = timed(insert, ORDERS)
+    finally:
+        db.execute(text("DROP TABLE IF EXISTS bench_floor"))
+        db.commit()
+
+    print()
+    print("Order placement, one Lambda container, sequential requests:")
+    print(describe("POST /api/v1/orders (api handler)", orders))
+    print(describe("floor: FastAPI+Mangum, one INSERT", inserts))
