@@ -4,7 +4,7 @@ export UV_PYTHON_DOWNLOADS := never
 PYTHON ?= python3
 UV := $(PYTHON) -m uv
 
-.PHONY: help run test install lint typecheck pytest bench kafka clean
+.PHONY: help run test install lint typecheck pytest bench kafka clean miniapp miniapp-test miniapp-openapi
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -16,7 +16,7 @@ install: ## Install Python dependencies (uv, locked) into .venv
 run: install ## Run the whole system locally on embedded defaults (http://127.0.0.1:8000)
 	@$(UV) run --frozen python -m shared.local.runner
 
-test: install lint typecheck kafka pytest ## Lint, type-check and run every test with coverage
+test: install lint typecheck kafka miniapp miniapp-test pytest ## Lint, type-check and run every test with coverage
 
 lint: ## ruff, and cfn-lint on the SAM template and the infra stacks
 	@$(UV) run --frozen ruff check .
@@ -31,6 +31,18 @@ kafka: ## Fetch the Kafka broker's jars from Maven Central (once, cached)
 
 pytest: ## The test suite with the coverage gate (>= 80%)
 	@$(UV) run --frozen pytest --cov --cov-report=term
+
+miniapp: ## Build the Mini App (miniapp/dist, served by the API at /)
+	@cd miniapp && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
+
+miniapp-test: ## Mini App: Vitest, the 200 KB gzipped JavaScript budget, the client up to date with the API
+	@cd miniapp && npx vitest run
+	@cd miniapp && npm run --silent budget
+	@PYTHONPATH=. $(UV) run --frozen python miniapp/scripts/openapi.py --check
+
+miniapp-openapi: ## Regenerate the Mini App's typed client from the API's OpenAPI
+	@PYTHONPATH=. $(UV) run --frozen python miniapp/scripts/openapi.py
+	@cd miniapp && npx openapi-typescript src/api/openapi.json -o src/api/schema.d.ts
 
 bench: install kafka ## Benchmarks: print the figures (not part of `make test`)
 	@$(UV) run --frozen python -m pytest tests/bench -p no:cacheprovider -s -q -o addopts=""

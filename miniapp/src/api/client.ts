@@ -2,7 +2,6 @@
 
 import createClient from "openapi-fetch";
 import { t } from "../strings";
-import type { PendingPaths } from "./pending";
 import type { components, paths } from "./schema";
 
 export type Schemas = components["schemas"];
@@ -20,7 +19,8 @@ export type Schedule = Schemas["ScheduleOut"];
 export type LinkRequest = Schemas["LinkRequestOut"];
 export type AccessRequest = Schemas["AccessRequestOut"];
 export type ImportReport = Schemas["ImportReport"];
-export type { RecommendationsOut as Recommendations, SummaryOut as Summary } from "./pending";
+export type Recommendations = Schemas["RecommendationsOut"];
+export type CafeReport = Schemas["CafeReport"];
 
 /** An error the API answered with ({detail, code}), or a network failure (status 0). */
 export class ApiError extends Error {
@@ -49,7 +49,7 @@ export function authHeaders(): Record<string, string> {
   return accessToken ? { Authorization: `Bearer ${accessToken}` } : {};
 }
 
-export const api = createClient<paths & PendingPaths>({ baseUrl: "" });
+export const api = createClient<paths>({ baseUrl: "" });
 
 api.use({
   onRequest({ request }) {

@@ -431,6 +431,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/health/kafka": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Health Kafka
+         * @description A Kafka broker answers a metadata request.
+         */
+        get: operations["health_kafka_api_v1_health_kafka_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/health/redis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Health Redis
+         * @description Redis answers PING.
+         */
+        get: operations["health_redis_api_v1_health_redis_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orders": {
         parameters: {
             query?: never;
@@ -521,6 +561,74 @@ export interface paths {
          * @description Change your order before the deadline: it is re-checked and re-priced like a new one.
          */
         patch: operations["update_order_api_v1_orders__order_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/summaries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Summaries
+         * @description Saved summaries, newest date first, optionally for one cafe and a range of dates.
+         */
+        get: operations["list_summaries_api_v1_summaries_get"];
+        put?: never;
+        /**
+         * Create Summary
+         * @description Save the summary of a cafe's orders for a date (one per cafe and date) and return it.
+         */
+        post: operations["create_summary_api_v1_summaries_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/summaries/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cafe Report
+         * @description A cafe's report for a date (or date_from..date_to): what to cook, for whom, totals.
+         */
+        get: operations["cafe_report_api_v1_summaries_report_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/summaries/{summary_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Summary
+         * @description One saved summary with figures as of now; `format=csv` downloads the per-person list.
+         */
+        get: operations["get_summary_api_v1_summaries__summary_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Summary
+         * @description Forget a saved summary (the orders stay).
+         */
+        delete: operations["delete_summary_api_v1_summaries__summary_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/user-requests": {
@@ -663,7 +771,7 @@ export interface paths {
         post?: never;
         /**
          * Delete User
-         * @description Delete an employee who has never ordered; anyone with orders is blocked instead.
+         * @description Delete an employee who has no orders (409 otherwise: block them instead).
          */
         delete: operations["delete_user_api_v1_users__tgid__delete"];
         options?: never;
@@ -733,6 +841,26 @@ export interface paths {
          * @description Set an employee's weekly spending limit; null removes it.
          */
         patch: operations["set_weekly_limit_api_v1_users__tgid__balance_limit_patch"];
+        trace?: never;
+    };
+    "/api/v1/users/{tgid}/recommendations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Recommendations
+         * @description A user's 30-day stats with their latest nutrition summary and tips (self or manager).
+         */
+        get: operations["get_recommendations_api_v1_users__tgid__recommendations_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
 }
@@ -939,6 +1067,43 @@ export interface components {
             tg_username: string | null;
         };
         /**
+         * CafeReport
+         * @description Everything a cafe needs for a date (or a range of dates): what to cook, for whom, totals.
+         */
+        CafeReport: {
+            /** Cafe Id */
+            cafe_id: number;
+            /** Cafe Name */
+            cafe_name: string;
+            /** Combos Breakdown */
+            combos_breakdown: components["schemas"]["ComboCount"][];
+            /**
+             * Date From
+             * Format: date
+             */
+            date_from: string;
+            /**
+             * Date To
+             * Format: date
+             */
+            date_to: string;
+            /** Extras Breakdown */
+            extras_breakdown: components["schemas"]["ExtraCount"][];
+            /** Items Breakdown */
+            items_breakdown: components["schemas"]["DishCount"][];
+            /** Orders With Notes */
+            orders_with_notes: components["schemas"]["OrderNote"][];
+            /**
+             * People
+             * @description Every active order, by date and name
+             */
+            people: components["schemas"]["PersonLine"][];
+            /** Total Amount */
+            total_amount: number;
+            /** Total Orders */
+            total_orders: number;
+        };
+        /**
          * CafeStatusIn
          * @example {
          *       "is_active": false
@@ -962,6 +1127,15 @@ export interface components {
             description?: string | null;
             /** Name */
             name?: string | null;
+        };
+        /** ComboCount */
+        ComboCount: {
+            /** Combo Name */
+            combo_name: string;
+            /** Quantity */
+            quantity: number;
+            /** Total */
+            total: number;
         };
         /**
          * ComboCreate
@@ -1023,6 +1197,13 @@ export interface components {
             name: string;
             /** Price */
             price: number;
+        };
+        /** ComboPick */
+        ComboPick: {
+            /** Category */
+            category: string;
+            /** Menu Item Name */
+            menu_item_name: string;
         };
         /**
          * ComboPickIn
@@ -1092,6 +1273,18 @@ export interface components {
              */
             status: "ok";
         };
+        /** DishCount */
+        DishCount: {
+            /** Category */
+            category: string;
+            /** Menu Item Name */
+            menu_item_name: string;
+            /**
+             * Quantity
+             * @description Combo picks and standalone portions together
+             */
+            quantity: number;
+        };
         /** ErrorOut */
         ErrorOut: {
             /** Code */
@@ -1103,6 +1296,15 @@ export interface components {
                 [key: string]: unknown;
             }[] | null;
         };
+        /** ExtraCount */
+        ExtraCount: {
+            /** Menu Item Name */
+            menu_item_name: string;
+            /** Quantity */
+            quantity: number;
+            /** Total */
+            total: number;
+        };
         /** ExtraIn */
         ExtraIn: {
             /** Menu Item Id */
@@ -1113,6 +1315,16 @@ export interface components {
              * @default 1
              */
             quantity: number;
+        };
+        /** FavoriteDish */
+        FavoriteDish: {
+            /**
+             * Count
+             * @description Portions ordered in the last 30 days
+             */
+            count: number;
+            /** Name */
+            name: string;
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -1442,6 +1654,13 @@ export interface components {
              */
             total: number;
         };
+        /** OrderNote */
+        OrderNote: {
+            /** Notes */
+            notes: string;
+            /** User Name */
+            user_name: string;
+        };
         /** OrderOut */
         OrderOut: {
             /** Cafe Id */
@@ -1487,6 +1706,44 @@ export interface components {
             user_tgid: number;
         };
         /**
+         * OrderStats
+         * @description A user's last 30 days (company time zone), cancelled orders left out.
+         */
+        OrderStats: {
+            /**
+             * Categories
+             * @description Share of each category among ordered dishes, in percent
+             */
+            categories: {
+                [key: string]: number;
+            };
+            /**
+             * Favorite Dishes
+             * @description Top 5 dishes by portions
+             */
+            favorite_dishes: components["schemas"]["FavoriteDish"][];
+            /**
+             * Orders Count
+             * @description Orders in the last 30 days
+             */
+            orders_count: number;
+            /**
+             * Orders Last 30 Days
+             * @description The same as orders_count (the design document's name)
+             */
+            readonly orders_last_30_days: number;
+            /**
+             * Total Dishes Available
+             * @description Dishes available on the menus of the cafes the user ordered from
+             */
+            total_dishes_available: number;
+            /**
+             * Unique Dishes
+             * @description Different dishes ordered
+             */
+            unique_dishes: number;
+        };
+        /**
          * OrderStatus
          * @enum {string}
          */
@@ -1525,6 +1782,89 @@ export interface components {
             items?: (components["schemas"]["ComboPickIn"] | components["schemas"]["StandaloneItemIn"])[] | null;
             /** Notes */
             notes?: string | null;
+        };
+        /** PersonDish */
+        PersonDish: {
+            /** Category */
+            category: string;
+            /** Menu Item Name */
+            menu_item_name: string;
+            /** Options */
+            options: {
+                [key: string]: string;
+            };
+            /** Price */
+            price: number;
+            /** Quantity */
+            quantity: number;
+            /** Subtotal */
+            subtotal: number;
+        };
+        /** PersonExtra */
+        PersonExtra: {
+            /** Menu Item Name */
+            menu_item_name: string;
+            /** Price */
+            price: number;
+            /** Quantity */
+            quantity: number;
+            /** Subtotal */
+            subtotal: number;
+        };
+        /**
+         * PersonLine
+         * @description One employee's order as the cafe packs it.
+         */
+        PersonLine: {
+            /** Combo Items */
+            combo_items: components["schemas"]["ComboPick"][];
+            /** Combo Name */
+            combo_name: string | null;
+            /** Combo Price */
+            combo_price: number | null;
+            /** Extras */
+            extras: components["schemas"]["PersonExtra"][];
+            /** Items */
+            items: components["schemas"]["PersonDish"][];
+            /** Notes */
+            notes: string | null;
+            /**
+             * Order Date
+             * Format: date
+             */
+            order_date: string;
+            /** Order Id */
+            order_id: number;
+            /** Total */
+            total: number;
+            /** User Name */
+            user_name: string;
+            /** User Tgid */
+            user_tgid: number;
+        };
+        /** RecommendationsOut */
+        RecommendationsOut: {
+            /**
+             * Generated At
+             * @description When the summary and tips were made
+             */
+            generated_at: string | null;
+            /**
+             * Source
+             * @description gemini: written by the model; rules: made by fixed rules from the stats
+             */
+            source: ("gemini" | "rules") | null;
+            stats: components["schemas"]["OrderStats"];
+            /**
+             * Summary
+             * @description One sentence about the user's eating habits
+             */
+            summary: string | null;
+            /**
+             * Tips
+             * @description Two or three personal tips
+             */
+            tips: string[];
         };
         /** RejectedRow */
         RejectedRow: {
@@ -1658,6 +1998,66 @@ export interface components {
              * @enum {string}
              */
             type: "standalone";
+        };
+        /**
+         * SummaryCreate
+         * @example {
+         *       "cafe_id": 1,
+         *       "date": "2026-11-24"
+         *     }
+         */
+        SummaryCreate: {
+            /** Cafe Id */
+            cafe_id: number;
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+        };
+        /** SummaryList */
+        SummaryList: {
+            /** Items */
+            items: components["schemas"]["SummaryOut"][];
+        };
+        /**
+         * SummaryOut
+         * @description A saved report for a cafe and date; the figures are as of the moment it is read.
+         */
+        SummaryOut: {
+            /** Cafe Id */
+            cafe_id: number;
+            /** Cafe Name */
+            cafe_name: string;
+            /** Combos Breakdown */
+            combos_breakdown: components["schemas"]["ComboCount"][];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /** Extras Breakdown */
+            extras_breakdown: components["schemas"]["ExtraCount"][];
+            /** Id */
+            id: number;
+            /** Items Breakdown */
+            items_breakdown: components["schemas"]["DishCount"][];
+            /** Orders With Notes */
+            orders_with_notes: components["schemas"]["OrderNote"][];
+            /**
+             * People
+             * @description Every active order, by date and name
+             */
+            people: components["schemas"]["PersonLine"][];
+            /** Total Amount */
+            total_amount: number;
+            /** Total Orders */
+            total_orders: number;
         };
         /** TelegramAuthIn */
         TelegramAuthIn: {
@@ -3611,6 +4011,73 @@ export interface operations {
                     "application/json": components["schemas"]["DependencyHealthOut"];
                 };
             };
+            /** @description The dependency did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    health_kafka_api_v1_health_kafka_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DependencyHealthOut"];
+                };
+            };
+            /** @description The dependency did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    health_redis_api_v1_health_redis_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DependencyHealthOut"];
+                };
+            };
+            /** @description The dependency did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
         };
     };
     list_orders_api_v1_orders_get: {
@@ -4054,6 +4521,316 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    list_summaries_api_v1_summaries_get: {
+        parameters: {
+            query?: {
+                cafe_id?: number | null;
+                date_from?: string | null;
+                date_to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SummaryList"];
+                };
+            };
+            /** @description Not signed in, or the token expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Signed in but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body or query is malformed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    create_summary_api_v1_summaries_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SummaryCreate"];
+            };
+        };
+        responses: {
+            /** @description The summary for this cafe and date already existed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SummaryOut"];
+                };
+            };
+            /** @description Not signed in, or the token expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Signed in but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body or query is malformed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    cafe_report_api_v1_summaries_report_get: {
+        parameters: {
+            query: {
+                cafe_id: number;
+                /** @description One day */
+                date?: string | null;
+                date_from?: string | null;
+                date_to?: string | null;
+                /** @description json (default) or csv */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, or with `format=csv` a CSV file (UTF-8 with BOM, `;`-separated) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CafeReport"];
+                    "text/csv": string;
+                };
+            };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not signed in, or the token expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Signed in but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body or query is malformed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    get_summary_api_v1_summaries__summary_id__get: {
+        parameters: {
+            query?: {
+                /** @description json (default) or csv */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                summary_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, or with `format=csv` a CSV file (UTF-8 with BOM, `;`-separated) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SummaryOut"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Not signed in, or the token expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Signed in but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body or query is malformed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    delete_summary_api_v1_summaries__summary_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                summary_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the token expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Signed in but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -4887,6 +5664,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    get_recommendations_api_v1_users__tgid__recommendations_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tgid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecommendationsOut"];
+                };
+            };
+            /** @description Not signed in, or the token expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Signed in but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };

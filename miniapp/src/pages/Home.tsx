@@ -1,6 +1,6 @@
 // The dates open for ordering, each with its cafes and a live countdown to the cafe's deadline.
 
-import { api, call, type Availability, type Cafe, type Order } from "../api/client";
+import { api, call, type Cafe, type Order } from "../api/client";
 import { useUser } from "../auth";
 import { Page } from "../components/Page";
 import { Cell, Empty, ErrorBox, Section, Spinner } from "../components/ui";
@@ -14,7 +14,8 @@ interface OpenSlot {
   cafe: Cafe;
   date: string;
   weekday: string;
-  availability: Availability;
+  deadline: string;
+  remaining: number | null;
 }
 
 async function loadOpenSlots(): Promise<{ slots: OpenSlot[]; cafes: Cafe[]; orders: Order[] }> {
@@ -30,26 +31,34 @@ async function loadOpenSlots(): Promise<{ slots: OpenSlot[]; cafes: Cafe[]; orde
       })),
     ),
   );
-  // The exact deadline and time left come from the per-date answer (server time, not ours).
-  const slots = await Promise.all(
-    weeks.flatMap(({ cafe, days }) =>
-      days.map(async (day) => ({
-        cafe,
-        date: day.date,
-        weekday: day.weekday,
-        availability: await call(
-          api.GET("/api/v1/orders/availability/{date}", {
-            params: { path: { date: day.date }, query: { cafe_id: cafe.id } },
-          }),
-        ),
-      })),
-    ),
+  // One per-date answer gives the server's clock (deadline − time left) and the company's UTC
+  // offset; every other open day's countdown follows from its "HH:MM" without more requests.
+  const first = weeks.find((week) => week.days.length > 0);
+  const probe = first?.days[0];
+  let serverNow = 0;
+  let offset = "+03:00";
+  if (first && probe) {
+    const answer = await call(
+      api.GET("/api/v1/orders/availability/{date}", {
+        params: { path: { date: probe.date }, query: { cafe_id: first.cafe.id } },
+      }),
+    );
+    offset = answer.deadline?.slice(19) || offset;
+    const left = parseDuration(answer.time_remaining) ?? 0;
+    serverNow = answer.deadline ? Date.parse(answer.deadline) - left * 1000 : 0;
+  }
+  const slots: OpenSlot[] = weeks.flatMap(({ cafe, days }) =>
+    days.map((day) => {
+      const deadline = day.deadline ? `${day.date}T${day.deadline}:00${offset}` : null;
+      const left = deadline ? Math.max(0, Math.floor((Date.parse(deadline) - serverNow) / 1000)) : null;
+      return { cafe, date: day.date, weekday: day.weekday, deadline: day.deadline ?? "", remaining: left };
+    }),
   );
-  return { slots: slots.filter((slot) => slot.availability.can_order), cafes: cafeList.items, orders: orderList.items };
+  return { slots, cafes: cafeList.items, orders: orderList.items };
 }
 
-function Countdown({ remaining }: { remaining: string | null }) {
-  const seconds = useCountdown(parseDuration(remaining));
+function Countdown({ remaining }: { remaining: number | null }) {
+  const seconds = useCountdown(remaining);
   if (seconds === null) return null;
   const urgent = seconds < 30 * 60;
   return (
@@ -57,10 +66,6 @@ function Countdown({ remaining }: { remaining: string | null }) {
       {seconds > 0 ? `${t.home.left} ${formatCountdown(seconds)}` : t.home.closed}
     </span>
   );
-}
-
-function deadlineTime(availability: Availability): string {
-  return availability.deadline ? availability.deadline.slice(11, 16) : "";
 }
 
 export function Home() {
@@ -93,7 +98,7 @@ export function Home() {
                   title={slot.cafe.name}
                   subtitle={
                     <>
-                      {t.home.orderUntil(deadlineTime(slot.availability))} · <Countdown remaining={slot.availability.time_remaining} />
+                      {t.home.orderUntil(slot.deadline)} · <Countdown remaining={slot.remaining} />
                     </>
                   }
                   after={
