@@ -23,7 +23,7 @@ pytestmark = pytest.mark.bench
 RUNS = 5
 
 
-def test_first_screen_render_time(telegram: Telegram) -> None:
+def test_first_screen_render_time(telegram: Telegram) -> None:  # noqa: F811
     timings = []
     for _ in range(RUNS):
         page = telegram.open(EMPLOYEE_TGID, "Иван Петров")
