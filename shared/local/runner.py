@@ -173,6 +173,35 @@ def start_kafka(state: Path, environ: Mapping[str, str]) -> str | None:
     return kafka.url
 
 
+def ensure_miniapp(root: Path, environ: Mapping[str, str]) -> None:
+    """Build the Mini App once (miniapp/dist, served at /) when Node.js is there."""
+    app = root / "miniapp"
+    if (app / "dist" / "index.html").is_file():
+        step("Mini App: miniapp/dist")
+        return
+    if not (app / "package.json").is_file():
+        step("Mini App: not in this checkout; serving the API alone")
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        step("Mini App: npm not found, serving the API alone (Node.js 20+ builds the app)")
+        return
+    step("Mini App: building it once (npm ci, npm run build)…")
+    environment = dict(environ) | {"PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1"}
+    for command in (
+        [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+        [npm, "run", "--silent", "build"],
+    ):
+        done = subprocess.run(
+            command, cwd=app, env=environment, capture_output=True, text=True, check=False
+        )
+        if done.returncode != 0:
+            tail = (done.stderr or done.stdout).strip().splitlines()[-5:]
+            step(f"Mini App build failed at `npm {command[1]}`: " + " | ".join(tail))
+            return
+    step("Mini App built into miniapp/dist")
+
+
 # ----------------------------------------------------------------------------- the system
 
 
@@ -356,8 +385,9 @@ def main() -> int:
         print("✗ The local runner only runs with ENVIRONMENT=local", file=sys.stderr)
         return 1
     step("starting the local system")
-    # aiokafka narrates topic auto-creation and group joins at WARNING; only errors matter here.
-    logging.getLogger("aiokafka").setLevel(logging.ERROR)
+    # aiokafka narrates topic auto-creation and group joins; the feed reports real failures.
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
+    ensure_miniapp(services.REPO_ROOT, os.environ)
     urls = start_stores(STATE_DIR, os.environ)
     bootstrap = start_kafka(STATE_DIR, os.environ)
 
