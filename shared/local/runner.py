@@ -32,6 +32,7 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -188,15 +189,21 @@ def ensure_miniapp(root: Path, environ: Mapping[str, str]) -> None:
         return
     step("Mini App: building it once (npm ci, npm run build)…")
     environment = dict(environ) | {"PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1"}
-    for command in (
-        [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-        [npm, "run", "--silent", "build"],
+    quiet = ["--no-audit", "--no-fund", "--loglevel=error"]
+    # `npm ci` installs exactly the lock file; should the lock and package.json disagree, an
+    # install that neither reads nor writes the lock still gets the app built.
+    for commands in (
+        [[npm, "ci", *quiet], [npm, "install", "--no-package-lock", *quiet]],
+        [[npm, "run", "--silent", "build"]],
     ):
-        done = subprocess.run(
-            command, cwd=app, env=environment, capture_output=True, text=True, check=False
-        )
-        if done.returncode != 0:
-            tail = (done.stderr or done.stdout).strip().splitlines()[-5:]
+        for command in commands:
+            done = subprocess.run(
+                command, cwd=app, env=environment, capture_output=True, text=True, check=False
+            )
+            if done.returncode == 0:
+                break
+        else:
+            tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
             step(f"Mini App build failed at `npm {command[1]}`: " + " | ".join(tail))
             return
     step("Mini App built into miniapp/dist")
@@ -387,6 +394,7 @@ def main() -> int:
     step("starting the local system")
     # aiokafka narrates topic auto-creation and group joins; the feed reports real failures.
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
     ensure_miniapp(services.REPO_ROOT, os.environ)
     urls = start_stores(STATE_DIR, os.environ)
     bootstrap = start_kafka(STATE_DIR, os.environ)
