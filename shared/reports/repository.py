@@ -167,14 +167,14 @@ async def person_rows(
         .order_by(OrderExtra.order_id, OrderExtra.position)
     )
     lines: dict[int, list[ItemRow]] = defaultdict(list)
-    for order_id, *item in (await session.execute(items)).tuples():
+    for order_id, *item in (await session.execute(items)).all():
         lines[order_id].append(ItemRow(*item))
     extra_lines: dict[int, list[ExtraRow]] = defaultdict(list)
-    for order_id, name, quantity, price in (await session.execute(extras)).tuples():
+    for order_id, name, quantity, price in (await session.execute(extras)).all():
         extra_lines[order_id].append(ExtraRow(name, quantity, price))
     return [
         PersonRow(*row, items=lines.get(row[0], []), extras=extra_lines.get(row[0], []))
-        for row in (await session.execute(orders)).tuples()
+        for row in (await session.execute(orders)).all()
     ]
 
 
