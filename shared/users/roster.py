@@ -2,18 +2,19 @@
 
 import csv
 import io
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
 from shared.users.errors import InvalidImportFile
-from shared.users.schemas import RejectedRow
+from shared.users.schemas import MAX_TGID, RejectedRow
 
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 5000
 MAX_TEXT = 200
-MAX_TGID = 2**63 - 1
 REQUIRED_COLUMNS = ("tgid", "name")
 KNOWN_COLUMNS = (*REQUIRED_COLUMNS, "office")
+CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -49,15 +50,16 @@ def read_roster(content: bytes) -> Roster:
     # Excel writes ";" where the decimal separator is a comma (Russian locale), "," elsewhere.
     delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True)
+    numbered: list[tuple[int, list[str]]] = []
+    first_line = 1
     try:
-        records = list(reader)
+        for record in reader:
+            # A quoted cell may span lines: a row is numbered by the line it starts on.
+            if any(cell.strip() for cell in record):
+                numbered.append((first_line, record))
+            first_line = reader.line_num + 1
     except csv.Error as error:
         raise InvalidImportFile(f"Файл не читается как CSV: {error}") from None
-    numbered = [
-        (number, record)
-        for number, record in enumerate(records, start=1)
-        if any(cell.strip() for cell in record)
-    ]
     (_, header), *data = numbered
     columns = _columns(header)
     if not data:
@@ -119,6 +121,8 @@ def _problem(raw_tgid: str, tgid: int | None, name: str, office: str) -> str | N
         return f"имя длиннее {MAX_TEXT} символов"
     if len(office) > MAX_TEXT:
         return f"офис длиннее {MAX_TEXT} символов"
+    if CONTROL_CHARACTER.search(name + office):
+        return "в имени или офисе есть непечатаемые символы"
     return None
 
 

@@ -9,9 +9,16 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared.kit.money import Money
 
 # Telegram user ids are positive and fit in 52 bits; the column is a BIGINT.
-Tgid = Annotated[int, Field(gt=0, lt=2**63, description="Telegram user id", examples=[123456789])]
-Name = Annotated[str, Field(min_length=1, max_length=200, examples=["Иван Петров"])]
-Office = Annotated[str, Field(max_length=200, examples=["Москва, Центральный"])]
+MAX_TGID = 2**63 - 1
+Tgid = Annotated[
+    int, Field(gt=0, le=MAX_TGID, description="Telegram user id", examples=[123456789])
+]
+# One line of text: no control characters (PostgreSQL refuses NUL in text anyway).
+PLAIN_TEXT = r"^[^\x00-\x1f\x7f]*$"
+Name = Annotated[
+    str, Field(min_length=1, max_length=200, pattern=PLAIN_TEXT, examples=["Иван Петров"])
+]
+Office = Annotated[str, Field(max_length=200, pattern=PLAIN_TEXT, examples=["Москва, Центральный"])]
 RoleName = Literal["user", "manager"]
 
 

@@ -26,7 +26,8 @@ class TokenOut(BaseModel):
 
 @router.post(
     "/telegram",
-    responses={code: ERROR_RESPONSES[code] for code in (401, 403, 422)},
+    # 400: a body that is not JSON at all.
+    responses={code: ERROR_RESPONSES[code] for code in (400, 401, 403, 422)},
 )
 async def telegram_sign_in(
     body: TelegramAuthIn, session: SessionDep, settings: SettingsDep, now: NowDep

@@ -1,6 +1,6 @@
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Path, Query
 
 from functions.api.deps import Manager, NowDep, SessionDep
 from functions.api.errors import ERROR_RESPONSES
@@ -10,9 +10,11 @@ from shared.users.schemas import AccessRequestList, AccessRequestOut, ApproveIn
 
 router = APIRouter(prefix="/user-requests", tags=["user-requests"])
 
+RequestId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The access request's id")]
+
 
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    return {code: ERROR_RESPONSES[code] for code in (401, 403, *codes)}
+    return {code: ERROR_RESPONSES[code] for code in sorted({401, 403, *codes})}
 
 
 @router.get("", responses=errors(422))
@@ -20,7 +22,7 @@ async def list_requests(
     _: Manager,
     session: SessionDep,
     status: Literal["pending", "approved", "rejected"] | None = None,
-    skip: Annotated[int, Query(ge=0)] = 0,
+    skip: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> AccessRequestList:
     """Access requests of people who opened the app without an account, newest first."""
@@ -31,9 +33,10 @@ async def list_requests(
     )
 
 
-@router.post("/{request_id}/approve", responses=errors(404, 409, 422))
+# 400: a body that is not JSON at all.
+@router.post("/{request_id}/approve", responses=errors(400, 404, 409, 422))
 async def approve_request(
-    request_id: int,
+    request_id: RequestId,
     _: Manager,
     session: SessionDep,
     now: NowDep,
@@ -47,7 +50,7 @@ async def approve_request(
 
 @router.post("/{request_id}/reject", responses=errors(404, 409, 422))
 async def reject_request(
-    request_id: int, _: Manager, session: SessionDep, now: NowDep
+    request_id: RequestId, _: Manager, session: SessionDep, now: NowDep
 ) -> AccessRequestOut:
     """Reject a pending request: signing in again tells the person so."""
     request = await service.reject_request(session, request_id, now=now)

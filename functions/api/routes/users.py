@@ -1,12 +1,14 @@
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response, UploadFile, status
+from fastapi import APIRouter, Path, Query, Response, UploadFile, status
 
 from functions.api.deps import CurrentUser, Manager, NowDep, SessionDep, SettingsDep
 from functions.api.errors import ERROR_RESPONSES
 from shared.users import service
 from shared.users.roster import MAX_BYTES
 from shared.users.schemas import (
+    MAX_TGID,
+    PLAIN_TEXT,
     AccessUpdate,
     BalanceOut,
     ImportReport,
@@ -21,9 +23,13 @@ from shared.users.schemas import (
 
 router = APIRouter(prefix="/users", tags=["users"])
 
+TgidPath = Annotated[int, Path(gt=0, le=MAX_TGID, description="Telegram user id")]
+# Also the answer to a body that is not JSON at all.
+BAD_BODY = 400
+
 
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    return {code: ERROR_RESPONSES[code] for code in (401, 403, *codes)}
+    return {code: ERROR_RESPONSES[code] for code in sorted({401, 403, *codes})}
 
 
 @router.get("", responses=errors(422))
@@ -31,17 +37,18 @@ async def list_users(
     _: Manager,
     session: SessionDep,
     search: Annotated[
-        str | None, Query(max_length=200, description="Part of a name (any case) or a tgid")
+        str | None,
+        Query(max_length=200, pattern=PLAIN_TEXT, description="Part of a name or a tgid"),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
 ) -> UserList:
     """List employees in name order, optionally only those whose name or tgid matches."""
     found, total = await service.search_users(session, search, limit=limit, offset=offset)
     return UserList(items=[UserOut.model_validate(user) for user in found], total=total)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=errors(409, 422))
+@router.post("", status_code=status.HTTP_201_CREATED, responses=errors(BAD_BODY, 409, 422))
 async def create_user(body: UserCreate, _: Manager, session: SessionDep, now: NowDep) -> UserOut:
     """Add an employee; their pending access request, if any, counts as approved."""
     return UserOut.model_validate(await service.create_user(session, body, now=now))
@@ -52,7 +59,7 @@ async def create_user(body: UserCreate, _: Manager, session: SessionDep, now: No
     status_code=status.HTTP_201_CREATED,
     responses={
         200: {"model": UserOut, "description": "An existing user was promoted"},
-        **errors(409, 422),
+        **errors(BAD_BODY, 409, 422),
     },
 )
 async def add_manager(
@@ -76,15 +83,15 @@ async def import_users(
 
 
 @router.get("/{tgid}", responses=errors(404, 422))
-async def get_user(tgid: int, viewer: CurrentUser, session: SessionDep) -> UserOut:
+async def get_user(tgid: TgidPath, viewer: CurrentUser, session: SessionDep) -> UserOut:
     """An employee's profile: managers see anyone, a user only themself."""
     service.check_can_see(viewer, tgid)
     return UserOut.model_validate(await service.get_user(session, tgid))
 
 
-@router.patch("/{tgid}", responses=errors(400, 404, 422))
+@router.patch("/{tgid}", responses=errors(BAD_BODY, 400, 404, 422))
 async def update_user(
-    tgid: int, body: UserUpdate, manager: Manager, session: SessionDep
+    tgid: TgidPath, body: UserUpdate, manager: Manager, session: SessionDep
 ) -> UserOut:
     """Change an employee's name, office or role (only the fields sent)."""
     return UserOut.model_validate(await service.update_user(session, manager, tgid, body))
@@ -92,7 +99,7 @@ async def update_user(
 
 @router.patch("/{tgid}/access", responses=errors(400, 404, 422))
 async def set_access(
-    tgid: int, body: AccessUpdate, manager: Manager, session: SessionDep
+    tgid: TgidPath, body: AccessUpdate, manager: Manager, session: SessionDep
 ) -> UserOut:
     """Block (enabled=false) or unblock an employee; nobody can block themself."""
     user = await service.set_access(session, manager, tgid, enabled=body.enabled)
@@ -102,14 +109,14 @@ async def set_access(
 @router.delete(
     "/{tgid}", status_code=status.HTTP_204_NO_CONTENT, responses=errors(400, 404, 409, 422)
 )
-async def delete_user(tgid: int, manager: Manager, session: SessionDep) -> None:
+async def delete_user(tgid: TgidPath, manager: Manager, session: SessionDep) -> None:
     """Delete an employee who has no orders (409 otherwise: block them instead)."""
     await service.delete_user(session, manager, tgid)
 
 
 @router.get("/{tgid}/balance", responses=errors(404, 422))
 async def get_balance(
-    tgid: int, viewer: CurrentUser, session: SessionDep, settings: SettingsDep, now: NowDep
+    tgid: TgidPath, viewer: CurrentUser, session: SessionDep, settings: SettingsDep, now: NowDep
 ) -> BalanceOut:
     """The weekly limit, what was spent this week (Mon–Sun) and what is left."""
     service.check_can_see(viewer, tgid)
@@ -124,9 +131,9 @@ async def get_balance(
     )
 
 
-@router.patch("/{tgid}/balance/limit", responses=errors(404, 422))
+@router.patch("/{tgid}/balance/limit", responses=errors(BAD_BODY, 404, 422))
 async def set_weekly_limit(
-    tgid: int, body: WeeklyLimitUpdate, _: Manager, session: SessionDep
+    tgid: TgidPath, body: WeeklyLimitUpdate, _: Manager, session: SessionDep
 ) -> WeeklyLimitOut:
     """Set an employee's weekly spending limit; null removes it."""
     user = await service.set_weekly_limit(session, tgid, body.weekly_limit)

@@ -215,3 +215,12 @@ async def test_only_managers_handle_requests(
     await session.refresh(olga)
     assert olga.status == RequestStatus.PENDING
     assert await session.get(User, 777) is None
+
+
+async def test_ids_and_offsets_beyond_the_database_range_are_malformed_not_errors(
+    client: httpx.AsyncClient, auth: Auth, boss: User
+) -> None:
+    approve = await client.post("/user-requests/2147483648/approve", headers=auth(boss))
+    assert approve.status_code == 422
+    listing = await client.get("/user-requests", params={"skip": 2**63}, headers=auth(boss))
+    assert listing.status_code == 422

@@ -162,6 +162,9 @@ async def test_adding_an_existing_employee_is_a_conflict(
         ({"tgid": 5, "name": "   "}, "name"),
         ({"tgid": 5, "name": "x" * 201}, "name"),
         ({"name": "Без tgid"}, "tgid"),
+        ({"tgid": 2**63, "name": "Слишком большой"}, "tgid"),
+        ({"tgid": 5, "name": "Иван\u0000Петров"}, "name"),
+        ({"tgid": 5, "name": "Иван", "office": "Москва\nКазань"}, "office"),
     ],
 )
 async def test_adding_an_employee_with_bad_fields_says_which_field(
@@ -230,6 +233,24 @@ async def test_an_employee_sees_their_own_profile_but_not_anyone_elses(
     # Someone who does not exist looks the same to an employee: existence is not revealed
     nobody = await client.get("/users/999999", headers=auth(ivan))
     assert (nobody.status_code, nobody.json()) == (403, other.json())
+
+
+@pytest.mark.parametrize("path", ["/users/0", "/users/9223372036854775808/access"])
+async def test_a_tgid_in_the_path_must_be_a_possible_telegram_id(
+    client: httpx.AsyncClient, auth: Auth, boss: User, path: str
+) -> None:
+    response = await client.patch(path, json={"enabled": False}, headers=auth(boss))
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "tgid"
+
+
+async def test_a_body_that_is_not_json_is_a_documented_400(
+    client: httpx.AsyncClient, auth: Auth, boss: User
+) -> None:
+    response = await client.post(
+        "/users", content=b"\x0f\xff{", headers=auth(boss) | {"content-type": "application/json"}
+    )
+    assert response.status_code == 400
 
 
 async def test_a_manager_asking_for_an_unknown_user_gets_404(

@@ -65,3 +65,9 @@ def test_a_repeated_column_is_a_wrong_header() -> None:
 def test_an_unterminated_quote_does_not_crash_the_reader() -> None:
     roster = read_roster(b'tgid,name\n1,"Ivan\n2,Petr\n')
     assert len(roster.rows) + len(roster.rejected) >= 1
+
+
+def test_control_characters_in_a_cell_refuse_the_row() -> None:
+    roster = read_roster('tgid,name\n1,"Иван\nПетров"\n2,Пётр\x00\n3,Ольга\n'.encode())
+    assert [row.tgid for row in roster.rows] == [3]
+    assert [(item.row, item.tgid) for item in roster.rejected] == [(2, 1), (4, 2)]
