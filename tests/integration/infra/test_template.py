@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cfnlint.api import lint_file
-from cfnlint.decode import decode
+from cfnlint.api import lint_file  # type: ignore[import-untyped]
+from cfnlint.decode import decode  # type: ignore[import-untyped]
 
 from shared.kit.settings import Settings
 
