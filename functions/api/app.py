@@ -3,7 +3,7 @@
 from fastapi import APIRouter, FastAPI
 
 from functions.api.deps import AppContext
-from functions.api.errors import install_error_handlers
+from functions.api.errors import ERROR_RESPONSES, install_error_handlers
 from functions.api.routes import (
     auth,
     availability,
@@ -52,7 +52,8 @@ def create_app(context: AppContext) -> FastAPI:
     )
     app.state.context = context
     install_error_handlers(app)
-    api = APIRouter(prefix=API_PREFIX)
+    # Every route can answer 422 in our error shape (not FastAPI's default HTTPValidationError).
+    api = APIRouter(prefix=API_PREFIX, responses={422: ERROR_RESPONSES[422]})
     for module in ROUTERS:
         api.include_router(module.router)
     if context.settings.dev_login_enabled:

@@ -1,14 +1,18 @@
 """One JSON shape for every error: `{"detail": "<for a person>", "code": "<for a program>"}`."""
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.kit.errors import DomainError
+
+logger = logging.getLogger(__name__)
 
 
 class ErrorOut(BaseModel):
@@ -36,16 +40,27 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, error: RequestValidationError) -> JSONResponse:
         problems = [
-            {"field": _field(tuple(item["loc"])), "message": str(item["msg"])}
+            {"field": "", "message": "Тело запроса — не JSON"}
+            if item.get("type") == "json_invalid"
+            else {"field": _field(tuple(item["loc"])), "message": str(item["msg"])}
             for item in error.errors()
         ]
         first = problems[0] if problems else {"field": "", "message": "invalid request"}
         detail = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
         return _error(422, detail, "validation_error", problems)
 
+    @app.exception_handler(DataError)
+    async def data_error(_: Request, error: DataError) -> JSONResponse:
+        # The database refused a value the schema let through: a number beyond its column's
+        # range, a NUL character in text. It is the caller's input, so a 422, not a 500.
+        logger.warning("value refused by the database: %s", error.orig)
+        detail = "Значение вне допустимого диапазона или содержит недопустимые символы"
+        return _error(422, detail, "value_out_of_range")
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
+        codes = {400: "malformed_request", 404: "not_found", 405: "method_not_allowed"}
+        code = codes.get(error.status_code, "http_error")
         return _error(error.status_code, str(error.detail), code)
 
 
