@@ -65,7 +65,7 @@ async def create_order(
     return order_out(order, user_name=user.name, cafe_name=cafe_name)
 
 
-@router.get("/{order_id}", responses=_errors(401, 403, 404))
+@router.get("/{order_id}", responses=_errors(401, 403, 404, 422))
 async def get_order(order_id: int, user: CurrentUser, session: SessionDep) -> OrderOut:
     """One order, to its owner or a manager; anyone else's order answers 404."""
     view = await visible_order(session, user, order_id)
@@ -93,7 +93,9 @@ async def update_order(
 
 
 @router.delete(
-    "/{order_id}", status_code=status.HTTP_204_NO_CONTENT, responses=_errors(400, 401, 403, 404)
+    "/{order_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=_errors(400, 401, 403, 404, 422),
 )
 async def delete_order(
     order_id: int, user: CurrentUser, session: SessionDep, settings: SettingsDep, now: NowDep

@@ -119,7 +119,7 @@ async def get_summary(
 @router.delete(
     "/{summary_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=_errors(401, 403, 404),
+    responses=_errors(401, 403, 404, 422),
 )
 async def delete_summary(summary_id: int, _: Manager, session: SessionDep) -> Response:
     """Forget a saved summary (the orders stay)."""
