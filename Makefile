@@ -33,7 +33,10 @@ pytest: ## The test suite with the coverage gate (>= 80%)
 	@$(UV) run --frozen pytest --cov --cov-report=term
 
 miniapp: ## Build the Mini App (miniapp/dist, served by the API at /)
-	@cd miniapp && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
+	@# `npm install`, not `npm ci`: npm drops other platforms' optional packages (Tailwind's native
+	@# binaries) from the lock it writes, and `npm ci` then refuses that lock. The versions still
+	@# come from package-lock.json.
+	@cd miniapp && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --loglevel=error && npm run --silent build
 
 miniapp-test: ## Mini App: Vitest, the 200 KB gzipped JavaScript budget, the client up to date with the API
 	@cd miniapp && npx vitest run

@@ -52,8 +52,11 @@ def create_app(context: AppContext) -> FastAPI:
     )
     app.state.context = context
     install_error_handlers(app)
-    # Every route can answer 422 in our error shape (not FastAPI's default HTTPValidationError).
-    api = APIRouter(prefix=API_PREFIX, responses={422: ERROR_RESPONSES[422]})
+    # Every route can answer 400 (a body that cannot be parsed at all) and 422, in our error
+    # shape rather than FastAPI's default HTTPValidationError.
+    api = APIRouter(
+        prefix=API_PREFIX, responses={code: ERROR_RESPONSES[code] for code in (400, 422)}
+    )
     for module in ROUTERS:
         api.include_router(module.router)
     if context.settings.dev_login_enabled:

@@ -1326,11 +1326,6 @@ export interface components {
             /** Name */
             name: string;
         };
-        /** HTTPValidationError */
-        HTTPValidationError: {
-            /** Detail */
-            detail?: components["schemas"]["ValidationError"][];
-        };
         /** HealthOut */
         HealthOut: {
             /**
@@ -2154,19 +2149,6 @@ export interface components {
             /** Role */
             role?: ("user" | "manager") | null;
         };
-        /** ValidationError */
-        ValidationError: {
-            /** Context */
-            ctx?: Record<string, never>;
-            /** Input */
-            input?: unknown;
-            /** Location */
-            loc: (string | number)[];
-            /** Message */
-            msg: string;
-            /** Error Type */
-            type: string;
-        };
         /** WeekAvailabilityOut */
         WeekAvailabilityOut: {
             /** Days */
@@ -2221,6 +2203,15 @@ export interface operations {
                     "application/json": components["schemas"]["TokenOut"];
                 };
             };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Not signed in, or the token expired */
             401: {
                 headers: {
@@ -2272,6 +2263,15 @@ export interface operations {
                     "application/json": components["schemas"]["LinkRequestPage"];
                 };
             };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Not signed in, or the token expired */
             401: {
                 headers: {
@@ -2319,6 +2319,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LinkRequestOut"];
+                };
+            };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
             /** @description Not signed in, or the token expired */
@@ -2386,6 +2395,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LinkRequestOut"];
+                };
+            };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
             /** @description Not signed in, or the token expired */
@@ -2456,6 +2474,15 @@ export interface operations {
                     "application/json": components["schemas"]["CafeList"];
                 };
             };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Not signed in, or the token expired */
             401: {
                 headers: {
@@ -2505,6 +2532,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CafeOut"];
+                };
+            };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
             /** @description Not signed in, or the token expired */
@@ -2565,6 +2601,15 @@ export interface operations {
                     "application/json": components["schemas"]["CafeOut"];
                 };
             };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Not signed in, or the token expired */
             401: {
                 headers: {
@@ -2592,13 +2637,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request body or query is malformed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
         };
@@ -2620,6 +2665,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
             };
             /** @description Not signed in, or the token expired */
             401: {
@@ -2657,13 +2711,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request body or query is malformed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
         };
@@ -2690,6 +2744,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CafeOut"];
+                };
+            };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
             /** @description Not signed in, or the token expired */
@@ -2762,6 +2825,15 @@ export interface operations {
                     "application/json": components["schemas"]["ComboList"];
                 };
             };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Not signed in, or the token expired */
             401: {
                 headers: {
@@ -2822,6 +2894,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ComboOut"];
+                };
+            };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
             /** @description Not signed in, or the token expired */
@@ -2890,6 +2971,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Not signed in, or the token expired */
             401: {
                 headers: {
@@ -2917,13 +3007,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request body or query is malformed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
         };
@@ -2951,6 +3041,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ComboOut"];
+                };
+            };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
             /** @description Not signed in, or the token expired */
@@ -3020,6 +3119,15 @@ export interface operations {
                     "application/json": components["schemas"]["ScheduleWeek"];
                 };
             };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Not signed in, or the token expired */
             401: {
                 headers: {
@@ -3047,13 +3155,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request body or query is malformed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
         };
@@ -3146,6 +3254,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
             };
             /** @description Not signed in, or the token expired */
             401: {
@@ -3281,6 +3398,15 @@ export interface operations {
                     "application/json": components["schemas"]["MenuItemList"];
                 };
             };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Not signed in, or the token expired */
             401: {
                 headers: {
@@ -3411,6 +3537,15 @@ export interface operations {
                     "application/json": components["schemas"]["MenuItemOut"];
                 };
             };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Not signed in, or the token expired */
             401: {
                 headers: {
@@ -3438,13 +3573,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request body or query is malformed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
         };
@@ -3468,6 +3603,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Not signed in, or the token expired */
             401: {
                 headers: {
@@ -3495,13 +3639,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request body or query is malformed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
         };
@@ -3599,6 +3743,15 @@ export interface operations {
                     "application/json": components["schemas"]["OptionList"];
                 };
             };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Not signed in, or the token expired */
             401: {
                 headers: {
@@ -3626,13 +3779,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request body or query is malformed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
         };
@@ -3660,6 +3813,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OptionOut"];
+                };
+            };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
             /** @description Not signed in, or the token expired */
@@ -3729,6 +3891,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Not signed in, or the token expired */
             401: {
                 headers: {
@@ -3756,13 +3927,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request body or query is malformed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
         };
@@ -3791,6 +3962,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OptionOut"];
+                };
+            };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
             /** @description Not signed in, or the token expired */
@@ -3935,6 +4115,15 @@ export interface operations {
                     "application/json": components["schemas"]["CafeOut"];
                 };
             };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Not signed in, or the token expired */
             401: {
                 headers: {
@@ -3991,6 +4180,24 @@ export interface operations {
                     "application/json": components["schemas"]["HealthOut"];
                 };
             };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body or query is malformed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
         };
     };
     health_db_api_v1_health_db_get: {
@@ -4009,6 +4216,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DependencyHealthOut"];
+                };
+            };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body or query is malformed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
             /** @description The dependency did not answer in time */
@@ -4040,6 +4265,24 @@ export interface operations {
                     "application/json": components["schemas"]["DependencyHealthOut"];
                 };
             };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body or query is malformed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The dependency did not answer in time */
             503: {
                 headers: {
@@ -4067,6 +4310,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DependencyHealthOut"];
+                };
+            };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body or query is malformed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
             /** @description The dependency did not answer in time */
@@ -4102,6 +4363,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OrderList"];
+                };
+            };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
             /** @description Not signed in, or the token expired */
@@ -4232,6 +4502,15 @@ export interface operations {
                     "application/json": components["schemas"]["WeekAvailabilityOut"];
                 };
             };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Not signed in, or the token expired */
             401: {
                 headers: {
@@ -4293,6 +4572,15 @@ export interface operations {
                     "application/json": components["schemas"]["AvailabilityOut"];
                 };
             };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Not signed in, or the token expired */
             401: {
                 headers: {
@@ -4351,6 +4639,15 @@ export interface operations {
                     "application/json": components["schemas"]["OrderOut"];
                 };
             };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Not signed in, or the token expired */
             401: {
                 headers: {
@@ -4378,13 +4675,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request body or query is malformed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
         };
@@ -4443,13 +4740,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request body or query is malformed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
         };
@@ -4547,6 +4844,15 @@ export interface operations {
                     "application/json": components["schemas"]["SummaryList"];
                 };
             };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Not signed in, or the token expired */
             401: {
                 headers: {
@@ -4603,6 +4909,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SummaryOut"];
+                };
+            };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
             /** @description Not signed in, or the token expired */
@@ -4741,6 +5056,15 @@ export interface operations {
                     "text/csv": string;
                 };
             };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Not signed in, or the token expired */
             401: {
                 headers: {
@@ -4797,6 +5121,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Not signed in, or the token expired */
             401: {
                 headers: {
@@ -4824,13 +5157,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request body or query is malformed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
         };
@@ -4855,6 +5188,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AccessRequestList"];
+                };
+            };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
             /** @description Not signed in, or the token expired */
@@ -4891,6 +5233,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The access request's id */
                 request_id: number;
             };
             cookie?: never;
@@ -4908,6 +5251,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AccessRequestOut"];
+                };
+            };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
             /** @description Not signed in, or the token expired */
@@ -4962,6 +5314,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The access request's id */
                 request_id: number;
             };
             cookie?: never;
@@ -4975,6 +5328,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AccessRequestOut"];
+                };
+            };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
             /** @description Not signed in, or the token expired */
@@ -5027,7 +5389,7 @@ export interface operations {
     list_users_api_v1_users_get: {
         parameters: {
             query?: {
-                /** @description Part of a name (any case) or a tgid */
+                /** @description Part of a name or a tgid */
                 search?: string | null;
                 limit?: number;
                 offset?: number;
@@ -5045,6 +5407,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserList"];
+                };
+            };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
             /** @description Not signed in, or the token expired */
@@ -5096,6 +5467,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserOut"];
+                };
+            };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
             /** @description Not signed in, or the token expired */
@@ -5236,6 +5616,15 @@ export interface operations {
                     "application/json": components["schemas"]["UserOut"];
                 };
             };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Not signed in, or the token expired */
             401: {
                 headers: {
@@ -5279,6 +5668,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Telegram user id */
                 tgid: number;
             };
             cookie?: never;
@@ -5292,6 +5682,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserOut"];
+                };
+            };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
             /** @description Not signed in, or the token expired */
@@ -5337,6 +5736,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Telegram user id */
                 tgid: number;
             };
             cookie?: never;
@@ -5411,6 +5811,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Telegram user id */
                 tgid: number;
             };
             cookie?: never;
@@ -5482,6 +5883,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Telegram user id */
                 tgid: number;
             };
             cookie?: never;
@@ -5553,6 +5955,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Telegram user id */
                 tgid: number;
             };
             cookie?: never;
@@ -5566,6 +5969,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BalanceOut"];
+                };
+            };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
             /** @description Not signed in, or the token expired */
@@ -5611,6 +6023,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Telegram user id */
                 tgid: number;
             };
             cookie?: never;
@@ -5628,6 +6041,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WeeklyLimitOut"];
+                };
+            };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
             /** @description Not signed in, or the token expired */
@@ -5688,6 +6110,15 @@ export interface operations {
                     "application/json": components["schemas"]["RecommendationsOut"];
                 };
             };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Not signed in, or the token expired */
             401: {
                 headers: {
@@ -5715,13 +6146,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request body or query is malformed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
         };
