@@ -1,4 +1,6 @@
-from shared.kit.errors import AccessDenied, NotFound
+from typing import ClassVar
+
+from shared.kit.errors import AccessDenied, DomainError, NotFound
 
 
 class NotYourRecommendations(AccessDenied):
@@ -7,3 +9,10 @@ class NotYourRecommendations(AccessDenied):
 
 class UserNotFound(NotFound):
     code = "user_not_found"
+
+
+class GeminiUnavailable(DomainError):
+    """Gemini kept failing (5xx, timeouts, unusable answers) or refused the request."""
+
+    status_code: ClassVar[int] = 503
+    code: ClassVar[str] = "gemini_unavailable"

@@ -15,32 +15,22 @@ import asyncio
 import logging
 import random
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 
 import httpx
 from google import genai
 from google.genai import errors, types
 from pydantic import ValidationError
 
-from shared.kit.errors import DomainError
 from shared.kit.gemini import create_gemini_client
 from shared.kit.settings import Settings
+from shared.recommendations.errors import GeminiUnavailable
 from shared.recommendations.keypool import KeyPool, KeysExhausted, Lease, key_hash
-from shared.recommendations.repository import MenuDish
-from shared.recommendations.schemas import Advice, OrderStats
+from shared.recommendations.schemas import Advice
 
 logger = logging.getLogger(__name__)
-
-CATEGORY_NAMES = {
-    "soup": "супы",
-    "salad": "салаты",
-    "main": "горячее",
-    "extra": "дополнения",
-    "drink": "напитки",
-    "dessert": "десерты",
-}
 
 
 def _network_errors() -> tuple[type[Exception], ...]:
@@ -57,80 +47,6 @@ def _network_errors() -> tuple[type[Exception], ...]:
 
 # Worth another attempt after a pause: Google's 5xx, timeouts, connection failures.
 TRANSIENT_ERRORS: tuple[type[Exception], ...] = (errors.ServerError, *_network_errors())
-
-
-class GeminiUnavailable(DomainError):
-    """Gemini kept failing (5xx, timeouts, unusable answers) or refused the request."""
-
-    status_code: ClassVar[int] = 503
-    code: ClassVar[str] = "gemini_unavailable"
-
-
-def category_name(category: str) -> str:
-    return CATEGORY_NAMES.get(category, category)
-
-
-def build_prompt(stats: OrderStats, untried: Sequence[MenuDish]) -> str:
-    """The prompt of the design (seed 001, section 2.3) with the user's real menu dishes."""
-    categories = ", ".join(
-        f"{category_name(category)} {share:g}%" for category, share in stats.categories.items()
-    )
-    favorites = "; ".join(f"{dish.name} ({dish.count})" for dish in stats.favorite_dishes)
-    new_dishes = "; ".join(f"{dish.name} ({category_name(dish.category)})" for dish in untried)
-    return f"""Проанализируй привычки питания сотрудника и дай персональные рекомендации.
-
-Статистика за 30 дней:
-- Всего заказов: {stats.orders_count}
-- Распределение по категориям: {categories or "нет данных"}
-- Уникальных блюд: {stats.unique_dishes} из {stats.total_dishes_available}
-- Любимые блюда (порций): {favorites or "нет"}
-- Не пробовали: {new_dishes or "все блюда меню уже пробовали"}
-
-Дай краткое резюме (1 предложение) и 2-3 совета:
-1. По сбалансированности питания
-2. По разнообразию рациона
-3. Новые блюда для пробы — только из списка «Не пробовали», называй их точно как в списке
-
-Пиши по-русски, обращайся на «вы». Ответ — JSON по схеме: summary (строка), tips (2-3 строки).
-"""
-
-
-def rule_based_advice(stats: OrderStats, untried: Sequence[MenuDish]) -> Advice:
-    """Deterministic advice from the same stats, for when Gemini cannot be asked."""
-    shares = stats.categories
-    if shares:
-        top = max(shares, key=lambda category: (shares[category], category))
-        summary = (
-            f"За 30 дней {stats.orders_count} заказов, чаще всего — "
-            f"{category_name(top)} ({shares[top]:g}% блюд)."
-        )
-    else:
-        summary = f"За 30 дней {stats.orders_count} заказов."
-
-    def untried_in(category: str) -> MenuDish | None:
-        return next((dish for dish in untried if dish.category == category), None)
-
-    tips: list[str] = []
-    for category in ("salad", "soup"):
-        if shares.get(category, 0.0) < 15:
-            dish = untried_in(category)
-            named = f" — например, «{dish.name}»" if dish else ""
-            tips.append(f"Добавляйте {category_name(category)} к обеду чаще{named}.")
-            break
-    else:
-        tips.append("Баланс категорий у вас хороший: продолжайте сочетать супы, салаты и горячее.")
-    if stats.total_dishes_available and stats.unique_dishes < stats.total_dishes_available / 3:
-        tips.append(
-            f"Вы пробовали {stats.unique_dishes} из {stats.total_dishes_available} блюд меню — "
-            f"разнообразие рациона полезно, выбирайте новое хотя бы раз в неделю."
-        )
-    else:
-        tips.append("Рацион у вас разнообразный — так держать.")
-    fresh = [dish for dish in untried if not any(dish.name in tip for tip in tips)]
-    if fresh:
-        names = " и ".join(f"«{dish.name}»" for dish in fresh[:2])
-        tips.append(f"Попробуйте {names} — это есть в меню ваших кафе.")
-    return Advice(summary=summary, tips=tips[:3])
 
 
 def _retry_delay(error: errors.APIError) -> tuple[float | None, bool]:

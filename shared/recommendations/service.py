@@ -3,7 +3,7 @@
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -12,12 +12,8 @@ from shared.kit.db import unit_of_work
 from shared.kit.kafka import EventProducer
 from shared.kit.settings import Settings
 from shared.recommendations import repository
-from shared.recommendations.gemini import (
-    GeminiAdvisor,
-    GeminiUnavailable,
-    build_prompt,
-    rule_based_advice,
-)
+from shared.recommendations.advice import build_prompt, rule_based_advice
+from shared.recommendations.errors import GeminiUnavailable
 from shared.recommendations.keypool import KeysExhausted
 from shared.recommendations.repository import Window
 from shared.recommendations.schemas import (
@@ -28,6 +24,9 @@ from shared.recommendations.schemas import (
     Source,
 )
 from shared.users import repository as users
+
+if TYPE_CHECKING:  # the SDK is imported by the consumer only, not by the API
+    from shared.recommendations.gemini import GeminiAdvisor
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +101,7 @@ class Outcome:
 async def make_recommendations(
     sessions: async_sessionmaker[AsyncSession],
     redis: Redis,
-    advisor: GeminiAdvisor | None,
+    advisor: "GeminiAdvisor | None",
     tgid: int,
     *,
     settings: Settings,

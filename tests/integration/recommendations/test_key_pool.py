@@ -7,7 +7,7 @@ import pytest
 from redis.asyncio import Redis
 
 from shared.kit.clock import FixedClock
-from shared.recommendations.gemini import GeminiUnavailable
+from shared.recommendations.errors import GeminiUnavailable
 from shared.recommendations.keypool import KeyPool, KeysExhausted, key_hash
 from tests.fakes.gemini import FakeGemini
 from tests.integration.recommendations.conftest import KEY_A, KEY_B, KEY_C, Advisors

@@ -4,12 +4,8 @@ from datetime import UTC, datetime
 
 from google.genai import errors
 
-from shared.recommendations.gemini import (
-    _refuses_key,
-    _retry_delay,
-    build_prompt,
-    rule_based_advice,
-)
+from shared.recommendations.advice import build_prompt, rule_based_advice
+from shared.recommendations.gemini import _refuses_key, _retry_delay
 from shared.recommendations.keypool import key_hash, next_quota_reset, quota_day
 from shared.recommendations.repository import MenuDish
 from shared.recommendations.schemas import FavoriteDish, OrderStats
