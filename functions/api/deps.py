@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import Bot
 
 from shared.auth.errors import ManagerOnly, UserBlocked
 from shared.auth.tokens import read_token
@@ -26,6 +27,8 @@ class AppContext:
     settings: Settings
     sessions: async_sessionmaker[AsyncSession]
     clock: Clock
+    # Tells cafes the outcome of link requests decided in the app; None where nobody is told.
+    telegram: Bot | None = None
 
 
 def get_context(request: Request) -> AppContext:

@@ -13,6 +13,7 @@ from shared.kit import runtime
 from shared.kit.clock import Clock, SystemClock
 from shared.kit.db import create_engine, create_sessionmaker
 from shared.kit.settings import Settings, get_settings
+from shared.kit.telegram import create_bot
 
 logger = Logger(service="api")
 
@@ -22,7 +23,10 @@ Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 def build_handler(settings: Settings, clock: Clock) -> Handler:
     """The Lambda entry point around a freshly built app; called once per container."""
     sessions = create_sessionmaker(create_engine(settings))
-    app = create_app(AppContext(settings=settings, sessions=sessions, clock=clock))
+    context = AppContext(
+        settings=settings, sessions=sessions, clock=clock, telegram=create_bot(settings)
+    )
+    app = create_app(context)
     runtime.event_loop()  # Mangum looks for the current loop when built and when called.
     adapter = Mangum(app, lifespan="off")
 

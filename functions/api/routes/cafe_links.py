@@ -1,15 +1,18 @@
 """Linking cafes' Telegram chats: the bot's public request, the manager's decisions."""
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from functions.api.deps import Manager, NowDep, SessionDep
+from functions.api.deps import AppContext, ContextDep, Manager, NowDep, SessionDep
 from functions.api.errors import ERROR_RESPONSES, ErrorOut
 from shared.cafes.schemas import CafeOut
 from shared.links import service
 from shared.links.schemas import LinkRequestIn, LinkRequestOut, LinkRequestPage, NotificationsIn
 from shared.models import RequestStatus
+from shared.notifications.link_outcome import tell_cafe_decision
 
 router = APIRouter(prefix="", tags=["cafe-links"])
 
@@ -56,20 +59,35 @@ async def list_link_requests(
     return await service.list_requests(session, status, skip=skip, limit=limit)
 
 
+async def _commit_and_tell_cafe(
+    session: AsyncSession, context: AppContext, decided: LinkRequestOut, now: datetime
+) -> None:
+    # Commit first: the cafe is never told of a decision that then fails to be saved. The
+    # bot's Approve / Reject buttons tell it the same way.
+    await session.commit()
+    if context.telegram is not None:
+        today = now.astimezone(context.settings.tz).date()
+        await tell_cafe_decision(context.telegram, decided, today=today)
+
+
 @router.post("/cafe-requests/{request_id}/approve", responses=_errors(401, 403, 404, 409, 422))
 async def approve_link_request(
-    request_id: RequestId, _: Manager, session: SessionDep, now: NowDep
+    request_id: RequestId, _: Manager, session: SessionDep, now: NowDep, context: ContextDep
 ) -> LinkRequestOut:
-    """Link the chat to the cafe and turn notifications on; other waiting requests are rejected."""
-    return await service.approve(session, request_id, now=now)
+    """Link the chat to the cafe and turn notifications on; the cafe's chat is told."""
+    decided = await service.approve(session, request_id, now=now)
+    await _commit_and_tell_cafe(session, context, decided, now)
+    return decided
 
 
 @router.post("/cafe-requests/{request_id}/reject", responses=_errors(401, 403, 404, 409, 422))
 async def reject_link_request(
-    request_id: RequestId, _: Manager, session: SessionDep, now: NowDep
+    request_id: RequestId, _: Manager, session: SessionDep, now: NowDep, context: ContextDep
 ) -> LinkRequestOut:
-    """Turn a waiting link request down (manager)."""
-    return await service.reject(session, request_id, now=now)
+    """Turn a waiting link request down (manager); the cafe's chat is told."""
+    decided = await service.reject(session, request_id, now=now)
+    await _commit_and_tell_cafe(session, context, decided, now)
+    return decided
 
 
 @router.patch("/cafes/{cafe_id}/notifications", responses=_errors(400, 401, 403, 404, 422))
