@@ -55,7 +55,7 @@ export interface paths {
         put?: never;
         /**
          * Approve Link Request
-         * @description Link the chat to the cafe and turn notifications on; other waiting requests are rejected.
+         * @description Link the chat to the cafe and turn notifications on; the cafe's chat is told.
          */
         post: operations["approve_link_request_api_v1_cafe_requests__request_id__approve_post"];
         delete?: never;
@@ -75,7 +75,7 @@ export interface paths {
         put?: never;
         /**
          * Reject Link Request
-         * @description Turn a waiting link request down (manager).
+         * @description Turn a waiting link request down (manager); the cafe's chat is told.
          */
         post: operations["reject_link_request_api_v1_cafe_requests__request_id__reject_post"];
         delete?: never;
