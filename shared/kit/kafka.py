@@ -1,16 +1,55 @@
 """Producing events to Kafka with aiokafka: one producer per process, started on first use."""
 
+import asyncio
 import json
 from collections.abc import Iterable
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
+from aiokafka.abc import AbstractTokenProvider
+from aiokafka.helpers import create_ssl_context
 
 from shared.kit.settings import Settings
 
 
 def encode_event(value: dict[str, Any]) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+
+
+class MskIamTokenProvider(AbstractTokenProvider):  # type: ignore[misc]  # aiokafka is untyped
+    """Tokens for Amazon MSK's IAM sign-in, signed with the process's AWS credentials."""
+
+    def __init__(self, region: str) -> None:
+        self._region = region
+
+    async def token(self) -> str:
+        # Imported here: only deployed functions that talk to MSK need the signer.
+        from aws_msk_iam_sasl_signer import MSKAuthTokenProvider
+
+        # Signing reads credentials (a file or the container endpoint): keep it off the loop.
+        token, _expires_ms = await asyncio.to_thread(
+            MSKAuthTokenProvider.generate_auth_token, self._region
+        )
+        return str(token)
+
+
+def connection_options(settings: Settings) -> dict[str, Any]:
+    """How every Kafka client of ours connects: plain, TLS, or MSK with IAM sign-in."""
+    if settings.kafka_auth == "msk-iam":
+        return {
+            "bootstrap_servers": settings.kafka_bootstrap_servers,
+            "security_protocol": "SASL_SSL",
+            "sasl_mechanism": "OAUTHBEARER",
+            "sasl_oauth_token_provider": MskIamTokenProvider(settings.aws_region),
+            "ssl_context": create_ssl_context(),
+        }
+    options: dict[str, Any] = {
+        "bootstrap_servers": settings.kafka_bootstrap_servers,
+        "security_protocol": settings.kafka_security_protocol,
+    }
+    if settings.kafka_security_protocol != "PLAINTEXT":
+        options["ssl_context"] = create_ssl_context()
+    return options
 
 
 class EventProducer:
@@ -23,8 +62,7 @@ class EventProducer:
     async def _started(self) -> AIOKafkaProducer:
         if self._producer is None:
             producer = AIOKafkaProducer(
-                bootstrap_servers=self._settings.kafka_bootstrap_servers,
-                security_protocol=self._settings.kafka_security_protocol,
+                **connection_options(self._settings),
                 acks="all",
                 enable_idempotence=True,
                 request_timeout_ms=10_000,

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     # Kafka
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_SSL"] = "PLAINTEXT"
+    # "msk-iam": sign in to MSK with the function's IAM role (SASL OAUTHBEARER over TLS).
+    kafka_auth: Literal["none", "msk-iam"] = "none"
+    aws_region: str = "eu-central-1"
     kafka_topic_deadlines: str = "lunch-bot.deadlines"
     kafka_topic_recommendations: str = "lunch-bot.recommendations"
     kafka_topic_dead_letters: str = "lunch-bot.dead-letters"

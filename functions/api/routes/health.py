@@ -4,7 +4,6 @@ import asyncio
 from typing import Any, Literal
 
 from aiokafka.client import AIOKafkaClient
-from aiokafka.helpers import create_ssl_context
 from fastapi import APIRouter
 from pydantic import BaseModel
 from sqlalchemy import text
@@ -12,6 +11,7 @@ from sqlalchemy import text
 from functions.api.deps import SessionDep, SettingsDep
 from functions.api.errors import ErrorOut
 from shared.kit.errors import DomainError
+from shared.kit.kafka import connection_options
 from shared.kit.redis import create_redis
 from shared.kit.settings import Settings
 
@@ -83,11 +83,8 @@ async def health_kafka(settings: SettingsDep) -> DependencyHealthOut:
 
 
 async def _fetch_kafka_metadata(settings: Settings) -> None:
-    plaintext = settings.kafka_security_protocol == "PLAINTEXT"
     client = AIOKafkaClient(
-        bootstrap_servers=settings.kafka_bootstrap_servers,
-        security_protocol=settings.kafka_security_protocol,
-        ssl_context=None if plaintext else create_ssl_context(),
+        **connection_options(settings),
         # Shorter than the probe's timeout, so that the client gives up and closes its
         # connection itself rather than leaving a reader behind on a hung broker.
         request_timeout_ms=int(PROBE_TIMEOUT_SECONDS * 1000) - 500,
