@@ -29,21 +29,20 @@ that name the first dish listed in the prompt's ``Не пробовали:`` lin
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
-import socket
-import sys
 import threading
 import time
 import uuid
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from types import TracebackType
 from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
+
+from tests.fakes.http import FakeHTTPServer
 
 __all__ = ["DEFAULT_MODEL", "FakeGemini", "RecordedRequest", "default_advice"]
 
@@ -432,43 +431,16 @@ def _dump(payload: JSONDict) -> bytes:
     return json.dumps(payload, ensure_ascii=False).encode()
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-    allow_reuse_address = True
+class _Server(FakeHTTPServer):
     request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], fake: FakeGemini) -> None:
         self.fake = fake
-        self._connections: set[socket.socket] = set()
-        self._connections_lock = threading.Lock()
-        super().__init__(address, _Handler)
+        super().__init__(address, _Handler, fake._stopping)
 
-    def process_request(self, request: Any, client_address: Any) -> None:
-        with self._connections_lock:
-            self._connections.add(request)
-        super().process_request(request, client_address)
-
-    def shutdown_request(self, request: Any) -> None:
-        with self._connections_lock:
-            self._connections.discard(request)
-        super().shutdown_request(request)
-
-    def close_connections(self) -> None:
-        with self._connections_lock:
-            connections = list(self._connections)
-        for connection in connections:
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # A client that went away (timeouts, shutdown) is not an error of the fake.
-        error = sys.exc_info()[1]
-        if self.fake._stopping.is_set() or isinstance(error, ConnectionError):
-            return
+    def report_error(self, request: Any, client_address: Any, error: BaseException | None) -> None:
         if error is not None:
             self.fake.server_errors.append(error)
-        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -34,7 +34,6 @@ as unknown methods do; add your own with :meth:`FakeTelegram.set_method_handler`
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import copy
 import email.message
 import email.parser
@@ -42,18 +41,18 @@ import itertools
 import json
 import math
 import re
-import socket
-import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import parse_qsl, urlsplit
+
+from tests.fakes.http import FakeHTTPServer
 
 if TYPE_CHECKING:
     from telegram import Bot
@@ -783,39 +782,10 @@ def callback_query_update(
 # --------------------------------------------------------------------------------------
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-    allow_reuse_address = True
-
+class _Server(FakeHTTPServer):
     def __init__(self, address: tuple[str, int], fake: FakeTelegram) -> None:
         self.fake = fake
-        self._connections: set[socket.socket] = set()
-        self._connections_lock = threading.Lock()
-        super().__init__(address, _Handler)
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        with self._connections_lock:
-            self._connections.add(request)
-        super().process_request(request, client_address)
-
-    def shutdown_request(self, request: Any) -> None:
-        with self._connections_lock:
-            self._connections.discard(request)
-        super().shutdown_request(request)
-
-    def close_connections(self) -> None:
-        with self._connections_lock:
-            connections = list(self._connections)
-        for connection in connections:
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # A client that went away (timeout tests, shutdown) is not an error of the fake.
-        if self.fake._stopping.is_set() or isinstance(sys.exc_info()[1], ConnectionError):
-            return
-        super().handle_error(request, client_address)
+        super().__init__(address, _Handler, fake._stopping)
 
 
 class _Handler(BaseHTTPRequestHandler):
