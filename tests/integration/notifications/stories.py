@@ -2,20 +2,43 @@
 
 import json
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from functions.notifications_consumer.handler import build_handler
 from shared.kit.clock import FixedClock
 from shared.kit.settings import Settings
 from shared.local.events import KafkaRecordSpec, lambda_context, msk_event
-from shared.models import ItemKind, Order, OrderExtra, OrderItem, OrderStatus, User
+from shared.models import (
+    ItemKind,
+    NotificationDelivery,
+    Order,
+    OrderExtra,
+    OrderItem,
+    OrderStatus,
+    User,
+)
 from tests.factories import CafeMenu
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+MSK = ZoneInfo("Europe/Moscow")
+TUESDAY = date(2026, 11, 24)
+AFTER_DEADLINE = FixedClock(datetime(2026, 11, 24, 11, 0, 30, tzinfo=MSK))
+CHAT = -1001234567890
+
+
+def delivery(db: Session, cafe_id: int) -> NotificationDelivery:
+    """The cafe's delivery row as it is in the database now."""
+    db.expire_all()
+    return db.execute(
+        select(NotificationDelivery).where(NotificationDelivery.cafe_id == cafe_id)
+    ).scalar_one()
 
 
 def make_combo_order(

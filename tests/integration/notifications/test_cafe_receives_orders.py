@@ -1,36 +1,24 @@
 """A cafe's chat receives the day's orders after the deadline: once, readable, complete."""
 
 from collections.abc import Callable
-from datetime import date, datetime
 from itertools import pairwise
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shared.kit.clock import FixedClock
 from shared.kit.settings import Settings
-from shared.models import DeliveryState, NotificationDelivery
+from shared.models import DeliveryState
 from tests.factories import make_cafe, make_user
 from tests.fakes.telegram import FakeTelegram
 from tests.integration.notifications.stories import (
+    AFTER_DEADLINE,
+    CHAT,
+    TUESDAY,
     consume,
     consumer,
     deadline_records,
+    delivery,
     make_combo_order,
 )
-
-MSK = ZoneInfo("Europe/Moscow")
-TUESDAY = date(2026, 11, 24)
-AFTER_DEADLINE = FixedClock(datetime(2026, 11, 24, 11, 0, 30, tzinfo=MSK))
-CHAT = -1001234567890
-
-
-def delivery(db: Session, cafe_id: int) -> NotificationDelivery:
-    db.expire_all()
-    return db.execute(
-        select(NotificationDelivery).where(NotificationDelivery.cafe_id == cafe_id)
-    ).scalar_one()
 
 
 def test_the_cafe_gets_one_message_with_every_person_and_the_totals(

@@ -2,37 +2,25 @@
 
 import json
 from collections.abc import Callable
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shared.kit.clock import FixedClock
 from shared.kit.settings import Settings
 from shared.local.events import KafkaRecordSpec, msk_event
-from shared.models import Cafe, DeliveryState, NotificationDelivery
+from shared.models import Cafe, DeliveryState
 from tests.factories import make_cafe, make_user
 from tests.fakes.telegram import BOT_KICKED_SUPERGROUP, FakeTelegram
 from tests.harness.lunch import read_topic
 from tests.integration.notifications.stories import (
+    AFTER_DEADLINE,
+    CHAT,
+    TUESDAY,
     consume,
     consumer,
     deadline_records,
+    delivery,
     make_combo_order,
 )
-
-MSK = ZoneInfo("Europe/Moscow")
-TUESDAY = date(2026, 11, 24)
-AFTER_DEADLINE = FixedClock(datetime(2026, 11, 24, 11, 0, 30, tzinfo=MSK))
-CHAT = -1001234567890
-
-
-def delivery(db: Session, cafe_id: int) -> NotificationDelivery:
-    db.expire_all()
-    return db.execute(
-        select(NotificationDelivery).where(NotificationDelivery.cafe_id == cafe_id)
-    ).scalar_one()
 
 
 def test_a_chat_that_removed_the_bot_ends_in_the_dead_letters_with_its_reason(
