@@ -20,8 +20,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select, update
+from psycopg.errors import LockNotAvailable
+from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 from telegram.constants import ParseMode
@@ -47,6 +49,7 @@ from shared.ordering import repository as orders
 SendText = Callable[[int, str], Awaitable[int]]
 
 DELIVERY_LOCK_NAMESPACE = 0x10C4  # advisory-lock key space of deliveries
+LOCK_WAIT_SECONDS = 15
 # Telegram's 400 answers that mean the chat, not the message, is the problem.
 UNREACHABLE_CHAT_ERRORS = ("chat not found", "not enough rights", "have no rights", "chat_id")
 
@@ -125,12 +128,21 @@ async def deliver_cafe_orders(
     Raises a transient `DeliveryError` when the record should be tried again later.
     """
     async with sessions() as lock_session, lock_session.begin():
+        # A copy of the record (Kafka redelivers, a batch may hold it twice) waits here while
+        # another consumer delivers the same pair, then finds it delivered. Only a delivery
+        # that holds the lock for longer than LOCK_WAIT makes the copy fail and come back later.
+        await lock_session.execute(text(f"SET LOCAL lock_timeout = '{LOCK_WAIT_SECONDS}s'"))
         key = order_date.toordinal()
-        locked = await lock_session.scalar(
-            select(func.pg_try_advisory_xact_lock(DELIVERY_LOCK_NAMESPACE + cafe_id, key))
-        )
-        if not locked:
-            raise DeliveryInProgress(f"cafe {cafe_id} {order_date} is being delivered elsewhere")
+        try:
+            await lock_session.execute(
+                select(func.pg_advisory_xact_lock(DELIVERY_LOCK_NAMESPACE + cafe_id, key))
+            )
+        except OperationalError as error:
+            if not isinstance(error.orig, LockNotAvailable):
+                raise
+            raise DeliveryInProgress(
+                f"cafe {cafe_id} {order_date} is being delivered elsewhere"
+            ) from None
         try:
             return await _deliver_locked(sessions, send, cafe_id, order_date, now=now)
         except DeliveryError as error:
