@@ -20,7 +20,7 @@ from functions.api.routes import (
     users,
 )
 from functions.api.routes import dev as dev_routes
-from functions.api.static import install_miniapp
+from functions.api.static import install_miniapp, miniapp_dist
 
 ROUTERS = (
     auth,
@@ -63,5 +63,5 @@ def create_app(context: AppContext) -> FastAPI:
         api.include_router(dev_routes.router)
     app.include_router(api)
     # After the API: the Mini App's catch-all route must not shadow /api/v1.
-    install_miniapp(app)
+    install_miniapp(app, miniapp_dist(dev_login_enabled=context.settings.dev_login_enabled))
     return app

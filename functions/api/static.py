@@ -11,6 +11,17 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 
 MINIAPP_DIST = Path(__file__).resolve().parents[2] / "miniapp" / "dist"
+# The local runner's build (`npm run build:local`): the same app plus the mock Telegram
+# environment that signs in through /api/v1/dev/sign-in when opened in a plain browser.
+MINIAPP_LOCAL_DIST = MINIAPP_DIST.with_name("dist-local")
+
+
+def miniapp_dist(*, dev_login_enabled: bool) -> Path:
+    """The build to serve: the local one only where dev sign-in exists (local and test)."""
+    if dev_login_enabled and (MINIAPP_LOCAL_DIST / "index.html").is_file():
+        return MINIAPP_LOCAL_DIST
+    return MINIAPP_DIST
+
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"

@@ -30,8 +30,9 @@ function tryTo(action: () => void): void {
 }
 
 export async function initTelegram(): Promise<Launch> {
-  if (import.meta.env.DEV) {
-    // Only in `vite dev`: the whole module is dropped from production builds.
+  if (import.meta.env.DEV || import.meta.env.MODE === "runner") {
+    // Only in `vite dev` and the local runner's build (`npm run build:local`, mode "runner"):
+    // the whole module is dropped from production builds, where MODE is "production".
     const { mockEnvironmentIfOutside } = await import("./mockEnv");
     await mockEnvironmentIfOutside();
   }

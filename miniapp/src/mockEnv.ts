@@ -1,4 +1,5 @@
-// Development only (imported behind import.meta.env.DEV, so production builds drop it).
+// Development only: imported in `vite dev` and in the local runner's build (mode "runner"),
+// never in production builds.
 // Outside Telegram, fake the launch parameters as Telegram would pass them, with initData that
 // the local API signs for a seeded user: ?as=manager signs in as the demo manager.
 
@@ -43,6 +44,78 @@ const DARK: Record<string, `#${string}`> = {
   bottom_bar_bg_color: "#212121",
 };
 
+type MainButtonParams = {
+  is_visible?: boolean;
+  is_active?: boolean;
+  is_progress_visible?: boolean;
+  text?: string;
+  color?: string;
+  text_color?: string;
+};
+
+function button(id: string, style: Partial<CSSStyleDeclaration>, onClick: () => void): HTMLButtonElement {
+  let element = document.getElementById(id) as HTMLButtonElement | null;
+  if (!element) {
+    element = document.createElement("button");
+    element.id = id;
+    element.addEventListener("click", onClick);
+    document.body.appendChild(element);
+  }
+  Object.assign(element.style, style);
+  return element;
+}
+
+// Telegram draws the MainButton under the page; in a plain browser we draw a stand-in.
+function drawMainButton(params: MainButtonParams): void {
+  const element = button(
+    "mock-main-button",
+    {
+      position: "fixed",
+      left: "12px",
+      right: "12px",
+      bottom: "12px",
+      height: "48px",
+      border: "none",
+      borderRadius: "12px",
+      font: "600 16px system-ui, sans-serif",
+      zIndex: "1000",
+    },
+    () => {
+      const current = element.dataset;
+      if (current.active === "true" && current.progress !== "true") emitEvent("main_button_pressed");
+    },
+  );
+  element.style.display = params.is_visible ? "block" : "none";
+  element.textContent = params.is_progress_visible ? "…" : (params.text ?? "");
+  element.style.background = params.color ?? "#2481cc";
+  element.style.color = params.text_color ?? "#ffffff";
+  element.style.opacity = params.is_active === false ? "0.5" : "1";
+  element.dataset.active = String(params.is_active !== false);
+  element.dataset.progress = String(params.is_progress_visible === true);
+  document.body.style.paddingBottom = params.is_visible ? "72px" : "";
+}
+
+function drawBackButton(visible: boolean): void {
+  const element = button(
+    "mock-back-button",
+    {
+      position: "fixed",
+      top: "8px",
+      right: "8px",
+      padding: "6px 12px",
+      border: "none",
+      borderRadius: "8px",
+      background: "rgba(0,0,0,0.55)",
+      color: "#ffffff",
+      font: "500 14px system-ui, sans-serif",
+      zIndex: "1000",
+    },
+    () => emitEvent("back_button_pressed"),
+  );
+  element.textContent = "‹ Назад";
+  element.style.display = visible ? "block" : "none";
+}
+
 export async function mockEnvironmentIfOutside(): Promise<void> {
   if (isTMA()) return;
   const query = new URLSearchParams(window.location.search);
@@ -67,8 +140,13 @@ export async function mockEnvironmentIfOutside(): Promise<void> {
       tgWebAppThemeParams: JSON.stringify(theme),
     }),
     onEvent(event) {
-      // Answer the requests a Telegram client would answer; the rest are fire-and-forget.
-      if (event.name === "web_app_request_viewport") {
+      // Answer the requests a Telegram client would answer, and draw the two buttons that
+      // Telegram draws natively; the rest are fire-and-forget.
+      if (event.name === "web_app_setup_main_button") {
+        drawMainButton(event.params as MainButtonParams);
+      } else if (event.name === "web_app_setup_back_button") {
+        drawBackButton((event.params as { is_visible?: boolean }).is_visible ?? false);
+      } else if (event.name === "web_app_request_viewport") {
         emitEvent("viewport_changed", {
           height: window.innerHeight,
           width: window.innerWidth,

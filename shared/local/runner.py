@@ -175,10 +175,14 @@ def start_kafka(state: Path, environ: Mapping[str, str]) -> str | None:
 
 
 def ensure_miniapp(root: Path, environ: Mapping[str, str]) -> None:
-    """Build the Mini App once (miniapp/dist, served at /) when Node.js is there."""
+    """Build the Mini App once (miniapp/dist-local, served at /) when Node.js is there.
+
+    The local build carries the mock Telegram environment, so the app opens signed in as the
+    demo employee in a plain browser (`?as=manager` for the manager).
+    """
     app = root / "miniapp"
-    if (app / "dist" / "index.html").is_file():
-        step("Mini App: miniapp/dist")
+    if (app / "dist-local" / "index.html").is_file():
+        step("Mini App: miniapp/dist-local")
         return
     if not (app / "package.json").is_file():
         step("Mini App: not in this checkout; serving the API alone")
@@ -187,14 +191,14 @@ def ensure_miniapp(root: Path, environ: Mapping[str, str]) -> None:
     if npm is None:
         step("Mini App: npm not found, serving the API alone (Node.js 20+ builds the app)")
         return
-    step("Mini App: building it once (npm ci, npm run build)…")
+    step("Mini App: building it once (npm ci, npm run build:local)…")
     environment = dict(environ) | {"PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1"}
     quiet = ["--no-audit", "--no-fund", "--loglevel=error"]
     # `npm ci` installs exactly the lock file; should the lock and package.json disagree, an
     # install that neither reads nor writes the lock still gets the app built.
     for commands in (
         [[npm, "ci", *quiet], [npm, "install", "--no-package-lock", *quiet]],
-        [[npm, "run", "--silent", "build"]],
+        [[npm, "run", "--silent", "build:local"]],
     ):
         for command in commands:
             done = subprocess.run(
@@ -206,7 +210,7 @@ def ensure_miniapp(root: Path, environ: Mapping[str, str]) -> None:
             tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
             step(f"Mini App build failed at `npm {command[1]}`: " + " | ".join(tail))
             return
-    step("Mini App built into miniapp/dist")
+    step("Mini App built into miniapp/dist-local")
 
 
 # ----------------------------------------------------------------------------- the system
