@@ -73,3 +73,8 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     409: {"model": ErrorOut, "description": "Conflicts with what exists"},
     422: {"model": ErrorOut, "description": "The request body or query is malformed"},
 }
+
+
+def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """The `responses=` of a route that can answer with these error statuses."""
+    return {code: ERROR_RESPONSES[code] for code in codes}

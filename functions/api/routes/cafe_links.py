@@ -7,7 +7,7 @@ from fastapi import APIRouter, Path, Query, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from functions.api.deps import AppContext, ContextDep, Manager, NowDep, SessionDep
-from functions.api.errors import ERROR_RESPONSES, ErrorOut
+from functions.api.errors import ErrorOut, error_responses
 from shared.cafes.schemas import CafeOut
 from shared.links import service
 from shared.links.schemas import LinkRequestIn, LinkRequestOut, LinkRequestPage, NotificationsIn
@@ -22,10 +22,6 @@ CafeId = Annotated[int, Path(ge=1, le=MAX_ID)]
 RequestId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
-def _errors(*codes: int) -> dict[int | str, dict[str, object]]:
-    return {code: ERROR_RESPONSES[code] for code in codes}
-
-
 TOO_MANY: dict[int | str, dict[str, object]] = {
     429: {"model": ErrorOut, "description": "Too many requests are already waiting"}
 }
@@ -34,7 +30,7 @@ TOO_MANY: dict[int | str, dict[str, object]] = {
 @router.post(
     "/cafes/{cafe_id}/link-request",
     status_code=status.HTTP_201_CREATED,
-    responses=_errors(400, 404, 409, 422) | TOO_MANY,
+    responses=error_responses(400, 404, 409, 422) | TOO_MANY,
 )
 async def request_link(
     cafe_id: CafeId, body: LinkRequestIn, session: SessionDep, now: NowDep
@@ -47,7 +43,7 @@ async def request_link(
     return await service.request_link(session, cafe_id, body.tg_chat_id, body.tg_username, now=now)
 
 
-@router.get("/cafe-requests", responses=_errors(401, 403, 422))
+@router.get("/cafe-requests", responses=error_responses(401, 403, 422))
 async def list_link_requests(
     _: Manager,
     session: SessionDep,
@@ -70,7 +66,9 @@ async def _commit_and_tell_cafe(
         await tell_cafe_decision(context.telegram, decided, today=today)
 
 
-@router.post("/cafe-requests/{request_id}/approve", responses=_errors(401, 403, 404, 409, 422))
+@router.post(
+    "/cafe-requests/{request_id}/approve", responses=error_responses(401, 403, 404, 409, 422)
+)
 async def approve_link_request(
     request_id: RequestId, _: Manager, session: SessionDep, now: NowDep, context: ContextDep
 ) -> LinkRequestOut:
@@ -80,7 +78,9 @@ async def approve_link_request(
     return decided
 
 
-@router.post("/cafe-requests/{request_id}/reject", responses=_errors(401, 403, 404, 409, 422))
+@router.post(
+    "/cafe-requests/{request_id}/reject", responses=error_responses(401, 403, 404, 409, 422)
+)
 async def reject_link_request(
     request_id: RequestId, _: Manager, session: SessionDep, now: NowDep, context: ContextDep
 ) -> LinkRequestOut:
@@ -90,7 +90,7 @@ async def reject_link_request(
     return decided
 
 
-@router.patch("/cafes/{cafe_id}/notifications", responses=_errors(400, 401, 403, 404, 422))
+@router.patch("/cafes/{cafe_id}/notifications", responses=error_responses(400, 401, 403, 404, 422))
 async def set_cafe_notifications(
     cafe_id: CafeId, body: NotificationsIn, _: Manager, session: SessionDep
 ) -> CafeOut:
@@ -103,7 +103,7 @@ async def set_cafe_notifications(
     "/cafes/{cafe_id}/link",
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
-    responses=_errors(401, 403, 404, 422),
+    responses=error_responses(401, 403, 404, 422),
 )
 async def unlink_cafe(cafe_id: CafeId, _: Manager, session: SessionDep) -> None:
     """Unlink the cafe's Telegram chat and turn notifications off (manager)."""

@@ -3,18 +3,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from functions.api.deps import CurrentUser, Manager, SessionDep
-from functions.api.errors import ERROR_RESPONSES
+from functions.api.errors import error_responses
 from shared.cafes import service
 from shared.cafes.schemas import CafeCreate, CafeList, CafeOut, CafeStatusIn, CafeUpdate
 
 router = APIRouter(prefix="/cafes", tags=["cafes"])
 
 
-def _errors(*codes: int) -> dict[int | str, dict[str, object]]:
-    return {code: ERROR_RESPONSES[code] for code in codes}
-
-
-@router.get("", responses=_errors(401, 403, 422))
+@router.get("", responses=error_responses(401, 403, 422))
 async def list_cafes(
     user: CurrentUser,
     session: SessionDep,
@@ -27,19 +23,19 @@ async def list_cafes(
     return CafeList(items=[CafeOut.model_validate(cafe) for cafe in found])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=_errors(401, 403, 409, 422))
+@router.post("", status_code=status.HTTP_201_CREATED, responses=error_responses(401, 403, 409, 422))
 async def create_cafe(body: CafeCreate, _: Manager, session: SessionDep) -> CafeOut:
     """Add a cafe (active, no menu or schedule yet); names are unique, ignoring case."""
     return CafeOut.model_validate(await service.create_cafe(session, body))
 
 
-@router.get("/{cafe_id}", responses=_errors(401, 403, 404))
+@router.get("/{cafe_id}", responses=error_responses(401, 403, 404))
 async def get_cafe(cafe_id: int, user: CurrentUser, session: SessionDep) -> CafeOut:
     """One cafe; an inactive cafe is visible only to managers."""
     return CafeOut.model_validate(await service.visible_cafe(session, cafe_id, user))
 
 
-@router.patch("/{cafe_id}", responses=_errors(401, 403, 404, 409, 422))
+@router.patch("/{cafe_id}", responses=error_responses(401, 403, 404, 409, 422))
 async def update_cafe(cafe_id: int, body: CafeUpdate, _: Manager, session: SessionDep) -> CafeOut:
     """Change a cafe's name, description or address (only the fields sent)."""
     return CafeOut.model_validate(await service.update_cafe(session, cafe_id, body))
@@ -48,7 +44,7 @@ async def update_cafe(cafe_id: int, body: CafeUpdate, _: Manager, session: Sessi
 @router.delete(
     "/{cafe_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=_errors(401, 403, 404, 409),
+    responses=error_responses(401, 403, 404, 409),
 )
 async def delete_cafe(cafe_id: int, _: Manager, session: SessionDep) -> Response:
     """Delete a cafe with its menu and schedule; a cafe with orders is refused (deactivate it)."""
@@ -56,7 +52,7 @@ async def delete_cafe(cafe_id: int, _: Manager, session: SessionDep) -> Response
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.patch("/{cafe_id}/status", responses=_errors(401, 403, 404, 422))
+@router.patch("/{cafe_id}/status", responses=error_responses(401, 403, 404, 422))
 async def set_cafe_status(
     cafe_id: int, body: CafeStatusIn, _: Manager, session: SessionDep
 ) -> CafeOut:

@@ -3,18 +3,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from functions.api.deps import CurrentUser, Manager, SessionDep
-from functions.api.errors import ERROR_RESPONSES
+from functions.api.errors import error_responses
 from shared.cafes import service
 from shared.cafes.schemas import ComboCreate, ComboList, ComboOut, ComboUpdate
 
 router = APIRouter(prefix="/cafes", tags=["combos"])
 
 
-def _errors(*codes: int) -> dict[int | str, dict[str, object]]:
-    return {code: ERROR_RESPONSES[code] for code in codes}
-
-
-@router.get("/{cafe_id}/combos", responses=_errors(401, 403, 404, 422))
+@router.get("/{cafe_id}/combos", responses=error_responses(401, 403, 404, 422))
 async def list_combos(
     cafe_id: int,
     user: CurrentUser,
@@ -37,7 +33,7 @@ async def list_combos(
 @router.post(
     "/{cafe_id}/combos",
     status_code=status.HTTP_201_CREATED,
-    responses=_errors(401, 403, 404, 409, 422),
+    responses=error_responses(401, 403, 404, 409, 422),
 )
 async def create_combo(
     cafe_id: int, body: ComboCreate, _: Manager, session: SessionDep
@@ -46,7 +42,7 @@ async def create_combo(
     return ComboOut.model_validate(await service.create_combo(session, cafe_id, body))
 
 
-@router.patch("/{cafe_id}/combos/{combo_id}", responses=_errors(401, 403, 404, 409, 422))
+@router.patch("/{cafe_id}/combos/{combo_id}", responses=error_responses(401, 403, 404, 409, 422))
 async def update_combo(
     cafe_id: int, combo_id: int, body: ComboUpdate, _: Manager, session: SessionDep
 ) -> ComboOut:
@@ -58,7 +54,7 @@ async def update_combo(
 @router.delete(
     "/{cafe_id}/combos/{combo_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=_errors(401, 403, 404),
+    responses=error_responses(401, 403, 404),
 )
 async def delete_combo(cafe_id: int, combo_id: int, _: Manager, session: SessionDep) -> Response:
     """Delete a combo; placed orders keep their copied name and price."""

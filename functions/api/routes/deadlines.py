@@ -1,24 +1,20 @@
 from fastapi import APIRouter
 
 from functions.api.deps import Manager, SessionDep
-from functions.api.errors import ERROR_RESPONSES
+from functions.api.errors import error_responses
 from shared.cafes import service
 from shared.cafes.schemas import ScheduleWeek, ScheduleWeekIn
 
 router = APIRouter(prefix="/cafes", tags=["deadlines"])
 
 
-def _errors(*codes: int) -> dict[int | str, dict[str, object]]:
-    return {code: ERROR_RESPONSES[code] for code in codes}
-
-
-@router.get("/{cafe_id}/deadlines", responses=_errors(401, 403, 404))
+@router.get("/{cafe_id}/deadlines", responses=error_responses(401, 403, 404))
 async def get_deadlines(cafe_id: int, _: Manager, session: SessionDep) -> ScheduleWeek:
     """The cafe's week, Monday first: which days take orders, until when, how far ahead."""
     return ScheduleWeek(schedules=await service.week_schedules(session, cafe_id))
 
 
-@router.put("/{cafe_id}/deadlines", responses=_errors(400, 401, 403, 404, 422))
+@router.put("/{cafe_id}/deadlines", responses=error_responses(400, 401, 403, 404, 422))
 async def set_deadlines(
     cafe_id: int, body: ScheduleWeekIn, _: Manager, session: SessionDep
 ) -> ScheduleWeek:

@@ -3,7 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from functions.api.deps import CurrentUser, Manager, SessionDep
-from functions.api.errors import ERROR_RESPONSES
+from functions.api.errors import error_responses
 from shared.cafes import service
 from shared.cafes.schemas import (
     CATEGORY_PATTERN,
@@ -20,11 +20,7 @@ from shared.cafes.schemas import (
 router = APIRouter(prefix="/cafes", tags=["menu"])
 
 
-def _errors(*codes: int) -> dict[int | str, dict[str, object]]:
-    return {code: ERROR_RESPONSES[code] for code in codes}
-
-
-@router.get("/{cafe_id}/menu", responses=_errors(401, 403, 404, 422))
+@router.get("/{cafe_id}/menu", responses=error_responses(401, 403, 404, 422))
 async def list_menu(
     cafe_id: int,
     user: CurrentUser,
@@ -50,7 +46,7 @@ async def list_menu(
 @router.post(
     "/{cafe_id}/menu",
     status_code=status.HTTP_201_CREATED,
-    responses=_errors(400, 401, 403, 404, 422),
+    responses=error_responses(400, 401, 403, 404, 422),
 )
 async def create_menu_item(
     cafe_id: int, body: MenuItemCreate, _: Manager, session: SessionDep
@@ -59,7 +55,7 @@ async def create_menu_item(
     return MenuItemOut.model_validate(await service.create_menu_item(session, cafe_id, body))
 
 
-@router.get("/{cafe_id}/menu/{item_id}", responses=_errors(401, 403, 404))
+@router.get("/{cafe_id}/menu/{item_id}", responses=error_responses(401, 403, 404))
 async def get_menu_item(
     cafe_id: int, item_id: int, user: CurrentUser, session: SessionDep
 ) -> MenuItemOut:
@@ -68,7 +64,7 @@ async def get_menu_item(
     return MenuItemOut.model_validate(item)
 
 
-@router.patch("/{cafe_id}/menu/{item_id}", responses=_errors(400, 401, 403, 404, 422))
+@router.patch("/{cafe_id}/menu/{item_id}", responses=error_responses(400, 401, 403, 404, 422))
 async def update_menu_item(
     cafe_id: int, item_id: int, body: MenuItemUpdate, _: Manager, session: SessionDep
 ) -> MenuItemOut:
@@ -80,7 +76,7 @@ async def update_menu_item(
 @router.delete(
     "/{cafe_id}/menu/{item_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=_errors(401, 403, 404),
+    responses=error_responses(401, 403, 404),
 )
 async def delete_menu_item(cafe_id: int, item_id: int, _: Manager, session: SessionDep) -> Response:
     """Delete a dish and its options; placed orders keep their copied name and price."""
@@ -88,7 +84,7 @@ async def delete_menu_item(cafe_id: int, item_id: int, _: Manager, session: Sess
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/{cafe_id}/menu/{item_id}/options", responses=_errors(401, 403, 404))
+@router.get("/{cafe_id}/menu/{item_id}/options", responses=error_responses(401, 403, 404))
 async def list_options(
     cafe_id: int, item_id: int, user: CurrentUser, session: SessionDep
 ) -> OptionList:
@@ -100,7 +96,7 @@ async def list_options(
 @router.post(
     "/{cafe_id}/menu/{item_id}/options",
     status_code=status.HTTP_201_CREATED,
-    responses=_errors(401, 403, 404, 409, 422),
+    responses=error_responses(401, 403, 404, 409, 422),
 )
 async def create_option(
     cafe_id: int, item_id: int, body: OptionCreate, _: Manager, session: SessionDep
@@ -112,7 +108,7 @@ async def create_option(
 
 @router.patch(
     "/{cafe_id}/menu/{item_id}/options/{option_id}",
-    responses=_errors(401, 403, 404, 409, 422),
+    responses=error_responses(401, 403, 404, 409, 422),
 )
 async def update_option(
     cafe_id: int,
@@ -130,7 +126,7 @@ async def update_option(
 @router.delete(
     "/{cafe_id}/menu/{item_id}/options/{option_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=_errors(401, 403, 404),
+    responses=error_responses(401, 403, 404),
 )
 async def delete_option(
     cafe_id: int, item_id: int, option_id: int, _: Manager, session: SessionDep

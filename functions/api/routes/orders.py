@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from functions.api.deps import CurrentUser, NowDep, SessionDep, SettingsDep
-from functions.api.errors import ERROR_RESPONSES
+from functions.api.errors import error_responses
 from shared.cafes import repository as cafes
 from shared.models import OrderStatus
 from shared.ordering import repository as orders
@@ -16,11 +16,7 @@ from shared.ordering.service import cancel_order, change_order, place_order, vis
 router = APIRouter(prefix="/orders", tags=["orders"])
 
 
-def _errors(*codes: int) -> dict[int | str, dict[str, object]]:
-    return {code: ERROR_RESPONSES[code] for code in codes}
-
-
-@router.get("", responses=_errors(401, 403, 422))
+@router.get("", responses=error_responses(401, 403, 422))
 async def list_orders(
     user: CurrentUser,
     session: SessionDep,
@@ -52,7 +48,7 @@ async def list_orders(
 
 
 @router.post(
-    "", status_code=status.HTTP_201_CREATED, responses=_errors(400, 401, 403, 404, 409, 422)
+    "", status_code=status.HTTP_201_CREATED, responses=error_responses(400, 401, 403, 404, 409, 422)
 )
 async def create_order(
     body: OrderCreate, user: CurrentUser, session: SessionDep, settings: SettingsDep, now: NowDep
@@ -65,7 +61,7 @@ async def create_order(
     return order_out(order, user_name=user.name, cafe_name=cafe_name)
 
 
-@router.get("/{order_id}", responses=_errors(401, 403, 404, 422))
+@router.get("/{order_id}", responses=error_responses(401, 403, 404, 422))
 async def get_order(order_id: int, user: CurrentUser, session: SessionDep) -> OrderOut:
     """One order, to its owner or a manager; anyone else's order answers 404."""
     view = await visible_order(session, user, order_id)
@@ -74,7 +70,7 @@ async def get_order(order_id: int, user: CurrentUser, session: SessionDep) -> Or
     )
 
 
-@router.patch("/{order_id}", responses=_errors(400, 401, 403, 404, 422))
+@router.patch("/{order_id}", responses=error_responses(400, 401, 403, 404, 422))
 async def update_order(
     order_id: int,
     body: OrderUpdate,
@@ -95,7 +91,7 @@ async def update_order(
 @router.delete(
     "/{order_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=_errors(400, 401, 403, 404, 422),
+    responses=error_responses(400, 401, 403, 404, 422),
 )
 async def delete_order(
     order_id: int, user: CurrentUser, session: SessionDep, settings: SettingsDep, now: NowDep

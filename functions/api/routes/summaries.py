@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from functions.api.deps import Manager, SessionDep
-from functions.api.errors import ERROR_RESPONSES
+from functions.api.errors import error_responses
 from shared.kit.errors import InvalidRequest
 from shared.reports import service as reports
 from shared.reports.export import attachment, report_csv
@@ -33,10 +33,6 @@ EXISTED: dict[int | str, dict[str, object]] = {
 FormatQuery = Annotated[ReportFormat, Query(alias="format", description="json (default) or csv")]
 
 
-def _errors(*codes: int) -> dict[int | str, dict[str, object]]:
-    return {code: ERROR_RESPONSES[code] for code in codes}
-
-
 def _csv(report: ReportFigures, filename: str) -> Response:
     return Response(
         content=report_csv(report),
@@ -45,7 +41,7 @@ def _csv(report: ReportFigures, filename: str) -> Response:
     )
 
 
-@router.get("", responses=_errors(401, 403, 422))
+@router.get("", responses=error_responses(401, 403, 422))
 async def list_summaries(
     _: Manager,
     session: SessionDep,
@@ -61,7 +57,7 @@ async def list_summaries(
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    responses=EXISTED | _errors(401, 403, 404, 422),
+    responses=EXISTED | error_responses(401, 403, 404, 422),
 )
 async def create_summary(
     body: SummaryCreate, manager: Manager, session: SessionDep, response: Response
@@ -76,7 +72,7 @@ async def create_summary(
 @router.get(
     "/report",
     response_model=CafeReport,
-    responses=CSV_RESPONSE | _errors(400, 401, 403, 404, 422),
+    responses=CSV_RESPONSE | error_responses(400, 401, 403, 404, 422),
 )
 async def cafe_report(
     _: Manager,
@@ -101,7 +97,7 @@ async def cafe_report(
 @router.get(
     "/{summary_id}",
     response_model=SummaryOut,
-    responses=CSV_RESPONSE | _errors(401, 403, 404, 422),
+    responses=CSV_RESPONSE | error_responses(401, 403, 404, 422),
 )
 async def get_summary(
     summary_id: int,
@@ -119,7 +115,7 @@ async def get_summary(
 @router.delete(
     "/{summary_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=_errors(401, 403, 404, 422),
+    responses=error_responses(401, 403, 404, 422),
 )
 async def delete_summary(summary_id: int, _: Manager, session: SessionDep) -> Response:
     """Forget a saved summary (the orders stay)."""
