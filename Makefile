@@ -14,7 +14,7 @@ install: ## Install Python dependencies (uv, locked) into .venv
 	@$(UV) sync --frozen --quiet
 
 run: install ## Run the whole system locally on embedded defaults (http://127.0.0.1:8000)
-	@$(UV) run --frozen python -m shared.local.runner
+	@$(UV) run --frozen python -m infra.local.runner
 
 test: install lint typecheck kafka miniapp miniapp-test pytest ## Lint, type-check and run every test with coverage
 
@@ -27,7 +27,7 @@ typecheck: ## mypy (strict)
 	@$(UV) run --frozen mypy .
 
 kafka: ## Fetch the Kafka broker's jars from Maven Central (once, cached)
-	@$(UV) run --frozen python -m shared.local.services fetch-kafka
+	@$(UV) run --frozen python -m infra.local.services fetch-kafka
 
 pytest: ## The test suite with the coverage gate (>= 80%)
 	@$(UV) run --frozen pytest --cov --cov-report=term

@@ -4,7 +4,7 @@ LocalStack's free plan runs Lambda but has no Kafka event source mappings, so th
 the mapping: it reads each topic with its own consumer group and invokes the deployed function
 (Lambda Invoke API, RequestResponse) with the MSK-shaped event an event source mapping would
 send, then commits, retries the reported failures or gives up after a few tries exactly as
-`shared/local/feed.py` describes. Run it beside the stack (localstack/README.md):
+`infra/local/feed.py` describes. Run it beside the stack (localstack/README.md):
 
     uv run python localstack/bridge.py --stack lunch-local
 
@@ -26,7 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository, for `shared`
 
-from shared.local.feed import Feed, FeedStats, InvocationFailedError, Invoke, Route, kafka_consumer
+from infra.local.feed import Feed, FeedStats, InvocationFailedError, Invoke, Route, kafka_consumer
 
 log = logging.getLogger("lunch.bridge")
 

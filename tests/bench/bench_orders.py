@@ -14,12 +14,12 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from functions.api.handler import build_handler
+from infra.local.events import api_gateway_v2_http, lambda_context
 from shared.auth.tokens import TokenClaims, issue_token
 from shared.kit import runtime
 from shared.kit.clock import FixedClock
 from shared.kit.db import create_engine, create_sessionmaker
 from shared.kit.settings import Settings
-from shared.local.events import api_gateway_v2_http, lambda_context
 from shared.models import Role
 from tests.bench.conftest import describe, timed
 from tests.factories import make_cafe

@@ -27,9 +27,9 @@ import redis as sync_redis
 from sqlalchemy.orm import Session
 
 from functions.recommendations_batch.handler import build_handler as build_batch
+from infra.local.events import lambda_context, msk_event_from_consumer_records, scheduler_event
 from shared.kit.clock import FixedClock
 from shared.kit.settings import Settings
-from shared.local.events import lambda_context, msk_event_from_consumer_records, scheduler_event
 from shared.models import ItemKind, Order, OrderItem, User
 from tests.factories import CafeMenu, make_cafe
 from tests.fakes.gemini import FakeGemini

@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from shared.local.events import KafkaRecordSpec, api_gateway_v2_http, msk_event, scheduler_event
-from shared.local.telegram_capture import LOCAL_TOKEN, TelegramCapture
+from infra.local.events import KafkaRecordSpec, api_gateway_v2_http, msk_event, scheduler_event
+from infra.local.telegram_capture import LOCAL_TOKEN, TelegramCapture
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNS = int(os.environ.get("COLD_START_RUNS", "3"))
@@ -35,7 +35,7 @@ import importlib
 module = importlib.import_module(module_name)
 handler = getattr(module, attribute)
 imported = time.perf_counter()
-from shared.local.events import lambda_context
+from infra.local.events import lambda_context
 event = json.load(open(event_path))
 answer = handler(event, lambda_context(module_name))
 answered = time.perf_counter()

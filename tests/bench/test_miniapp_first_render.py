@@ -8,7 +8,7 @@ import statistics
 
 import pytest
 
-from shared.local.demo import EMPLOYEE_TGID
+from infra.local.demo import EMPLOYEE_TGID
 from tests.e2e.miniapp.conftest import (  # noqa: F401 (fixtures)
     Telegram,
     browser,

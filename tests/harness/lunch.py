@@ -10,8 +10,8 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 from aiokafka.structs import ConsumerRecord
 
+from infra.local.events import api_gateway_v2_http, lambda_context
 from shared.kit.settings import Settings
-from shared.local.events import api_gateway_v2_http, lambda_context
 from tests.fakes.telegram import FakeTelegram
 
 JWT_SECRET = "test-jwt-secret-0123456789abcdef"

@@ -27,7 +27,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from shared.local.services import (
+from infra.local.services import (
     RunningService,
     ServiceStartError,
     start_kafka,

@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from shared.local.services import create_database, drop_database
+from infra.local.services import create_database, drop_database
 
 pytestmark = pytest.mark.integration
 

@@ -37,7 +37,7 @@ from shared.auth.init_data import TelegramUser
 from shared.kit.clock import FixedClock
 from shared.kit.db import create_engine, create_sessionmaker, unit_of_work
 from shared.kit.settings import Settings
-from shared.local.demo import load_demo_data
+from infra.local.demo import load_demo_data
 from tests.harness.database import truncate_all
 from tests.harness.lunch import JWT_SECRET
 

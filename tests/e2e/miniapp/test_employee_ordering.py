@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 from playwright.sync_api import Page, expect
 
-from shared.local.demo import EMPLOYEE_TGID
+from infra.local.demo import EMPLOYEE_TGID
 from tests.e2e.miniapp.conftest import MSK, LiveApp, Telegram, main_button, press_back
 
 pytestmark = pytest.mark.e2e

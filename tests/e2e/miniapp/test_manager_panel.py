@@ -5,7 +5,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from shared.local.demo import EMPLOYEE_TGID, MANAGER_TGID
+from infra.local.demo import EMPLOYEE_TGID, MANAGER_TGID
 from tests.e2e.miniapp.conftest import LiveApp, Telegram, main_button
 
 pytestmark = pytest.mark.e2e

@@ -4,7 +4,7 @@ test-artifacts/miniapp/), each taken once the screen shows its real content."""
 import pytest
 from playwright.sync_api import Page, expect
 
-from shared.local.demo import EMPLOYEE_TGID, MANAGER_TGID
+from infra.local.demo import EMPLOYEE_TGID, MANAGER_TGID
 from tests.e2e.miniapp.conftest import LiveApp, Telegram, main_button, screenshot
 
 pytestmark = pytest.mark.e2e

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from functions.telegram_webhook.handler import build_handler
+from infra.local.events import api_gateway_v2_http, lambda_context
 from shared.kit.clock import FixedClock
 from shared.kit.settings import Settings
-from shared.local.events import api_gateway_v2_http, lambda_context
 from tests.fakes.telegram import (
     FakeTelegram,
     SentMessage,

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from functions.migrate.handler import build_handler, current_revision
+from infra.local.events import lambda_context
+from infra.local.services import create_database, drop_database
 from shared.kit.settings import Settings
-from shared.local.events import lambda_context
-from shared.local.services import create_database, drop_database
 
 
 class _CloudFormationResponses(BaseHTTPRequestHandler):

@@ -11,10 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from shared.kit.settings import Settings
-from shared.local.bus import InProcessBus
-from shared.local.devpage import create_local_app
-from shared.local.runner import (
+from infra.local.bus import InProcessBus
+from infra.local.devpage import create_local_app
+from infra.local.runner import (
     FunctionHost,
     LocalSystem,
     TravellingClock,
@@ -22,7 +21,8 @@ from shared.local.runner import (
     prepare,
     run_consumers,
 )
-from shared.local.telegram_capture import LOCAL_TOKEN, TelegramCapture
+from infra.local.telegram_capture import LOCAL_TOKEN, TelegramCapture
+from shared.kit.settings import Settings
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from functions.notifications_consumer.handler import build_handler
+from infra.local.events import KafkaRecordSpec, lambda_context, msk_event
 from shared.kit.clock import FixedClock
 from shared.kit.settings import Settings
-from shared.local.events import KafkaRecordSpec, lambda_context, msk_event
 from shared.models import (
     ItemKind,
     NotificationDelivery,

@@ -5,8 +5,8 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+from infra.local.events import KafkaRecordSpec, msk_event
 from shared.kit.settings import Settings
-from shared.local.events import KafkaRecordSpec, msk_event
 from shared.models import Cafe, DeliveryState
 from tests.factories import make_cafe, make_user
 from tests.fakes.telegram import BOT_KICKED_SUPERGROUP, FakeTelegram

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from functions.recommendations_batch.handler import build_handler as build_batch
 from functions.recommendations_consumer.handler import build_handler as build_consumer
+from infra.local.events import lambda_context, msk_event_from_consumer_records, scheduler_event
 from shared.kit.clock import FixedClock
 from shared.kit.settings import Settings
-from shared.local.events import lambda_context, msk_event_from_consumer_records, scheduler_event
 from shared.models import MenuItem, OrderStatus, Role, User
 from tests.factories import CafeMenu, make_cafe, make_order, make_user
 from tests.fakes.gemini import FakeGemini

@@ -26,7 +26,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from fastapi import Cookie, FastAPI, Request
 from mangum import Mangum
 
-from shared.local.events import (
+from infra.local.events import (
     KafkaRecordSpec,
     api_gateway_v2_http,
     kafka_header_bytes,

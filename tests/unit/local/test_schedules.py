@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from infra.local.schedules import Schedule, ScheduleExpressionError
 from shared.kit.settings import Settings
-from shared.local.schedules import Schedule, ScheduleExpressionError
 
 MSK = ZoneInfo("Europe/Moscow")
 

@@ -5,8 +5,8 @@ import urllib.request
 
 from telegram import Bot
 
+from infra.local.telegram_capture import LOCAL_TOKEN, CapturedMessage, TelegramCapture
 from shared.kit import runtime
-from shared.local.telegram_capture import LOCAL_TOKEN, CapturedMessage, TelegramCapture
 
 
 def test_a_message_sent_through_python_telegram_bot_is_captured() -> None:

@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from shared.local.events import (
+from infra.local.events import (
     DEFAULT_BOOTSTRAP_SERVERS,
     ConsumerRecordLike,
     msk_event_from_consumer_records,

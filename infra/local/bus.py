@@ -2,7 +2,7 @@
 
 Topics are append-only logs (one partition each) with offsets; `BusProducer` is what the
 producing functions get instead of the Kafka producer, and `BusConsumer` answers the same calls
-`shared.local.feed` makes on an aiokafka consumer. So the consumer functions receive the very
+`infra.local.feed` makes on an aiokafka consumer. So the consumer functions receive the very
 MSK-shaped events they would receive from a real event source mapping.
 """
 
@@ -87,7 +87,7 @@ class BusProducer(EventProducer):
 
 
 class BusConsumer:
-    """What `shared.local.feed` needs from an aiokafka consumer, reading one bus topic."""
+    """What `infra.local.feed` needs from an aiokafka consumer, reading one bus topic."""
 
     def __init__(self, bus: InProcessBus, topic: str) -> None:
         self._bus = bus

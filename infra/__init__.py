@@ -1,0 +1,1 @@
+"""How the system is built and run: the SAM stacks, the artifact build, the local runner."""
