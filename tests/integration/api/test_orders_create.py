@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.kit.clock import FixedClock
-from shared.models import Order, User
+from shared.models import Order, Role, User
 from tests.factories import CafeMenu, make_cafe, make_user
 
 Auth = Callable[[User], dict[str, str]]
@@ -72,11 +72,23 @@ async def test_a_combo_with_a_standalone_dish_and_extras_is_priced_from_the_menu
     assert order["notes"] == "Без лука"
     assert order["status"] == "pending"
 
-    # Later menu edits never change a placed order
-    menu.borscht.price = Decimal("999")
-    await session.flush()
-    stored = await session.scalar(select(Order.total_price).where(Order.id == order["id"]))
-    assert stored == Decimal("990.00")
+    # When a manager later renames and reprices the dish and the drink through the API
+    olga = await session.run_sync(make_user, 1002, "Ольга Смирнова", role=Role.MANAGER)
+    for item_id, changes in (
+        (menu.borscht.id, {"name": "Борщ с пампушками", "price": 999}),
+        (menu.mors.id, {"price": 99}),
+    ):
+        edited = await client.patch(
+            f"/cafes/{menu.cafe.id}/menu/{item_id}", json=changes, headers=auth(olga)
+        )
+        assert edited.status_code == 200, edited.text
+
+    # Then the placed order reads as it was placed: names, prices and total
+    again = (await client.get(f"/orders/{order['id']}", headers=auth(ivan))).json()
+    assert again["total_price"] == 990.0
+    assert again["items"][3]["menu_item_name"] == "Борщ"
+    assert again["items"][3]["price"] == 180.0
+    assert again["extras"][0]["subtotal"] == 180.0
 
 
 async def test_ordering_after_the_deadline_is_refused_with_the_time_it_closed(
