@@ -5,7 +5,7 @@ for history and free the date for a new order."""
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import func
@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared.cafes import repository as cafes
 from shared.cafes.deadlines import ClosedReason, availability
 from shared.kit.errors import NotFound
-from shared.kit.money import format_rub, to_money
+from shared.kit.money import to_money
 from shared.kit.settings import Settings
 from shared.models import (
     Cafe,
@@ -27,9 +27,9 @@ from shared.models import (
     OrderStatus,
     User,
 )
+from shared.ordering import budget
 from shared.ordering import repository as orders
 from shared.ordering.errors import (
-    BudgetExceeded,
     DuplicateOrder,
     InvalidOrder,
     OrderCancelled,
@@ -74,7 +74,7 @@ async def place_order(
             f"У вас уже есть заказ в «{cafe.name}» на {request.order_date:%d.%m}: измените его"
         )
     priced = await price_order(session, cafe, request.combo_id, request.items, request.extras)
-    await _check_budget(session, user, request.order_date, priced.total, exclude_order=None)
+    await budget.check_budget(session, user, request.order_date, priced.total, exclude_order=None)
     order = Order(
         user_tgid=user.tgid,
         cafe_id=cafe.id,
@@ -120,7 +120,7 @@ async def change_order(
     items = change.items if change.items is not None else _items_as_sent(order)
     extras = change.extras if change.extras is not None else _extras_as_sent(order)
     priced = await price_order(session, cafe, combo_id, items, extras)
-    await _check_budget(session, user, order.order_date, priced.total, exclude_order=order.id)
+    await budget.check_budget(session, user, order.order_date, priced.total, exclude_order=order.id)
     order.combo_id = priced.combo_id
     order.combo_name = priced.combo_name
     order.combo_price = priced.combo_price
@@ -325,32 +325,6 @@ def _standalone_line(dish: MenuItem, line: StandaloneItemIn, position: int) -> O
         options=dict(line.options),
         unit_price=to_money(dish.price),
     )
-
-
-def week_of(day: date) -> tuple[date, date]:
-    """Monday..Sunday of the week that holds `day`: budgets are per calendar week."""
-    monday = day - timedelta(days=day.weekday())
-    return monday, monday + timedelta(days=6)
-
-
-async def _check_budget(
-    session: AsyncSession,
-    user: User,
-    order_date: date,
-    total: Decimal,
-    *,
-    exclude_order: int | None,
-) -> None:
-    if user.weekly_limit is None:
-        return
-    first, last = week_of(order_date)
-    spent = await orders.spent_between(session, user.tgid, first, last, exclude_order=exclude_order)
-    remaining = max(to_money(user.weekly_limit) - spent, Decimal(0))
-    if total > remaining:
-        raise BudgetExceeded(
-            f"Заказ на {format_rub(total)} превышает недельный лимит: "
-            f"осталось {format_rub(remaining)} из {format_rub(user.weekly_limit)}"
-        )
 
 
 def _clean_notes(notes: str | None) -> str | None:

@@ -2,8 +2,7 @@
 access requests of people who opened the app before a manager added them."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy.exc import IntegrityError
@@ -11,10 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.kit.errors import AccessDenied
 from shared.kit.money import to_money
-from shared.kit.settings import Settings
 from shared.models import RequestStatus, Role, User, UserAccessRequest
-from shared.ordering import repository as orders
-from shared.ordering.service import week_of
 from shared.users import repository as users
 from shared.users.errors import (
     AccessRequestNotFound,
@@ -120,28 +116,6 @@ async def delete_user(session: AsyncSession, actor: User, tgid: int) -> None:
             "Заблокируйте доступ вместо удаления."
         )
     await users.delete_user(session, tgid)
-
-
-@dataclass(frozen=True)
-class Balance:
-    weekly_limit: Decimal | None
-    spent_this_week: Decimal
-    remaining: Decimal | None
-    week_start: date
-    week_end: date
-
-
-async def balance_of(
-    session: AsyncSession, tgid: int, settings: Settings, *, now: datetime
-) -> Balance:
-    """What the user has spent this calendar week (company time) and what is left of the limit."""
-    user = await get_user(session, tgid)
-    today = now.astimezone(settings.tz).date()
-    first, last = week_of(today)
-    spent = to_money(await orders.spent_between(session, tgid, first, last, exclude_order=None))
-    limit = None if user.weekly_limit is None else to_money(user.weekly_limit)
-    remaining = None if limit is None else to_money(max(limit - spent, Decimal(0)))
-    return Balance(limit, spent, remaining, first, last)
 
 
 async def set_weekly_limit(session: AsyncSession, tgid: int, limit: Decimal | None) -> User:

@@ -4,6 +4,7 @@ from fastapi import APIRouter, Path, Query, Response, UploadFile, status
 
 from functions.api.deps import CurrentUser, Manager, NowDep, SessionDep, SettingsDep
 from functions.api.errors import ERROR_RESPONSES
+from shared.ordering import budget
 from shared.users import service
 from shared.users.roster import MAX_BYTES
 from shared.users.schemas import (
@@ -120,7 +121,8 @@ async def get_balance(
 ) -> BalanceOut:
     """The weekly limit, what was spent this week (Mon–Sun) and what is left."""
     service.check_can_see(viewer, tgid)
-    balance = await service.balance_of(session, tgid, settings, now=now)
+    user = await service.get_user(session, tgid)
+    balance = await budget.balance_of(session, user, settings, now=now)
     return BalanceOut(
         weekly_limit=balance.weekly_limit,
         spent_this_week=balance.spent_this_week,
