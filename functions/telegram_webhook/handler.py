@@ -5,13 +5,13 @@ Telegram signs each call with the secret given to `setWebhook` in the
 Application per container, initialised once on the container's event loop.
 """
 
-import base64
 import hmac
 import json
 from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from telegram import Update
 
@@ -48,17 +48,14 @@ def build_handler(settings: Settings, clock: Clock) -> Handler:
         await application.process_update(Update.de_json(data, application.bot))
 
     @logger.inject_lambda_context
-    def handle(event: dict[str, Any], _context: LambdaContext) -> dict[str, Any]:
-        headers = {name.lower(): value for name, value in (event.get("headers") or {}).items()}
-        given = str(headers.get(SECRET_HEADER, "")).encode()
+    @event_source(data_class=APIGatewayProxyEventV2)
+    def handle(event: APIGatewayProxyEventV2, _context: LambdaContext) -> dict[str, Any]:
+        given = str(event.headers.get(SECRET_HEADER, "")).encode()
         if not hmac.compare_digest(given, secret):
             logger.warning("webhook call without the right secret token")
             return _response(401, {"detail": "unauthorized"})
-        body = event.get("body") or ""
-        if event.get("isBase64Encoded"):
-            body = base64.b64decode(body).decode()
         try:
-            data = json.loads(body)
+            data = json.loads(event.decoded_body or "")
         except ValueError:
             return _response(400, {"detail": "the body is not JSON"})
         if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):

@@ -1,12 +1,9 @@
 """One python-telegram-bot Application for the webhook and local polling alike."""
 
-from dataclasses import dataclass
-from typing import Any, cast
-
 from aws_lambda_powertools import Logger
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Update
-from telegram.ext import Application, ApplicationBuilder, ContextTypes
+from telegram.ext import ApplicationBuilder
 
 from functions.telegram_webhook.bot import (
     help,
@@ -18,22 +15,17 @@ from functions.telegram_webhook.bot import (
     texts,
     unlink,
 )
+from functions.telegram_webhook.bot.context import (
+    CONTEXT_TYPES,
+    BotApplication,
+    BotContext,
+    BotDeps,
+)
 from shared.kit.clock import Clock
 from shared.kit.errors import DomainError
 from shared.kit.settings import Settings
 
 logger = Logger(service="telegram_webhook")
-
-BotApplication = Application[Any, Any, Any, Any, Any, Any]
-
-
-@dataclass(frozen=True)
-class BotDeps:
-    """What handlers need; configuration only: state lives in the database."""
-
-    settings: Settings
-    sessions: async_sessionmaker[AsyncSession]
-    clock: Clock
 
 
 def build_application(
@@ -51,8 +43,9 @@ def build_application(
     )
     if not polling:
         builder = builder.updater(None)
-    application = cast(BotApplication, builder.build())
-    application.bot_data["deps"] = BotDeps(settings, sessions, clock)
+    # No job queue: a Lambda container has no loop running between updates.
+    application: BotApplication = builder.context_types(CONTEXT_TYPES).job_queue(None).build()
+    application.bot_data.deps = BotDeps(settings, sessions, clock)
     # Order matters: the catch-all help handlers come last.
     for feature in (start, link, status, orders, unlink, membership, help):
         feature.register(application)
@@ -60,7 +53,7 @@ def build_application(
     return application
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: BotContext) -> None:
     """Domain refusals are answered with their message; anything else is logged, apologised for."""
     error = context.error
     if isinstance(error, DomainError):

@@ -3,13 +3,13 @@
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import (
-    Application,
     CallbackQueryHandler,
     CommandHandler,
-    ContextTypes,
     MessageHandler,
     filters,
 )
+
+from functions.telegram_webhook.bot.context import BotApplication, BotContext
 
 HELP = (
     "Что я умею:\n"
@@ -27,29 +27,29 @@ NOT_UNDERSTOOD = "Я понимаю только команды 🙂\n\n" + HELP
 UNKNOWN_BUTTON = "Эта кнопка устарела. Отправьте команду ещё раз — /help подскажет какую."
 
 
-async def show_help(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+async def show_help(update: Update, _context: BotContext) -> None:
     if update.effective_message is not None:
         await update.effective_message.reply_text(HELP)
 
 
-async def unknown_command(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown_command(update: Update, _context: BotContext) -> None:
     if update.effective_message is not None:
         await update.effective_message.reply_text(UNKNOWN_COMMAND)
 
 
-async def plain_text(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+async def plain_text(update: Update, _context: BotContext) -> None:
     # In a group people talk to each other: answer only in a private chat.
     chat = update.effective_chat
     if update.effective_message is not None and chat is not None and chat.type == ChatType.PRIVATE:
         await update.effective_message.reply_text(NOT_UNDERSTOOD)
 
 
-async def stale_button(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+async def stale_button(update: Update, _context: BotContext) -> None:
     if update.callback_query is not None:
         await update.callback_query.answer(UNKNOWN_BUTTON, show_alert=True)
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: BotApplication) -> None:
     application.add_handler(CommandHandler("help", show_help))
     application.add_handler(MessageHandler(filters.COMMAND, unknown_command))
     application.add_handler(MessageHandler(filters.ALL & ~filters.StatusUpdate.ALL, plain_text))

@@ -4,9 +4,9 @@ approve or reject from Telegram as they would in the app, the cafe hears the out
 from aws_lambda_powertools import Logger
 from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from functions.telegram_webhook.bot.deps import deps
+from functions.telegram_webhook.bot.context import BotApplication, BotContext
 from shared.kit.db import unit_of_work
 from shared.kit.settings import Settings
 from shared.links import service as links
@@ -47,14 +47,14 @@ def cafe_deep_link(settings: Settings, cafe_id: int) -> str:
     return f"https://t.me/{settings.telegram_bot_username}?start=cafe_{cafe_id}"
 
 
-async def show_cafes(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def show_cafes(update: Update, context: BotContext) -> None:
     """/link and the «Выбрать кафе» button: the active cafes as buttons."""
     message = update.effective_message
     if update.callback_query is not None:
         await update.callback_query.answer()
     if message is None:
         return
-    async with unit_of_work(deps(context).sessions) as session:
+    async with unit_of_work(context.deps.sessions) as session:
         cafes = await bot_queries.active_cafes(session, limit=MAX_CAFES_SHOWN)
     if not cafes:
         await message.reply_text(NO_CAFES)
@@ -65,19 +65,19 @@ async def show_cafes(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await message.reply_text(PICK_CAFE, reply_markup=InlineKeyboardMarkup(keyboard))
 
 
-async def picked_cafe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def picked_cafe(update: Update, context: BotContext) -> None:
     assert update.callback_query is not None
     assert context.matches
     await update.callback_query.answer()
     await ask_to_link(update, context, int(context.matches[0].group(1)))
 
 
-async def ask_to_link(update: Update, context: ContextTypes.DEFAULT_TYPE, cafe_id: int) -> None:
+async def ask_to_link(update: Update, context: BotContext, cafe_id: int) -> None:
     """Create (or find) the chat's request for the cafe; tell the managers about a new one."""
     message, chat = update.effective_message, update.effective_chat
     if message is None or chat is None:
         return
-    bot_deps = deps(context)
+    bot_deps = context.deps
     async with unit_of_work(bot_deps.sessions) as session:
         waiting = await links.link_status(session, chat.id)
         if any(request.cafe_id == cafe_id for request in waiting.pending):
@@ -91,11 +91,9 @@ async def ask_to_link(update: Update, context: ContextTypes.DEFAULT_TYPE, cafe_i
     await notify_managers(context, request, chat)
 
 
-async def notify_managers(
-    context: ContextTypes.DEFAULT_TYPE, request: LinkRequestOut, chat: Chat
-) -> None:
+async def notify_managers(context: BotContext, request: LinkRequestOut, chat: Chat) -> None:
     """Every active manager gets the request with Approve / Reject buttons in their private chat."""
-    async with unit_of_work(deps(context).sessions) as session:
+    async with unit_of_work(context.deps.sessions) as session:
         managers = await bot_queries.active_managers(session)
     described = chat.title or chat.full_name or str(chat.id)
     if chat.username:
@@ -118,13 +116,13 @@ async def notify_managers(
             )
 
 
-async def decide(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def decide(update: Update, context: BotContext) -> None:
     """A manager pressed Approve or Reject: the same decision as in the app."""
     query = update.callback_query
     assert query is not None
     assert context.matches
     verdict, request_id = context.matches[0].group(1), int(context.matches[0].group(2))
-    bot_deps = deps(context)
+    bot_deps = context.deps
     async with unit_of_work(bot_deps.sessions) as session:
         manager = await users.get_user(session, query.from_user.id)
         if manager is None or not manager.is_active or not manager.is_manager:
@@ -144,7 +142,7 @@ async def decide(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: BotApplication) -> None:
     application.add_handler(CommandHandler("link", show_cafes))
     application.add_handler(CallbackQueryHandler(show_cafes, pattern=f"^{LIST_CAFES}$"))
     application.add_handler(CallbackQueryHandler(picked_cafe, pattern=r"^link:(\d{1,9})$"))

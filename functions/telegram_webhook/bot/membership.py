@@ -2,9 +2,9 @@
 is marked so managers see it before the next deadline, not after a failed delivery."""
 
 from telegram import ChatMemberUpdated, Update
-from telegram.ext import Application, ChatMemberHandler, ContextTypes
+from telegram.ext import ChatMemberHandler
 
-from functions.telegram_webhook.bot.deps import deps
+from functions.telegram_webhook.bot.context import BotApplication, BotContext
 from shared.kit.db import unit_of_work
 from shared.notifications import repository
 
@@ -12,7 +12,7 @@ REMOVED = "the bot was removed from the chat or blocked in it"
 GONE = {"left", "kicked"}
 
 
-async def membership_changed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def membership_changed(update: Update, context: BotContext) -> None:
     change: ChatMemberUpdated | None = update.my_chat_member
     if change is None:
         return
@@ -20,9 +20,9 @@ async def membership_changed(update: Update, context: ContextTypes.DEFAULT_TYPE)
     was_gone = change.old_chat_member.status in GONE
     if gone == was_gone:
         return
-    async with unit_of_work(deps(context).sessions) as session:
+    async with unit_of_work(context.deps.sessions) as session:
         await repository.set_chat_unreachable(session, change.chat.id, REMOVED if gone else None)
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: BotApplication) -> None:
     application.add_handler(ChatMemberHandler(membership_changed, ChatMemberHandler.MY_CHAT_MEMBER))

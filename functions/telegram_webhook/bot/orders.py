@@ -2,10 +2,10 @@
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.ext import Application, CommandHandler, ContextTypes
+from telegram.ext import CommandHandler
 
 from functions.telegram_webhook.bot import texts
-from functions.telegram_webhook.bot.deps import deps
+from functions.telegram_webhook.bot.context import BotApplication, BotContext
 from shared.kit.db import unit_of_work
 from shared.links import service as links
 from shared.notifications.preview import upcoming_orders
@@ -16,11 +16,11 @@ NOT_FINAL = (
 )
 
 
-async def show_orders(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def show_orders(update: Update, context: BotContext) -> None:
     message, chat = update.effective_message, update.effective_chat
     if message is None or chat is None:
         return
-    bot_deps = deps(context)
+    bot_deps = context.deps
     today = bot_deps.clock.now().astimezone(bot_deps.settings.tz).date()
     async with unit_of_work(bot_deps.sessions) as session:
         cafe = (await links.link_status(session, chat.id)).cafe
@@ -36,5 +36,5 @@ async def show_orders(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await message.reply_text(NOT_FINAL)
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: BotApplication) -> None:
     application.add_handler(CommandHandler("orders", show_orders))

@@ -4,10 +4,10 @@ import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, WebAppInfo
 from telegram.constants import ChatType
-from telegram.ext import Application, CommandHandler, ContextTypes
+from telegram.ext import CommandHandler
 
 from functions.telegram_webhook.bot import link
-from functions.telegram_webhook.bot.deps import deps
+from functions.telegram_webhook.bot.context import BotApplication, BotContext
 from shared.kit.db import unit_of_work
 from shared.links import service as links
 from shared.users import repository as users
@@ -42,7 +42,7 @@ BAD_DEEP_LINK = (
 )
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start(update: Update, context: BotContext) -> None:
     """Greet by who is writing: an employee, a linked cafe, or a cafe that wants to link."""
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None:
@@ -54,8 +54,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             return
         await link.ask_to_link(update, context, int(match.group(1)))
         return
-    settings = deps(context).settings
-    async with unit_of_work(deps(context).sessions) as session:
+    settings = context.deps.settings
+    async with unit_of_work(context.deps.sessions) as session:
         employee = await users.get_user(session, user.id) if user is not None else None
         status = await links.link_status(session, chat.id)
     if chat.type == ChatType.PRIVATE and employee is not None and employee.is_active:
@@ -77,5 +77,5 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await message.reply_text(CAFE_HELLO, reply_markup=InlineKeyboardMarkup([[choose]]))
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: BotApplication) -> None:
     application.add_handler(CommandHandler("start", start))

@@ -1,10 +1,10 @@
 """/status: which cafe the chat is linked to, whether orders come, what waits for a manager."""
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, ContextTypes
+from telegram.ext import CommandHandler
 
 from functions.telegram_webhook.bot import texts
-from functions.telegram_webhook.bot.deps import deps
+from functions.telegram_webhook.bot.context import BotApplication, BotContext
 from shared.kit.db import unit_of_work
 from shared.links import service as links
 
@@ -15,11 +15,11 @@ UNREACHABLE = "⚠️ Последнее сообщение доставить �
 PENDING = "Ждёт решения менеджера: {cafes}"
 
 
-async def show_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def show_status(update: Update, context: BotContext) -> None:
     message, chat = update.effective_message, update.effective_chat
     if message is None or chat is None:
         return
-    async with unit_of_work(deps(context).sessions) as session:
+    async with unit_of_work(context.deps.sessions) as session:
         status = await links.link_status(session, chat.id)
     lines: list[str] = []
     if status.cafe is None:
@@ -35,5 +35,5 @@ async def show_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await message.reply_text("\n".join(lines))
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: BotApplication) -> None:
     application.add_handler(CommandHandler("status", show_status))
