@@ -12,14 +12,15 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import (
-    AsyncBatchProcessor,
+    BatchProcessor,
     EventType,
-    async_process_partial_response,
+    process_partial_response,
 )
-from aws_lambda_powertools.utilities.data_classes.kafka_event import KafkaEventRecord
+from aws_lambda_powertools.utilities.data_classes.kafka_event import KafkaEvent, KafkaEventRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
+from shared.events import DeadlinePassed
 from shared.kit import runtime
 from shared.kit.clock import Clock, SystemClock
 from shared.kit.db import create_engine, create_sessionmaker
@@ -31,29 +32,19 @@ from shared.kit.settings import Settings, get_settings
 from shared.kit.telegram import create_bot
 from shared.notifications.consumer import CafeNotifier
 from shared.notifications.delivery import TelegramSender
-from shared.notifications.schemas import DeadlinePassed
 
 logger = Logger(service="notifications_consumer")
 metrics = create_metrics("notifications_consumer")
 
 Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
+type RecordId = tuple[str, int, int]
 
 # Each delivery holds two database connections (the lock and the work): stay inside the pool.
 RECORDS_AT_ONCE = 4
 
 
-class ContainerLoopBatchProcessor(AsyncBatchProcessor):
-    """Powertools' async processor, run on the container's one event loop.
-
-    Outside Lambda Powertools would `asyncio.run` the batch on a fresh loop, which the engine,
-    the Redis client and the bot (bound to the container's loop) cannot follow.
-    """
-
-    def async_process(self) -> list[tuple[Any, ...]]:
-        async def process_all() -> list[tuple[Any, ...]]:
-            return list(await asyncio.gather(*map(self._async_process_record, self.records)))
-
-        return runtime.run(process_all())
+def record_id(record: KafkaEventRecord) -> RecordId:
+    return record.topic, record.partition, record.offset
 
 
 def build_handler(
@@ -65,9 +56,7 @@ def build_handler(
     send = TelegramSender(create_bot(settings), limiter)
     notifier = CafeNotifier(sessions, send, producer or EventProducer(settings), settings)
     # A batch that failed whole is reported like any other, so the ESM retries just those records.
-    processor = ContainerLoopBatchProcessor(
-        event_type=EventType.Kafka, raise_on_entire_batch_failure=False
-    )
+    processor = BatchProcessor(event_type=EventType.Kafka, raise_on_entire_batch_failure=False)
     slots = asyncio.Semaphore(RECORDS_AT_ONCE)
 
     async def deliver(record: KafkaEventRecord) -> None:
@@ -96,12 +85,30 @@ def build_handler(
         if not outcome.already_done:
             count_notification(metrics, str(outcome.state))
 
+    async def deliver_all(records: list[KafkaEventRecord]) -> dict[RecordId, Exception]:
+        """Every record's delivery at once on the container's loop; the failures by record."""
+        results = await asyncio.gather(*map(deliver, records), return_exceptions=True)
+        failures: dict[RecordId, Exception] = {}
+        for record, result in zip(records, results, strict=True):
+            if isinstance(result, Exception):
+                failures[record_id(record)] = result
+            elif isinstance(result, BaseException):  # cancelled: let Lambda see it
+                raise result
+        return failures
+
     @logger.inject_lambda_context
     @metrics.log_metrics
     def handle(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        failures = runtime.run(deliver_all(list(KafkaEvent(event).records)))
+
+        def report(record: KafkaEventRecord) -> None:
+            # Powertools builds the partial batch response from what this raises.
+            if (error := failures.get(record_id(record))) is not None:
+                raise error
+
         return dict(
-            async_process_partial_response(
-                event=event, record_handler=deliver, processor=processor, context=context
+            process_partial_response(
+                event=event, record_handler=report, processor=processor, context=context
             )
         )
 

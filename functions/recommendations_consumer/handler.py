@@ -19,6 +19,7 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.data_classes.kafka_event import KafkaEventRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from shared.events import RECOMMENDATION_JOB, RecommendationJob
 from shared.kit import runtime
 from shared.kit.clock import Clock, SystemClock
 from shared.kit.db import create_engine, create_sessionmaker
@@ -26,7 +27,6 @@ from shared.kit.redis import create_redis
 from shared.kit.settings import Settings, get_settings
 from shared.recommendations.gemini import GeminiAdvisor
 from shared.recommendations.keypool import KeyPool
-from shared.recommendations.schemas import JOB_TYPE, RecommendationJob
 from shared.recommendations.service import make_recommendations
 
 logger = Logger(service="recommendations_consumer")
@@ -60,7 +60,7 @@ def build_handler(settings: Settings, clock: Clock) -> Handler:
 
     def recommend(record: KafkaEventRecord) -> None:
         job = RecommendationJob.model_validate(json.loads(record.decoded_value))
-        if job.type != JOB_TYPE:
+        if job.type != RECOMMENDATION_JOB:
             logger.warning("ignoring event of another type", extra={"type": job.type})
             return
         outcome = runtime.run(

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.cafes import repository as cafes
 from shared.cafes.deadlines import deadline_on
+from shared.events import DeadlinePassed, publish
 from shared.kit.db import unit_of_work
 from shared.kit.kafka import EventProducer
 from shared.kit.settings import Settings
@@ -44,9 +45,9 @@ async def announce_deadlines(
     async with unit_of_work(sessions) as session:
         pending = await _lock_pending(session)
         if pending:
-            events = [(str(row.cafe_id), deadline_passed_event(row, now=now)) for row in pending]
+            events = [deadline_passed_event(row, now=now) for row in pending]
             try:
-                await producer.send_many(settings.kafka_topic_deadlines, events)
+                await publish(producer, settings, events)
             except Exception as error:
                 for row in pending:
                     row.attempts += 1
@@ -62,14 +63,10 @@ async def announce_deadlines(
     return AnnouncementRun(recorded=recorded, produced=produced)
 
 
-def deadline_passed_event(row: DeadlineAnnouncement, *, now: datetime) -> dict[str, object]:
-    return {
-        "type": "deadline.passed",
-        "cafe_id": row.cafe_id,
-        "date": row.order_date.isoformat(),
-        "deadline": row.deadline_at.isoformat(),
-        "timestamp": now.isoformat(),
-    }
+def deadline_passed_event(row: DeadlineAnnouncement, *, now: datetime) -> DeadlinePassed:
+    return DeadlinePassed(
+        cafe_id=row.cafe_id, date=row.order_date, deadline=row.deadline_at, timestamp=now
+    )
 
 
 async def _record_passed_deadlines(

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from shared.events import DeadlinePassed, DeliveryFailed, UnreadableRecord, publish
 from shared.kit.kafka import EventProducer
 from shared.kit.settings import Settings
 from shared.models import DeliveryState
@@ -24,7 +25,6 @@ from shared.notifications.delivery import (
     mark_dead_lettered,
 )
 from shared.notifications.errors import DeliveryError, DeliveryInProgress
-from shared.notifications.schemas import DeadlinePassed
 
 MAX_BACKOFF_SECONDS = 60.0
 
@@ -55,11 +55,8 @@ class CafeNotifier:
             await asyncio.sleep(self.backoff(error.attempts))
             raise
         if outcome.state == DeliveryState.FAILED and not outcome.dead_lettered:
-            await self.producer.send(
-                self.settings.kafka_topic_dead_letters,
-                str(event.cafe_id),
-                dead_letter_event(event, outcome, now=now, source=source),
-            )
+            dead_letter = dead_letter_event(event, outcome, now=now, source=source)
+            await publish(self.producer, self.settings, [dead_letter])
             await mark_dead_lettered(self.sessions, event.cafe_id, event.date, now=now)
         return outcome
 
@@ -67,17 +64,8 @@ class CafeNotifier:
         self, value: str, reason: str, *, now: datetime, source: dict[str, Any]
     ) -> None:
         """Dead-letter a record nobody can read: retrying it would only block the partition."""
-        await self.producer.send(
-            self.settings.kafka_topic_dead_letters,
-            "unreadable",
-            {
-                "type": "notification.unreadable",
-                "reason": reason,
-                "value": value,
-                "failed_at": now.isoformat(),
-                "source": source,
-            },
-        )
+        unreadable = UnreadableRecord(reason=reason, value=value, failed_at=now, source=source)
+        await publish(self.producer, self.settings, [unreadable])
 
     def backoff(self, attempts: int) -> float:
         base = self.settings.notification_retry_backoff_seconds
@@ -90,16 +78,15 @@ def dead_letter_event(
     *,
     now: datetime,
     source: dict[str, Any] | None,
-) -> dict[str, Any]:
-    return {
-        "type": "notification.failed",
-        "cafe_id": event.cafe_id,
-        "date": event.date.isoformat(),
-        "chat_id": outcome.chat_id,
-        "reason": outcome.reason,
-        "attempts": outcome.attempts,
-        "parts_sent": outcome.parts_sent,
-        "failed_at": now.isoformat(),
-        "event": event.model_dump(mode="json"),
-        "source": source or {},
-    }
+) -> DeliveryFailed:
+    return DeliveryFailed(
+        cafe_id=event.cafe_id,
+        date=event.date,
+        chat_id=outcome.chat_id,
+        reason=outcome.reason,
+        attempts=outcome.attempts,
+        parts_sent=outcome.parts_sent,
+        failed_at=now,
+        event=event,
+        source=source or {},
+    )

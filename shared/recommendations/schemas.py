@@ -1,13 +1,11 @@
 """Shapes of recommendations: the stats, the cached advice, the Kafka job, the API answer."""
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field, computed_field
 
 Source = Literal["gemini", "rules"]
-
-JOB_TYPE = "recommendations.requested"
 
 
 class FavoriteDish(BaseModel):
@@ -48,15 +46,6 @@ class CachedRecommendations(BaseModel):
     tips: list[str]
     source: Source
     generated_at: datetime
-
-
-class RecommendationJob(BaseModel):
-    """One Kafka record on the recommendations topic (key = tgid)."""
-
-    type: str = JOB_TYPE
-    tgid: int
-    date: date
-    timestamp: datetime
 
 
 class RecommendationsOut(BaseModel):

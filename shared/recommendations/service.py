@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Literal
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from shared.events import RecommendationJob, publish
 from shared.kit.db import unit_of_work
 from shared.kit.kafka import EventProducer
 from shared.kit.settings import Settings
@@ -19,7 +20,6 @@ from shared.recommendations.repository import Window
 from shared.recommendations.schemas import (
     Advice,
     CachedRecommendations,
-    RecommendationJob,
     RecommendationsOut,
     Source,
 )
@@ -81,13 +81,8 @@ async def enqueue_recommendation_jobs(
         tgids = await repository.active_users(
             session, window, min_orders=settings.recommendations_min_orders
         )
-    jobs = [
-        (str(tgid), RecommendationJob(tgid=tgid, date=window.last, timestamp=now)) for tgid in tgids
-    ]
-    await producer.send_many(
-        settings.kafka_topic_recommendations,
-        ((key, job.model_dump(mode="json")) for key, job in jobs),
-    )
+    jobs = [RecommendationJob(tgid=tgid, date=window.last, timestamp=now) for tgid in tgids]
+    await publish(producer, settings, jobs)
     return len(jobs)
 
 
