@@ -1,6 +1,6 @@
 """The local runner's web app: the real API and Mini App, plus a dev page that exists only here.
 
-`/dev/cafe-messages` lists what every cafe chat received (from the Telegram capture server) and
+`/dev/cafe-messages` lists what every cafe chat received (from the fake Telegram) and
 has the controls a person needs to see it happen without waiting: pass a cafe's deadline now
 (moves the local clock to just after it and runs the deadline check), run the check or the
 recommendations batch now, put the clock back.
@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from functions.api.app import create_app
 from functions.api.deps import AppContext
+from infra.local.fakes.telegram.inbox import inbox
 from shared.kit.db import create_engine, create_sessionmaker
 from shared.models import Cafe, DeadlineSchedule
 
@@ -75,7 +76,7 @@ def create_local_app(system: LocalSystem) -> FastAPI:
     @shell.get("/dev/cafe-messages.json")
     async def cafe_messages_json() -> JSONResponse:
         """Every message the cafes' chats received, oldest first."""
-        messages = system.capture.sent() if system.capture else []
+        messages = inbox(system.capture) if system.capture else []
         return JSONResponse(
             [
                 {
@@ -118,7 +119,7 @@ def create_local_app(system: LocalSystem) -> FastAPI:
     async def cafe_messages() -> HTMLResponse:
         now = system.clock.now().astimezone(settings.tz)
         deadlines = await next_deadlines()
-        messages = list(reversed(system.capture.sent())) if system.capture else []
+        messages = list(reversed(inbox(system.capture))) if system.capture else []
         return HTMLResponse(_page(system, now, deadlines, messages))
 
     shell.mount("/", api)

@@ -7,9 +7,10 @@
   firing the real handlers with EventBridge Scheduler events;
 * the consumers fed MSK-shaped events from Kafka (KAFKA_BOOTSTRAP_SERVERS, or a broker started
   here when Java is present) or, failing that, from an in-process bus (LUNCH_KAFKA=bus forces it);
-* Telegram: with a real TELEGRAM_BOT_TOKEN, real sends and the bot by long polling; otherwise a
-  local capture server, and every message a cafe would receive is printed and listed on
-  http://127.0.0.1:8000/dev/cafe-messages, where "pass the deadline" buttons run the check now.
+* Telegram: with a real TELEGRAM_BOT_TOKEN, real sends and the bot by long polling; otherwise
+  the fake Telegram (infra/local/fakes/telegram), and every message a cafe would receive is
+  printed and listed on http://127.0.0.1:8000/dev/cafe-messages, where "pass the deadline"
+  buttons run the check now.
 
 The functions run in one worker thread, one invocation at a time, as a Lambda container runs
 them. It refuses to start with ENVIRONMENT other than local; none of this is deployed
@@ -40,7 +41,8 @@ from pathlib import Path
 from typing import Any
 
 from infra.local import services
-from infra.local.telegram_capture import LOCAL_TOKEN, CapturedMessage, TelegramCapture
+from infra.local.fakes.telegram import FakeTelegram
+from infra.local.fakes.telegram.inbox import LOCAL_TOKEN, CapturedMessage, local_telegram
 from shared.kit.clock import Clock
 from shared.kit.settings import PLACEHOLDER, Settings
 
@@ -221,7 +223,7 @@ class LocalSystem:
     settings: Settings
     clock: TravellingClock
     host: FunctionHost
-    capture: TelegramCapture | None
+    capture: FakeTelegram | None
     kafka_bootstrap: str | None
     bus: Any = None
     stop: threading.Event = field(default_factory=threading.Event)
@@ -408,7 +410,7 @@ def main() -> int:
     capture = None
     telegram: dict[str, Any] = {}
     if not real_telegram:
-        capture = TelegramCapture(on_message=print_cafe_message).start()
+        capture = local_telegram(print_cafe_message).start()
         telegram = {"telegram_bot_token": LOCAL_TOKEN, "telegram_api_base_url": capture.base_url}
         step("Telegram: no TELEGRAM_BOT_TOKEN, cafe messages are captured (console, dev page)")
 

@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 
 from infra.local.events import KafkaRecordSpec, api_gateway_v2_http, msk_event, scheduler_event
-from infra.local.telegram_capture import LOCAL_TOKEN, TelegramCapture
+from infra.local.fakes.telegram import FakeTelegram
+from infra.local.fakes.telegram.inbox import LOCAL_TOKEN, local_telegram
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNS = int(os.environ.get("COLD_START_RUNS", "3"))
@@ -134,8 +135,8 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
 
 
 @pytest.fixture(scope="module")
-def capture() -> Iterator[TelegramCapture]:
-    server = TelegramCapture().start()
+def capture() -> Iterator[FakeTelegram]:
+    server = local_telegram().start()
     yield server
     server.stop()
 
@@ -163,7 +164,7 @@ def test_cold_start_of_every_function(
     database_url: str,
     redis_url: str,
     kafka_bootstrap: str,
-    capture: TelegramCapture,
+    capture: FakeTelegram,
     tmp_path: Path,
 ) -> None:
     (tmp_path / "bare_mangum.py").write_text(BARE_MANGUM)

@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 from functions.deadline_check.handler import build_handler as build_deadline_check
 from functions.notifications_consumer.handler import build_handler as build_notifications
 from infra.local.events import lambda_context, msk_event_from_consumer_records, scheduler_event
+from infra.local.fakes.telegram import BOT_BLOCKED, FakeTelegram
 from shared.kit.clock import FixedClock
 from shared.kit.settings import Settings
 from tests.factories import make_cafe, make_user
-from tests.fakes.telegram import BOT_BLOCKED, FakeTelegram
 from tests.harness.lunch import read_topic
 from tests.integration.notifications.stories import make_combo_order
 

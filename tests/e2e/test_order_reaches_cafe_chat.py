@@ -12,11 +12,11 @@ from functions.api.handler import build_handler as build_api
 from functions.deadline_check.handler import build_handler as build_deadline_check
 from functions.notifications_consumer.handler import build_handler as build_notifications
 from infra.local.events import lambda_context, msk_event_from_consumer_records, scheduler_event
+from infra.local.fakes.telegram import FakeTelegram
 from shared.auth.init_data import TelegramUser, user_init_data
 from shared.kit.clock import FixedClock
 from shared.kit.settings import Settings
 from tests.factories import make_cafe, make_user
-from tests.fakes.telegram import FakeTelegram
 from tests.harness.lunch import call_api, read_topic
 
 MSK = ZoneInfo("Europe/Moscow")

@@ -42,7 +42,7 @@ from types import TracebackType
 from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
-from tests.fakes.http import FakeHTTPServer
+from infra.local.fakes.http import FakeHTTPServer
 
 __all__ = ["DEFAULT_MODEL", "FakeGemini", "RecordedRequest", "default_advice"]
 

@@ -6,12 +6,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.fakes.telegram import FakeTelegram
+from infra.local.fakes.telegram import FakeTelegram
 
 
 @pytest.fixture
 def fake_telegram() -> Iterator[FakeTelegram]:
-    """A started :class:`~tests.fakes.telegram.FakeTelegram`, stopped after the test.
+    """A started :class:`~infra.local.fakes.telegram.FakeTelegram`, stopped after the test.
 
     Point the code under test at ``fake_telegram.base_url`` (PTB's ``Bot(base_url=...)``)
     with ``fake_telegram.token``.

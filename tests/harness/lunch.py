@@ -11,8 +11,8 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.structs import ConsumerRecord
 
 from infra.local.events import api_gateway_v2_http, lambda_context
+from infra.local.fakes.telegram import FakeTelegram
 from shared.kit.settings import Settings
-from tests.fakes.telegram import FakeTelegram
 
 JWT_SECRET = "test-jwt-secret-0123456789abcdef"
 WEBHOOK_SECRET = "test-webhook-secret"

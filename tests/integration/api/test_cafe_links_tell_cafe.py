@@ -9,12 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from functions.api.app import create_app
 from functions.api.deps import AppContext
+from infra.local.fakes.telegram import FakeTelegram
 from shared.kit.clock import FixedClock
 from shared.kit.settings import Settings
 from shared.kit.telegram import create_bot
 from shared.models import Role, User
 from tests.factories import make_cafe, make_user
-from tests.fakes.telegram import FakeTelegram
 
 Auth = Callable[[User], dict[str, str]]
 CAFE_CHAT = -1009876543210

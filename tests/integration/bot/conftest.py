@@ -10,15 +10,15 @@ import pytest
 
 from functions.telegram_webhook.handler import build_handler
 from infra.local.events import api_gateway_v2_http, lambda_context
-from shared.kit.clock import FixedClock
-from shared.kit.settings import Settings
-from tests.fakes.telegram import (
+from infra.local.fakes.telegram import (
     FakeTelegram,
     SentMessage,
     callback_query_update,
     make_user,
     message_update,
 )
+from shared.kit.clock import FixedClock
+from shared.kit.settings import Settings
 from tests.harness.lunch import WEBHOOK_SECRET
 
 MSK = ZoneInfo("Europe/Moscow")

@@ -6,9 +6,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from infra.local.fakes.telegram import FakeTelegram
 from shared.models import Cafe
 from tests.factories import make_cafe, make_user
-from tests.fakes.telegram import FakeTelegram
 from tests.integration.bot.conftest import Webhook
 from tests.integration.notifications.stories import make_combo_order
 

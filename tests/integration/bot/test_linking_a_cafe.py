@@ -3,9 +3,9 @@
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from infra.local.fakes.telegram import FakeTelegram
 from shared.models import Cafe, CafeLinkRequest, RequestStatus, Role
 from tests.factories import make_cafe, make_user
-from tests.fakes.telegram import FakeTelegram
 from tests.integration.bot.conftest import MINIAPP_URL, Webhook
 
 GROUP = -1009876543210

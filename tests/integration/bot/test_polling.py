@@ -3,10 +3,10 @@
 from collections.abc import Callable
 
 from functions.telegram_webhook.bot.app import build_application
+from infra.local.fakes.telegram import FakeTelegram, message_update
 from shared.kit.clock import SystemClock
 from shared.kit.db import create_engine, create_sessionmaker
 from shared.kit.settings import Settings
-from tests.fakes.telegram import FakeTelegram, message_update
 
 
 async def test_polling_answers_with_the_webhooks_handlers(

@@ -2,7 +2,7 @@
 
 from sqlalchemy.orm import Session
 
-from tests.fakes.telegram import FakeTelegram, message_update
+from infra.local.fakes.telegram import FakeTelegram, message_update
 from tests.integration.bot.conftest import Webhook
 
 

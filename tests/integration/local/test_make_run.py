@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from infra.local.bus import InProcessBus
 from infra.local.devpage import create_local_app
+from infra.local.fakes.telegram.inbox import LOCAL_TOKEN, local_telegram
 from infra.local.runner import (
     FunctionHost,
     LocalSystem,
@@ -21,13 +22,12 @@ from infra.local.runner import (
     prepare,
     run_consumers,
 )
-from infra.local.telegram_capture import LOCAL_TOKEN, TelegramCapture
 from shared.kit.settings import Settings
 
 
 @pytest.fixture
 def local_system(db: Session, database_url: str, redis_url: str) -> Iterator[LocalSystem]:
-    capture = TelegramCapture().start()
+    capture = local_telegram().start()
     suffix = uuid.uuid4().hex[:8]
     settings = Settings(
         environment="local",

@@ -5,10 +5,10 @@ from itertools import pairwise
 
 from sqlalchemy.orm import Session
 
+from infra.local.fakes.telegram import FakeTelegram
 from shared.kit.settings import Settings
 from shared.models import DeliveryState
 from tests.factories import make_cafe, make_user
-from tests.fakes.telegram import FakeTelegram
 from tests.integration.notifications.stories import (
     AFTER_DEADLINE,
     CHAT,

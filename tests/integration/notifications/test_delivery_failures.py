@@ -6,10 +6,10 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from infra.local.events import KafkaRecordSpec, msk_event
+from infra.local.fakes.telegram import BOT_KICKED_SUPERGROUP, FakeTelegram
 from shared.kit.settings import Settings
 from shared.models import Cafe, DeliveryState
 from tests.factories import make_cafe, make_user
-from tests.fakes.telegram import BOT_KICKED_SUPERGROUP, FakeTelegram
 from tests.harness.lunch import read_topic
 from tests.integration.notifications.stories import (
     AFTER_DEADLINE,

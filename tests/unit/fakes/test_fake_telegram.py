@@ -24,15 +24,15 @@ from telegram.error import (
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
-from tests.fakes.telegram import (
+from infra.local.fakes.telegram import (
     BOT_BLOCKED,
     BOT_KICKED_SUPERGROUP,
     CHAT_NOT_FOUND,
     FakeTelegram,
     callback_query_update,
     message_update,
-    parse_html,
 )
+from infra.local.fakes.telegram.html import parse_html
 
 pytest_plugins = ["tests.fakes.plugin"]
 

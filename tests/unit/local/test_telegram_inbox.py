@@ -1,17 +1,17 @@
-"""Without a bot token, what a cafe would receive is captured and shown, safely."""
+"""Without a bot token, what a cafe would receive is kept by the fake and shown, safely."""
 
 import json
 import urllib.request
 
 from telegram import Bot
 
-from infra.local.telegram_capture import LOCAL_TOKEN, CapturedMessage, TelegramCapture
+from infra.local.fakes.telegram.inbox import LOCAL_TOKEN, CapturedMessage, inbox, local_telegram
 from shared.kit import runtime
 
 
 def test_a_message_sent_through_python_telegram_bot_is_captured() -> None:
     shown: list[CapturedMessage] = []
-    capture = TelegramCapture(on_message=shown.append).start()
+    capture = local_telegram(shown.append).start()
     try:
         bot = Bot(LOCAL_TOKEN, base_url=capture.base_url)
 
@@ -25,7 +25,7 @@ def test_a_message_sent_through_python_telegram_bot_is_captured() -> None:
     finally:
         capture.stop()
 
-    [message] = capture.sent()
+    [message] = inbox(capture)
     assert shown == [message]
     assert message.chat_id == -1001
     assert message.plain_text() == "Столовая №1\n📝 Без лука <script>"
@@ -33,7 +33,7 @@ def test_a_message_sent_through_python_telegram_bot_is_captured() -> None:
 
 
 def test_markup_outside_telegram_formatting_is_shown_as_text() -> None:
-    capture = TelegramCapture().start()
+    capture = local_telegram().start()
     try:
         body = json.dumps({"chat_id": "5", "text": '<a href="x">hi</a>', "parse_mode": "HTML"})
         request = urllib.request.Request(
@@ -46,6 +46,6 @@ def test_markup_outside_telegram_formatting_is_shown_as_text() -> None:
     finally:
         capture.stop()
 
-    [message] = capture.sent()
+    [message] = inbox(capture)
     assert sent["result"]["chat"]["id"] == 5
     assert message.safe_html() == '&lt;a href="x"&gt;hi&lt;/a&gt;'
