@@ -1,63 +1,42 @@
-"""The local runner's web app: the real API and Mini App, plus a dev page that exists only here.
+"""The local runner's web app: the API and Mini App through the real `api` Lambda handler, plus
+a dev page that exists only here.
 
-`/dev/cafe-messages` lists what every cafe chat received (from the fake Telegram) and
-has the controls a person needs to see it happen without waiting: pass a cafe's deadline now
-(moves the local clock to just after it and runs the deadline check), run the check or the
-recommendations batch now, put the clock back.
+`/dev/cafe-messages` lists what every cafe chat received (from the fake Telegram) and has the
+controls a person needs to see it happen without waiting: pass a cafe's deadline now (moves the
+local clock to just after it and runs the deadline check), run the check or the recommendations
+batch now, put the clock back. Every other path goes to the `api` function as API Gateway
+would send it.
 """
-
-from __future__ import annotations
 
 import asyncio
 import html
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fastapi import FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from sqlalchemy import select
 
-from functions.api.app import create_app
-from functions.api.deps import AppContext
-from infra.local.fakes.telegram.inbox import inbox
+from infra.local.fakes.telegram.inbox import CapturedMessage, inbox
+from infra.local.gateway import forward
+from infra.local.system import LocalSystem
+from shared.cafes.service import upcoming_deadlines
 from shared.kit.db import create_engine, create_sessionmaker
-from shared.models import Cafe, DeadlineSchedule
-
-if TYPE_CHECKING:
-    from infra.local.runner import LocalSystem
+from shared.models import Cafe
 
 
 def create_local_app(system: LocalSystem) -> FastAPI:
-    """The API app (as deployed) mounted under a shell that adds the dev-only routes."""
+    """The dev routes, and in front of everything else the deployed `api` function."""
     sessions = create_sessionmaker(create_engine(system.settings))
-    api = create_app(AppContext(settings=system.settings, sessions=sessions, clock=system.clock))
     shell = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     settings = system.settings
 
     async def next_deadlines() -> list[tuple[Cafe, datetime]]:
         """Each active cafe's next ordering deadline after the local clock's now."""
-        now = system.clock.now()
-        today = now.astimezone(settings.tz).date()
         async with sessions() as session:
-            rows = (
-                await session.execute(
-                    select(Cafe, DeadlineSchedule)
-                    .join(DeadlineSchedule, DeadlineSchedule.cafe_id == Cafe.id)
-                    .where(Cafe.is_active.is_(True), DeadlineSchedule.is_enabled.is_(True))
-                )
-            ).all()
-            upcoming: dict[int, tuple[Cafe, datetime]] = {}
-            for cafe, schedule in rows:
-                for ahead in range(8):
-                    day = today + timedelta(days=ahead)
-                    if day.weekday() != schedule.weekday:
-                        continue
-                    deadline = datetime.combine(day, schedule.deadline_time, tzinfo=settings.tz)
-                    if deadline > now and (
-                        cafe.id not in upcoming or deadline < upcoming[cafe.id][1]
-                    ):
-                        upcoming[cafe.id] = (cafe, deadline)
-        return sorted(upcoming.values(), key=lambda pair: (pair[1], pair[0].name))
+            return await upcoming_deadlines(session, now=system.clock.now(), tz=settings.tz)
+
+    async def invoke_api(event: dict[str, Any]) -> Any:
+        return await asyncio.wrap_future(system.host.invoke("api", event))
 
     async def run(function: str) -> Any:
         if function == "deadline_check":
@@ -122,7 +101,14 @@ def create_local_app(system: LocalSystem) -> FastAPI:
         messages = list(reversed(inbox(system.capture))) if system.capture else []
         return HTMLResponse(_page(system, now, deadlines, messages))
 
-    shell.mount("/", api)
+    @shell.api_route(
+        "/{path:path}",
+        methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+        include_in_schema=False,
+    )
+    async def through_api_gateway(request: Request) -> Response:
+        return await forward(request, invoke_api)
+
     return shell
 
 
@@ -141,7 +127,7 @@ def _page(
     system: LocalSystem,
     now: datetime,
     deadlines: list[tuple[Cafe, datetime]],
-    messages: list[Any],
+    messages: list[CapturedMessage],
 ) -> str:
     esc = html.escape
     shifted = system.clock.offset > timedelta(seconds=1)

@@ -6,6 +6,7 @@ all in the company time zone. So "Monday 10:00, advance 1" means: lunch for Mond
 from Sunday 00:00 until Monday 10:00.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -91,3 +92,19 @@ def availability(
 
 def _closed(order_date: date, reason: ClosedReason, message: str) -> Availability:
     return Availability(order_date, False, None, None, reason, message)
+
+
+def next_deadline(
+    week: Mapping[int, DaySchedule], *, after: datetime, tz: ZoneInfo
+) -> datetime | None:
+    """The first deadline after `after` in a cafe's week (weekday -> schedule), if any."""
+    today = after.astimezone(tz).date()
+    for ahead in range(8):
+        day = today + timedelta(days=ahead)
+        schedule = week.get(day.weekday())
+        if schedule is None or not schedule.is_enabled:
+            continue
+        deadline = deadline_on(day, schedule, tz)
+        if deadline > after:
+            return deadline
+    return None

@@ -12,7 +12,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.cafes import repository as cafes
-from shared.cafes.deadlines import WEEKDAY_NAMES, Availability, availability
+from shared.cafes.deadlines import (
+    WEEKDAY_NAMES,
+    Availability,
+    DaySchedule,
+    availability,
+    next_deadline,
+)
 from shared.cafes.errors import (
     CafeExists,
     CafeHasOrders,
@@ -437,6 +443,21 @@ def _day_out(verdict: Availability) -> DayAvailabilityOut:
         reason=verdict.message,
         reason_code=verdict.reason,
     )
+
+
+async def upcoming_deadlines(
+    session: AsyncSession, *, now: datetime, tz: ZoneInfo
+) -> list[tuple[Cafe, datetime]]:
+    """Each active cafe's next ordering deadline after `now`, soonest first."""
+    weeks: dict[int, dict[int, DaySchedule]] = {}
+    for cafe_id, weekday, schedule in await cafes.enabled_schedules(session):
+        weeks.setdefault(cafe_id, {})[weekday] = schedule
+    upcoming = [
+        (cafe, deadline)
+        for cafe in await cafes.list_cafes(session, active_only=True)
+        if (deadline := next_deadline(weeks.get(cafe.id, {}), after=now, tz=tz)) is not None
+    ]
+    return sorted(upcoming, key=lambda pair: (pair[1], pair[0].name))
 
 
 def format_duration(delta: timedelta) -> str:

@@ -14,14 +14,8 @@ from sqlalchemy.orm import Session
 from infra.local.bus import InProcessBus
 from infra.local.devpage import create_local_app
 from infra.local.fakes.telegram.inbox import LOCAL_TOKEN, local_telegram
-from infra.local.runner import (
-    FunctionHost,
-    LocalSystem,
-    TravellingClock,
-    build_functions,
-    prepare,
-    run_consumers,
-)
+from infra.local.runner import prepare, run_consumers
+from infra.local.system import FunctionHost, LocalSystem, TravellingClock, build_functions
 from shared.kit.settings import Settings
 
 
@@ -137,3 +131,28 @@ def test_the_dev_page_is_not_part_of_the_deployed_api(local_system: LocalSystem)
     )
     paths = {getattr(route, "path", "") for route in deployed.routes}
     assert not any(path.startswith("/dev") for path in paths)
+
+
+def test_a_link_decision_in_the_app_reaches_the_cafe_chat(local_system: LocalSystem) -> None:
+    with TestClient(create_local_app(local_system)) as browser:
+        # Given the demo manager signed in and a new cafe whose chat asked to be linked
+        init_data = browser.post("/api/v1/dev/sign-in", json={"tgid": 100001}).json()
+        token = browser.post("/api/v1/auth/telegram", json=init_data).json()["access_token"]
+        auth = {"Authorization": f"Bearer {token}"}
+        created = browser.post("/api/v1/cafes", headers=auth, json={"name": "Кафе Восток"})
+        assert created.status_code == 201, created.text
+        asked = browser.post(
+            f"/api/v1/cafes/{created.json()['id']}/link-request",
+            json={"tg_chat_id": -1009876543210},
+        )
+        assert asked.status_code in (200, 201), asked.text
+
+        # When the manager approves it in the Mini App (the API served by the Lambda handler)
+        approved = browser.post(f"/api/v1/cafe-requests/{asked.json()['id']}/approve", headers=auth)
+        assert approved.status_code == 200, approved.text
+
+        # Then the cafe's chat is told, and the dev page shows it
+        messages = browser.get("/dev/cafe-messages.json").json()
+        told = [m["plain_text"] for m in messages if m["chat_id"] == -1009876543210]
+        assert told, messages
+        assert "Чат привязан к кафе «Кафе Восток»" in told[0]

@@ -60,7 +60,7 @@ class FakeTelegram(BotApiMethods):
         if self._server is not None:
             return self
         self._stopping.clear()
-        self._server = _Server((self.host, self._requested_port), self)
+        self._server = _Server((self.host, self._requested_port), self._handle_http, self._stopping)
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.05},

@@ -6,8 +6,10 @@ import email.message
 import email.parser
 import json
 import re
+import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qsl
 
 from infra.local.fakes.http import FakeHTTPServer
@@ -21,14 +23,15 @@ from infra.local.fakes.telegram.protocol import (
 )
 from infra.local.fakes.telegram.records import UploadedFile
 
-if TYPE_CHECKING:
-    from infra.local.fakes.telegram.server import FakeTelegram
+# What the server calls for each request: (verb, path, content type, body) -> the answer's
+# (status, content type, body).
+type Answer = Callable[[str, str, str, bytes], tuple[int, str, bytes]]
 
 
 class _Server(FakeHTTPServer):
-    def __init__(self, address: tuple[str, int], fake: FakeTelegram) -> None:
-        self.fake = fake
-        super().__init__(address, _Handler, fake._stopping)
+    def __init__(self, address: tuple[str, int], answer: Answer, stopping: threading.Event) -> None:
+        self.answer = answer
+        super().__init__(address, _Handler, stopping)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -56,7 +59,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self, verb: str) -> None:
         body = self._read_body()
-        status, content_type, payload = self.server.fake._handle_http(
+        status, content_type, payload = self.server.answer(
             verb, self.path, self.headers.get("Content-Type", ""), body
         )
         try:
