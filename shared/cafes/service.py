@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.cafes import repository as cafes
+from shared.cafes.categories import EXTRA_CATEGORY
 from shared.cafes.deadlines import (
     WEEKDAY_NAMES,
     Availability,
@@ -45,7 +46,6 @@ from shared.kit.errors import NotFound
 from shared.kit.money import to_money
 from shared.models import Cafe, Combo, DeadlineSchedule, MenuItem, MenuItemOption, User
 
-EXTRA_CATEGORY = "extra"
 DEFAULT_ADVANCE_DAYS = 1
 
 

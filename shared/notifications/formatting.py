@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from html import escape
 
+from shared.cafes.categories import category_name
 from shared.kit.money import format_rub
 from shared.models import ItemKind, Order
 
@@ -15,24 +16,11 @@ TELEGRAM_LIMIT = 4096
 PART_MARK_ROOM = 16
 RULE = "━━━━━━━━━━━━━━━━━━━━━"
 
-CATEGORY_NAMES = {
-    "soup": "суп",
-    "salad": "салат",
-    "main": "горячее",
-    "extra": "дополнительно",
-    "drink": "напиток",
-    "dessert": "десерт",
-}
-
 
 @dataclass(frozen=True)
 class PersonOrder:
     user_name: str
     order: Order
-
-
-def category_name(category: str) -> str:
-    return CATEGORY_NAMES.get(category, category)
 
 
 def plural(count: int, one: str, few: str, many: str) -> str:

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.cafes import repository as cafes
+from shared.cafes.categories import EXTRA_CATEGORY
 from shared.cafes.deadlines import ClosedReason, availability
 from shared.kit.errors import NotFound
 from shared.kit.money import to_money
@@ -45,8 +46,6 @@ from shared.ordering.schemas import (
     StandaloneItemIn,
 )
 from shared.users import repository as users
-
-EXTRA_CATEGORY = "extra"
 
 
 @dataclass(frozen=True)

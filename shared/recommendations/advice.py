@@ -3,21 +3,13 @@ cannot be asked. Kept free of the Gemini SDK so that the API imports none of it.
 
 from collections.abc import Sequence
 
+from shared.cafes import categories
 from shared.recommendations.repository import MenuDish
 from shared.recommendations.schemas import Advice, OrderStats
 
-CATEGORY_NAMES = {
-    "soup": "супы",
-    "salad": "салаты",
-    "main": "горячее",
-    "extra": "дополнения",
-    "drink": "напитки",
-    "dessert": "десерты",
-}
-
 
 def category_name(category: str) -> str:
-    return CATEGORY_NAMES.get(category, category)
+    return categories.category_name(category, many=True)
 
 
 def build_prompt(stats: OrderStats, untried: Sequence[MenuDish]) -> str:

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from sqlalchemy import Select, func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.cafes.categories import EXTRA_CATEGORY
 from shared.models import MenuItem, Order, OrderExtra, OrderItem, OrderStatus, User
 from shared.recommendations.schemas import FavoriteDish, OrderStats
 
@@ -54,7 +55,7 @@ async def order_stats(session: AsyncSession, tgid: int, window: Window) -> Order
         ).join(orders, orders.c.id == OrderItem.order_id),
         select(
             OrderExtra.menu_item_name.label("name"),
-            func.coalesce(MenuItem.category, literal("extra")).label("category"),
+            func.coalesce(MenuItem.category, literal(EXTRA_CATEGORY)).label("category"),
             OrderExtra.quantity.label("quantity"),
         )
         .join(orders, orders.c.id == OrderExtra.order_id)

@@ -6,7 +6,7 @@ import io
 from decimal import Decimal
 from urllib.parse import quote
 
-from shared.notifications.formatting import category_name
+from shared.cafes.categories import category_name
 from shared.reports.schemas import PersonLine, ReportFigures
 
 BOM = "\ufeff"
