@@ -46,6 +46,7 @@ from shared.ordering.schemas import (
     StandaloneItemIn,
 )
 from shared.users import repository as users
+from shared.users.service import can_see
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ async def cancel_order(
 ) -> None:
     """Cancel an order: its owner until the deadline, a manager at any time; kept for history."""
     order = await orders.get_order(session, order_id, for_update=True)
-    if order is None or not (actor.is_manager or order.user_tgid == actor.tgid):
+    if order is None or not can_see(actor, order.user_tgid):
         raise _not_found(order_id)
     if order.status == OrderStatus.CANCELLED:
         return
@@ -155,9 +156,37 @@ async def cancel_order(
 async def visible_order(session: AsyncSession, viewer: User, order_id: int) -> OrderView:
     """The order if the viewer may see it (its owner or a manager); otherwise it does not exist."""
     view = await orders.order_view(session, order_id)
-    if view is None or not (viewer.is_manager or view.order.user_tgid == viewer.tgid):
+    if view is None or not can_see(viewer, view.order.user_tgid):
         raise _not_found(order_id)
     return view
+
+
+async def saved_order(session: AsyncSession, viewer: User, order: Order) -> OrderView:
+    """An order just placed or changed, as its reader sees it (with the database's timestamps)."""
+    await session.refresh(order, ["created_at", "updated_at"])
+    return await visible_order(session, viewer, order.id)
+
+
+async def visible_orders(
+    session: AsyncSession,
+    viewer: User,
+    *,
+    order_date: date | None,
+    cafe_id: int | None,
+    status: OrderStatus | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[OrderView], int]:
+    """One page of the orders the viewer may see (a manager: everyone's) and the total."""
+    return await orders.list_orders(
+        session,
+        user_tgid=None if viewer.is_manager else viewer.tgid,
+        order_date=order_date,
+        cafe_id=cafe_id,
+        status=status,
+        limit=limit,
+        offset=offset,
+    )
 
 
 def _not_found(order_id: int) -> NotFound:

@@ -1,14 +1,10 @@
 from typing import ClassVar
 
-from shared.kit.errors import AccessDenied, DomainError, NotFound
+from shared.kit.errors import AccessDenied, DomainError
 
 
 class NotYourRecommendations(AccessDenied):
     code = "not_your_recommendations"
-
-
-class UserNotFound(NotFound):
-    code = "user_not_found"
 
 
 class GeminiUnavailable(DomainError):

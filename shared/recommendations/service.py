@@ -12,9 +12,10 @@ from shared.events import RecommendationJob, publish
 from shared.kit.db import unit_of_work
 from shared.kit.kafka import EventProducer
 from shared.kit.settings import Settings
+from shared.models import User
 from shared.recommendations import repository
 from shared.recommendations.advice import build_prompt, rule_based_advice
-from shared.recommendations.errors import GeminiUnavailable
+from shared.recommendations.errors import GeminiUnavailable, NotYourRecommendations
 from shared.recommendations.keypool import KeysExhausted
 from shared.recommendations.repository import Window
 from shared.recommendations.schemas import (
@@ -24,6 +25,7 @@ from shared.recommendations.schemas import (
     Source,
 )
 from shared.users import repository as users
+from shared.users.service import can_see, get_user
 
 if TYPE_CHECKING:  # the SDK is imported by the consumer only, not by the API
     from shared.recommendations.gemini import GeminiAdvisor
@@ -136,13 +138,23 @@ async def make_recommendations(
 
 
 async def recommendations_for(
-    session: AsyncSession, redis: Redis, tgid: int, *, settings: Settings, now: datetime
+    session: AsyncSession,
+    redis: Redis,
+    viewer: User,
+    tgid: int,
+    *,
+    settings: Settings,
+    now: datetime,
 ) -> RecommendationsOut:
-    """What a profile shows: fresh stats with the cached summary and tips.
+    """What a profile shows: fresh stats with the cached summary and tips (self or a manager).
 
     Nothing cached: `summary: null, tips: []` — unless no Gemini keys are configured at all,
     then an active user (enough orders) gets the rule-based advice right away.
     """
+    if not can_see(viewer, tgid):
+        raise NotYourRecommendations("Рекомендации можно смотреть только свои")
+    if tgid != viewer.tgid:
+        await get_user(session, tgid)  # someone else's profile must exist
     window = _window(settings, now)
     stats = await repository.order_stats(session, tgid, window)
     cached = await cached_recommendations(redis, tgid)

@@ -24,9 +24,14 @@ from shared.users.roster import read_roster
 from shared.users.schemas import ImportReport, UserCreate, UserUpdate
 
 
+def can_see(viewer: User, tgid: int) -> bool:
+    """Whose data a person may see and act on: their own, or anyone's as a manager."""
+    return viewer.is_manager or viewer.tgid == tgid
+
+
 def check_can_see(viewer: User, tgid: int) -> None:
     """Managers see everyone; a user sees only themself (and learns nothing about others)."""
-    if not viewer.is_manager and viewer.tgid != tgid:
+    if not can_see(viewer, tgid):
         raise AccessDenied("Можно смотреть только свои данные")
 
 

@@ -7,11 +7,16 @@ from fastapi import APIRouter, Query, Response, status
 
 from functions.api.deps import CurrentUser, NowDep, SessionDep, SettingsDep
 from functions.api.errors import error_responses
-from shared.cafes import repository as cafes
 from shared.models import OrderStatus
-from shared.ordering import repository as orders
 from shared.ordering.schemas import OrderCreate, OrderList, OrderOut, OrderUpdate, order_out
-from shared.ordering.service import cancel_order, change_order, place_order, visible_order
+from shared.ordering.service import (
+    cancel_order,
+    change_order,
+    place_order,
+    saved_order,
+    visible_order,
+    visible_orders,
+)
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 
@@ -27,9 +32,9 @@ async def list_orders(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> OrderList:
     """Orders, newest date first: an employee sees their own, a manager sees everyone's."""
-    views, total = await orders.list_orders(
+    views, total = await visible_orders(
         session,
-        user_tgid=None if user.is_manager else user.tgid,
+        user,
         order_date=order_date,
         cafe_id=cafe_id,
         status=order_status,
@@ -55,10 +60,10 @@ async def create_order(
 ) -> OrderOut:
     """Place an order for a cafe and date while ordering is open."""
     order = await place_order(session, user, body, settings, now=now)
-    cafe = await cafes.get_cafe(session, order.cafe_id)
-    cafe_name = cafe.name if cafe else ""
-    await session.refresh(order, ["created_at", "updated_at"])
-    return order_out(order, user_name=user.name, cafe_name=cafe_name)
+    view = await saved_order(session, user, order)
+    return order_out(
+        view.order, user_name=view.user_name, cafe_name=view.cafe_name, status=view.status
+    )
 
 
 @router.get("/{order_id}", responses=error_responses(401, 403, 404, 422))
@@ -80,9 +85,8 @@ async def update_order(
     now: NowDep,
 ) -> OrderOut:
     """Change your order before the deadline: it is re-checked and re-priced like a new one."""
-    await change_order(session, user, order_id, body, settings, now=now)
-    view = await visible_order(session, user, order_id)
-    await session.refresh(view.order, ["updated_at"])
+    order = await change_order(session, user, order_id, body, settings, now=now)
+    view = await saved_order(session, user, order)
     return order_out(
         view.order, user_name=view.user_name, cafe_name=view.cafe_name, status=view.status
     )

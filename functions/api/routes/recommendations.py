@@ -6,10 +6,8 @@ from redis.asyncio import Redis
 from functions.api.deps import CurrentUser, NowDep, SessionDep, SettingsDep
 from functions.api.errors import ERROR_RESPONSES
 from shared.kit.redis import create_redis
-from shared.recommendations.errors import NotYourRecommendations, UserNotFound
 from shared.recommendations.schemas import RecommendationsOut
 from shared.recommendations.service import recommendations_for
-from shared.users import repository as users
 
 router = APIRouter(prefix="/users", tags=["recommendations"])
 
@@ -38,8 +36,4 @@ async def get_recommendations(
     now: NowDep,
 ) -> RecommendationsOut:
     """A user's 30-day stats with their latest nutrition summary and tips (self or manager)."""
-    if tgid != user.tgid and not user.is_manager:
-        raise NotYourRecommendations("Рекомендации можно смотреть только свои")
-    if tgid != user.tgid and await users.get_user(session, tgid) is None:
-        raise UserNotFound(f"Сотрудник с Telegram ID {tgid} не найден")
-    return await recommendations_for(session, redis, tgid, settings=settings, now=now)
+    return await recommendations_for(session, redis, user, tgid, settings=settings, now=now)
