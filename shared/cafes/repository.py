@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -14,11 +14,25 @@ async def get_cafe(session: AsyncSession, cafe_id: int, *, for_update: bool = Fa
     return await session.get(Cafe, cafe_id, with_for_update=True if for_update else None)
 
 
-async def list_cafes(session: AsyncSession, *, active_only: bool) -> Sequence[Cafe]:
-    statement = select(Cafe).order_by(Cafe.name, Cafe.id)
+async def list_cafes(
+    session: AsyncSession, *, active_only: bool, limit: int | None = None
+) -> Sequence[Cafe]:
+    statement = select(Cafe).order_by(Cafe.name, Cafe.id).limit(limit)
     if active_only:
         statement = statement.where(Cafe.is_active.is_(True))
     return (await session.execute(statement)).scalars().all()
+
+
+async def set_chat_unreachable(session: AsyncSession, chat_id: int, reason: str | None) -> int:
+    """Mark (or clear, with None) the cafe linked to `chat_id` as unreachable; how many changed."""
+    statement = (
+        update(Cafe)
+        .where(Cafe.tg_chat_id == chat_id)
+        .where(Cafe.chat_unreachable_reason.is_distinct_from(reason))
+        .values(chat_unreachable_reason=reason)
+    )
+    result = await session.execute(statement)
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 async def cafe_named(

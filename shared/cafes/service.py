@@ -72,6 +72,16 @@ async def list_cafes(session: AsyncSession, viewer: User, *, active_only: bool) 
     return await cafes.list_cafes(session, active_only=active_only or not viewer.is_manager)
 
 
+async def cafes_to_pick(session: AsyncSession, *, limit: int) -> Sequence[Cafe]:
+    """The active cafes a chat may ask to be linked to, by name."""
+    return await cafes.list_cafes(session, active_only=True, limit=limit)
+
+
+async def mark_chat_unreachable(session: AsyncSession, chat_id: int, reason: str | None) -> None:
+    """Remember why the cafe linked to `chat_id` cannot be written to; None: it can again."""
+    await cafes.set_chat_unreachable(session, chat_id, reason)
+
+
 async def create_cafe(session: AsyncSession, data: CafeCreate) -> Cafe:
     await _check_cafe_name_free(session, data.name)
     cafe = Cafe(name=data.name, description=data.description, address=data.address)

@@ -1,17 +1,30 @@
-"""Telling a cafe's chat how its link request ended, wherever a manager decided (bot or app)."""
+"""Telling people about link requests, wherever they arrive or are decided (bot or app): the
+managers of a new request, with Approve / Reject buttons; the cafe's chat of the decision."""
 
+import re
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from aws_lambda_powertools import Logger
-from telegram import Bot
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from shared.links.schemas import LinkRequestOut
-from shared.models import RequestStatus
+from shared.models import RequestStatus, User
 from shared.notifications.preview import sample_messages
 
 logger = Logger(service="notifications")
+
+MANAGER_NEW_REQUEST = (
+    "Новая заявка на привязку чата к кафе «{cafe}»\n"
+    "Чат: {chat}\n"
+    "Заявка №{id}. Одобрить — и заказы этого кафе будут приходить в этот чат."
+)
+APPROVE = "✅ Одобрить"
+REJECT = "❌ Отклонить"
+# The buttons' callback data, and the pattern the bot's handler answers them by.
+DECISION = re.compile(r"^(approve|reject):(\d{1,9})$")
 
 CAFE_APPROVED = (
     "Готово! Чат привязан к кафе «{cafe}» ✅\n"
@@ -34,3 +47,25 @@ async def tell_cafe_decision(bot: Bot, request: LinkRequestOut, *, today: date) 
             await bot.send_message(request.tg_chat_id, CAFE_REJECTED.format(cafe=request.cafe_name))
     except TelegramError as error:  # the decision stands; the cafe will see it in /status
         logger.warning("cafe not told", extra={"chat_id": request.tg_chat_id, "error": str(error)})
+
+
+async def tell_managers_of_request(
+    bot: Bot, managers: Sequence[User], request: LinkRequestOut, chat: str
+) -> None:
+    """Every manager gets the request (from `chat`, as a person reads it) with the buttons."""
+    text = MANAGER_NEW_REQUEST.format(cafe=request.cafe_name, chat=chat, id=request.id)
+    buttons = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(APPROVE, callback_data=f"approve:{request.id}"),
+                InlineKeyboardButton(REJECT, callback_data=f"reject:{request.id}"),
+            ]
+        ]
+    )
+    for manager in managers:
+        try:
+            await bot.send_message(manager.tgid, text, reply_markup=buttons)
+        except TelegramError as error:  # one manager who blocked the bot must not stop the rest
+            logger.warning(
+                "manager not reachable", extra={"tgid": manager.tgid, "error": str(error)}
+            )

@@ -6,7 +6,6 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.models import ItemKind, Order, OrderExtra, OrderItem
-from shared.notifications import repository
 from shared.notifications.formatting import PersonOrder, cafe_order_messages
 from shared.ordering import repository as orders
 
@@ -15,7 +14,7 @@ async def upcoming_orders(
     session: AsyncSession, cafe_id: int, cafe_name: str, *, today: date
 ) -> list[str]:
     """The next date with orders, formatted as the cafe will receive it; [] when there is none."""
-    day = await repository.next_order_date(session, cafe_id, today)
+    day = await orders.next_order_date(session, cafe_id, today)
     if day is None:
         return []
     rows = await orders.orders_with_names(session, cafe_id, day)

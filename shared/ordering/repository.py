@@ -145,3 +145,13 @@ async def orders_with_names(
         .order_by(User.name, Order.id)
     )
     return [(order, name) for order, name in (await session.execute(statement)).all()]
+
+
+async def next_order_date(session: AsyncSession, cafe_id: int, today: date) -> date | None:
+    """The first date from `today` on for which the cafe has active orders."""
+    statement = select(func.min(Order.order_date)).where(
+        Order.cafe_id == cafe_id,
+        Order.order_date >= today,
+        Order.status != OrderStatus.CANCELLED,
+    )
+    return await session.scalar(statement)

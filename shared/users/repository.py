@@ -1,12 +1,12 @@
 """Every query about users and access requests."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
-from shared.models import Order, OrderStatus, RequestStatus, User, UserAccessRequest
+from shared.models import Order, OrderStatus, RequestStatus, Role, User, UserAccessRequest
 
 
 async def get_user(session: AsyncSession, tgid: int, *, for_update: bool = False) -> User | None:
@@ -14,6 +14,14 @@ async def get_user(session: AsyncSession, tgid: int, *, for_update: bool = False
     if for_update:
         statement = statement.with_for_update()
     return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def active_managers(session: AsyncSession) -> Sequence[User]:
+    """Managers who can be written to in Telegram (their private chat id is their tgid)."""
+    statement = (
+        select(User).where(User.role == Role.MANAGER, User.is_active.is_(True)).order_by(User.tgid)
+    )
+    return (await session.execute(statement)).scalars().all()
 
 
 async def users_by_tgid(session: AsyncSession, tgids: Iterable[int]) -> dict[int, User]:

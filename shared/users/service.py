@@ -1,7 +1,7 @@
 """Managing employees: accounts, roles, access, weekly budgets, staff-list imports and the
 access requests of people who opened the app before a manager added them."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -33,6 +33,22 @@ def check_can_see(viewer: User, tgid: int) -> None:
     """Managers see everyone; a user sees only themself (and learns nothing about others)."""
     if not can_see(viewer, tgid):
         raise AccessDenied("Можно смотреть только свои данные")
+
+
+async def find_user(session: AsyncSession, tgid: int) -> User | None:
+    """The user with this Telegram id, if there is one (for callers that greet strangers)."""
+    return await users.get_user(session, tgid)
+
+
+async def active_manager(session: AsyncSession, tgid: int) -> User | None:
+    """The user with this Telegram id if they are an active manager, else None."""
+    user = await users.get_user(session, tgid)
+    return user if user is not None and user.is_active and user.is_manager else None
+
+
+async def active_managers(session: AsyncSession) -> Sequence[User]:
+    """Every active manager: who is told of things waiting for a manager's decision."""
+    return await users.active_managers(session)
 
 
 async def get_user(session: AsyncSession, tgid: int, *, for_update: bool = False) -> User:

@@ -17,7 +17,7 @@ from functions.api.deps import NowDep, SessionDep, SettingsDep
 from functions.api.errors import ERROR_RESPONSES
 from shared.auth.init_data import TelegramUser, sign_init_data, user_init_data
 from shared.kit.errors import NotFound
-from shared.users import repository as users
+from shared.users import service as users
 
 router = APIRouter(prefix="/dev", tags=["dev"])
 
@@ -47,7 +47,7 @@ async def dev_sign_in(
     body: DevSignInIn, session: SessionDep, settings: SettingsDep, now: NowDep
 ) -> DevSignInOut:
     """initData for a user who exists, as Telegram would sign it (local and test only)."""
-    user = await users.get_user(session, body.tgid)
+    user = await users.find_user(session, body.tgid)
     if user is None:
         raise NotFound(f"Нет пользователя с Telegram ID {body.tgid}: загрузите демо-данные")
     first, _, last = user.name.partition(" ")

@@ -3,17 +3,20 @@ approve or reject from Telegram as they would in the app, the cafe hears the out
 
 from aws_lambda_powertools import Logger
 from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from functions.telegram_webhook.bot.context import BotApplication, BotContext
+from shared.cafes import service as cafe_service
 from shared.kit.db import unit_of_work
 from shared.kit.settings import Settings
 from shared.links import service as links
 from shared.links.schemas import LinkRequestOut
-from shared.notifications import repository as bot_queries
-from shared.notifications.link_outcome import tell_cafe_decision
-from shared.users import repository as users
+from shared.notifications.link_outcome import (
+    DECISION,
+    tell_cafe_decision,
+    tell_managers_of_request,
+)
+from shared.users import service as users
 
 logger = Logger(service="telegram_webhook")
 
@@ -30,13 +33,6 @@ REQUEST_SENT = (
     "Заявка на привязку к кафе «{cafe}» отправлена ✉️\n"
     "Как только офис-менеджер её одобрит, заказы начнут приходить в этот чат. Я сообщу."
 )
-MANAGER_NEW_REQUEST = (
-    "Новая заявка на привязку чата к кафе «{cafe}»\n"
-    "Чат: {chat}\n"
-    "Заявка №{id}. Одобрить — и заказы этого кафе будут приходить в этот чат."
-)
-APPROVE = "✅ Одобрить"
-REJECT = "❌ Отклонить"
 MANAGERS_ONLY = "Решать заявки могут только офис-менеджеры."
 DECIDED_APPROVED = "\n\n✅ Одобрено"
 DECIDED_REJECTED = "\n\n❌ Отклонено"
@@ -55,7 +51,7 @@ async def show_cafes(update: Update, context: BotContext) -> None:
     if message is None:
         return
     async with unit_of_work(context.deps.sessions) as session:
-        cafes = await bot_queries.active_cafes(session, limit=MAX_CAFES_SHOWN)
+        cafes = await cafe_service.cafes_to_pick(session, limit=MAX_CAFES_SHOWN)
     if not cafes:
         await message.reply_text(NO_CAFES)
         return
@@ -94,26 +90,11 @@ async def ask_to_link(update: Update, context: BotContext, cafe_id: int) -> None
 async def notify_managers(context: BotContext, request: LinkRequestOut, chat: Chat) -> None:
     """Every active manager gets the request with Approve / Reject buttons in their private chat."""
     async with unit_of_work(context.deps.sessions) as session:
-        managers = await bot_queries.active_managers(session)
+        managers = await users.active_managers(session)
     described = chat.title or chat.full_name or str(chat.id)
     if chat.username:
         described += f" (@{chat.username})"
-    text = MANAGER_NEW_REQUEST.format(cafe=request.cafe_name, chat=described, id=request.id)
-    buttons = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(APPROVE, callback_data=f"approve:{request.id}"),
-                InlineKeyboardButton(REJECT, callback_data=f"reject:{request.id}"),
-            ]
-        ]
-    )
-    for manager in managers:
-        try:
-            await context.bot.send_message(manager.tgid, text, reply_markup=buttons)
-        except TelegramError as error:  # one manager who blocked the bot must not stop the rest
-            logger.warning(
-                "manager not reachable", extra={"tgid": manager.tgid, "error": str(error)}
-            )
+    await tell_managers_of_request(context.bot, managers, request, described)
 
 
 async def decide(update: Update, context: BotContext) -> None:
@@ -124,8 +105,8 @@ async def decide(update: Update, context: BotContext) -> None:
     verdict, request_id = context.matches[0].group(1), int(context.matches[0].group(2))
     bot_deps = context.deps
     async with unit_of_work(bot_deps.sessions) as session:
-        manager = await users.get_user(session, query.from_user.id)
-        if manager is None or not manager.is_active or not manager.is_manager:
+        manager = await users.active_manager(session, query.from_user.id)
+        if manager is None:
             await query.answer(MANAGERS_ONLY, show_alert=True)
             return
         now = bot_deps.clock.now()
@@ -146,4 +127,4 @@ def register(application: BotApplication) -> None:
     application.add_handler(CommandHandler("link", show_cafes))
     application.add_handler(CallbackQueryHandler(show_cafes, pattern=f"^{LIST_CAFES}$"))
     application.add_handler(CallbackQueryHandler(picked_cafe, pattern=r"^link:(\d{1,9})$"))
-    application.add_handler(CallbackQueryHandler(decide, pattern=r"^(approve|reject):(\d{1,9})$"))
+    application.add_handler(CallbackQueryHandler(decide, pattern=DECISION))

@@ -5,8 +5,8 @@ from telegram import ChatMemberUpdated, Update
 from telegram.ext import ChatMemberHandler
 
 from functions.telegram_webhook.bot.context import BotApplication, BotContext
+from shared.cafes import service as cafes
 from shared.kit.db import unit_of_work
-from shared.notifications import repository
 
 REMOVED = "the bot was removed from the chat or blocked in it"
 GONE = {"left", "kicked"}
@@ -21,7 +21,7 @@ async def membership_changed(update: Update, context: BotContext) -> None:
     if gone == was_gone:
         return
     async with unit_of_work(context.deps.sessions) as session:
-        await repository.set_chat_unreachable(session, change.chat.id, REMOVED if gone else None)
+        await cafes.mark_chat_unreachable(session, change.chat.id, REMOVED if gone else None)
 
 
 def register(application: BotApplication) -> None:

@@ -10,7 +10,7 @@ from functions.telegram_webhook.bot import link
 from functions.telegram_webhook.bot.context import BotApplication, BotContext
 from shared.kit.db import unit_of_work
 from shared.links import service as links
-from shared.users import repository as users
+from shared.users import service as users
 
 DEEP_LINK = re.compile(r"^cafe_(\d{1,9})$")
 
@@ -56,7 +56,7 @@ async def start(update: Update, context: BotContext) -> None:
         return
     settings = context.deps.settings
     async with unit_of_work(context.deps.sessions) as session:
-        employee = await users.get_user(session, user.id) if user is not None else None
+        employee = await users.find_user(session, user.id) if user is not None else None
         status = await links.link_status(session, chat.id)
     if chat.type == ChatType.PRIVATE and employee is not None and employee.is_active:
         name = employee.name.split()[0] if employee.name.strip() else employee.name
