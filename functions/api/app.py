@@ -15,7 +15,7 @@ from functions.api.routes import (
     menu,
     orders,
     recommendations,
-    summaries,
+    reports,
     user_requests,
     users,
 )
@@ -33,7 +33,7 @@ ROUTERS = (
     cafe_links,
     availability,
     orders,
-    summaries,
+    reports,
     recommendations,
     health,
 )

@@ -14,6 +14,11 @@ NAMING_CONVENTION = {
 }
 
 
+# The largest value of an INTEGER column: every serial id (cafes, orders, requests...) fits
+# under it, so an API path or query bound by it never reaches the database as an error.
+MAX_ID = 2**31 - 1
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 

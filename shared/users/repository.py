@@ -120,7 +120,7 @@ async def pending_requests_by_tgid(
 
 
 async def list_access_requests(
-    session: AsyncSession, status: RequestStatus | None, *, skip: int, limit: int
+    session: AsyncSession, status: RequestStatus | None, *, offset: int, limit: int
 ) -> tuple[list[UserAccessRequest], int]:
     """Newest first, optionally only those with `status`, and how many there are in all."""
     page = select(UserAccessRequest).order_by(
@@ -130,5 +130,5 @@ async def list_access_requests(
     if status is not None:
         page = page.where(UserAccessRequest.status == status)
         count = count.where(UserAccessRequest.status == status)
-    requests = list((await session.execute(page.limit(limit).offset(skip))).scalars())
+    requests = list((await session.execute(page.limit(limit).offset(offset))).scalars())
     return requests, (await session.execute(count)).scalar_one()

@@ -183,9 +183,9 @@ async def settle_requests(session: AsyncSession, tgids: Iterable[int], *, now: d
 
 
 async def list_access_requests(
-    session: AsyncSession, status: RequestStatus | None, *, skip: int, limit: int
+    session: AsyncSession, status: RequestStatus | None, *, offset: int, limit: int
 ) -> tuple[list[UserAccessRequest], int]:
-    return await users.list_access_requests(session, status, skip=skip, limit=limit)
+    return await users.list_access_requests(session, status, offset=offset, limit=limit)
 
 
 async def _pending_request(session: AsyncSession, request_id: int) -> UserAccessRequest:

@@ -2,7 +2,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from functions.api.deps import NowDep, SessionDep, SettingsDep
-from functions.api.errors import ERROR_RESPONSES
+from functions.api.errors import error_responses
 from shared.auth.init_data import verify_init_data
 from shared.auth.service import sign_in
 from shared.users.schemas import UserOut
@@ -27,7 +27,7 @@ class TokenOut(BaseModel):
 @router.post(
     "/telegram",
     # 400: a body that is not JSON at all.
-    responses={code: ERROR_RESPONSES[code] for code in (400, 401, 403, 422)},
+    responses=error_responses(400, 401, 403, 422),
 )
 async def telegram_sign_in(
     body: TelegramAuthIn, session: SessionDep, settings: SettingsDep, now: NowDep

@@ -1,19 +1,17 @@
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from functions.api.deps import CurrentUser, NowDep, SessionDep, SettingsDep
-from functions.api.errors import ERROR_RESPONSES
+from functions.api.errors import error_responses
 from shared.cafes import service
 from shared.cafes.schemas import AvailabilityOut, WeekAvailabilityOut
 
 router = APIRouter(prefix="/orders", tags=["availability"])
 
 CafeId = Annotated[int, Query(description="The cafe to order from")]
-ERRORS: dict[int | str, dict[str, Any]] = {
-    code: ERROR_RESPONSES[code] for code in (401, 403, 404, 422)
-}
+ERRORS = error_responses(401, 403, 404, 422)
 
 
 # Declared before /availability/{date}, which would otherwise try to read "week" as a date.

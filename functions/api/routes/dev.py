@@ -14,7 +14,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from functions.api.deps import NowDep, SessionDep, SettingsDep
-from functions.api.errors import ERROR_RESPONSES
+from functions.api.errors import error_responses
 from shared.auth.init_data import TelegramUser, sign_init_data, user_init_data
 from shared.kit.errors import NotFound
 from shared.users import service as users
@@ -42,7 +42,7 @@ class DevSignInOut(BaseModel):
     init_data: str
 
 
-@router.post("/sign-in", responses={404: ERROR_RESPONSES[404]})
+@router.post("/sign-in", responses=error_responses(404))
 async def dev_sign_in(
     body: DevSignInIn, session: SessionDep, settings: SettingsDep, now: NowDep
 ) -> DevSignInOut:

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Depends, Request
 from redis.asyncio import Redis
 
 from functions.api.deps import CurrentUser, NowDep, SessionDep, SettingsDep
-from functions.api.errors import ERROR_RESPONSES
+from functions.api.errors import error_responses
 from shared.kit.redis import create_redis
 from shared.recommendations.schemas import RecommendationsOut
 from shared.recommendations.service import recommendations_for
@@ -25,7 +25,7 @@ RedisDep = Annotated[Redis, Depends(get_redis)]
 
 @router.get(
     "/{tgid}/recommendations",
-    responses={code: ERROR_RESPONSES[code] for code in (401, 403, 404)},
+    responses=error_responses(401, 403, 404),
 )
 async def get_recommendations(
     tgid: int,

@@ -3,18 +3,20 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, Path, Query
 
 from functions.api.deps import Manager, NowDep, SessionDep
-from functions.api.errors import ERROR_RESPONSES
+from functions.api.errors import error_responses
 from shared.models import RequestStatus
+from shared.models.base import MAX_ID
 from shared.users import service
 from shared.users.schemas import AccessRequestList, AccessRequestOut, ApproveIn
 
 router = APIRouter(prefix="/user-requests", tags=["user-requests"])
 
-RequestId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The access request's id")]
+RequestId = Annotated[int, Path(ge=1, le=MAX_ID, description="The access request's id")]
 
 
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    return {code: ERROR_RESPONSES[code] for code in sorted({401, 403, *codes})}
+    """Access requests are a manager's business: every route can answer 401 and 403."""
+    return error_responses(401, 403, *codes)
 
 
 @router.get("", responses=errors(422))
@@ -22,12 +24,13 @@ async def list_requests(
     _: Manager,
     session: SessionDep,
     status: Literal["pending", "approved", "rejected"] | None = None,
-    skip: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    # `skip` on the wire, as the published contract names it; `offset` everywhere inside.
+    offset: Annotated[int, Query(alias="skip", ge=0, le=MAX_ID)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> AccessRequestList:
     """Access requests of people who opened the app without an account, newest first."""
     wanted = RequestStatus(status) if status else None
-    found, total = await service.list_access_requests(session, wanted, skip=skip, limit=limit)
+    found, total = await service.list_access_requests(session, wanted, offset=offset, limit=limit)
     return AccessRequestList(
         items=[AccessRequestOut.model_validate(request) for request in found], total=total
     )

@@ -3,7 +3,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Response, UploadFile, status
 
 from functions.api.deps import CurrentUser, Manager, NowDep, SessionDep, SettingsDep
-from functions.api.errors import ERROR_RESPONSES
+from functions.api.errors import error_responses
+from shared.models.base import MAX_ID
 from shared.ordering import budget
 from shared.users import service
 from shared.users.roster import MAX_BYTES
@@ -30,7 +31,8 @@ BAD_BODY = 400
 
 
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    return {code: ERROR_RESPONSES[code] for code in sorted({401, 403, *codes})}
+    """Every users route is for signed-in people (401) and most for managers (403)."""
+    return error_responses(401, 403, *codes)
 
 
 @router.get("", responses=errors(422))
@@ -42,7 +44,7 @@ async def list_users(
         Query(max_length=200, pattern=PLAIN_TEXT, description="Part of a name or a tgid"),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> UserList:
     """List employees in name order, optionally only those whose name or tgid matches."""
     found, total = await service.search_users(session, search, limit=limit, offset=offset)
