@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import CursorResult, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -32,7 +32,8 @@ async def set_chat_unreachable(session: AsyncSession, chat_id: int, reason: str 
         .values(chat_unreachable_reason=reason)
     )
     result = await session.execute(statement)
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    assert isinstance(result, CursorResult)  # an UPDATE answers with a cursor's row count
+    return result.rowcount
 
 
 async def cafe_named(

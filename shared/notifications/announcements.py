@@ -21,6 +21,7 @@ from shared.kit.db import unit_of_work
 from shared.kit.kafka import EventProducer
 from shared.kit.settings import Settings
 from shared.models import AnnouncementState, DeadlineAnnouncement
+from shared.ordering.service import confirm_orders
 
 BATCH = 500
 
@@ -90,9 +91,13 @@ async def _record_passed_deadlines(
         insert(DeadlineAnnouncement)
         .values(rows)
         .on_conflict_do_nothing(index_elements=["cafe_id", "order_date"])
-        .returning(DeadlineAnnouncement.id)
+        .returning(DeadlineAnnouncement.cafe_id, DeadlineAnnouncement.order_date)
     )
-    return len((await session.execute(statement)).all())
+    recorded = (await session.execute(statement)).all()
+    # In the same transaction as the record: "confirmed" means exactly "the cafe gets it".
+    for cafe_id, order_date in recorded:
+        await confirm_orders(session, cafe_id, order_date)
+    return len(recorded)
 
 
 async def _lock_pending(session: AsyncSession) -> list[DeadlineAnnouncement]:

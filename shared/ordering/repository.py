@@ -4,11 +4,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select
+from sqlalchemy import ColumnElement, CursorResult, Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from shared.models import Cafe, DeadlineAnnouncement, Order, OrderStatus, User
+from shared.models import Cafe, Order, OrderStatus, User
 
 
 @dataclass(frozen=True)
@@ -21,25 +21,9 @@ class OrderView:
     cafe_name: str
 
 
-def shown_status() -> ColumnElement[str]:
-    """The status a person sees: a pending order becomes confirmed once its deadline is recorded.
-
-    The deadline check records each cafe and date whose deadline passed (and then tells the
-    cafe), so "confirmed" means exactly "the cafe has it and it can no longer change".
-    """
-    announced = exists().where(
-        DeadlineAnnouncement.cafe_id == Order.cafe_id,
-        DeadlineAnnouncement.order_date == Order.order_date,
-    )
-    return case(
-        (and_(Order.status == OrderStatus.PENDING, announced), OrderStatus.CONFIRMED.value),
-        else_=Order.status,
-    )
-
-
-def _with_names() -> Select[Order, str, str, str]:
+def _with_names() -> Select[Order, OrderStatus, str, str]:
     return (
-        select(Order, shown_status(), User.name, Cafe.name)
+        select(Order, Order.status, User.name, Cafe.name)
         .join(User, User.tgid == Order.user_tgid)
         .join(Cafe, Cafe.id == Order.cafe_id)
         .options(selectinload(Order.items), selectinload(Order.extras))
@@ -60,7 +44,7 @@ async def get_order(
 
 
 async def order_view(session: AsyncSession, order_id: int) -> OrderView | None:
-    """The order with its shown status and the employee's and cafe's names."""
+    """The order with its status and the employee's and cafe's names."""
     row = (await session.execute(_with_names().where(Order.id == order_id))).one_or_none()
     if row is None:
         return None
@@ -87,7 +71,7 @@ async def list_orders(
     if cafe_id is not None:
         conditions.append(Order.cafe_id == cafe_id)
     if status is not None:
-        conditions.append(shown_status() == status.value)
+        conditions.append(Order.status == status)
     total = await session.scalar(select(func.count()).select_from(Order).where(*conditions))
     statement = (
         _with_names()
@@ -155,3 +139,19 @@ async def next_order_date(session: AsyncSession, cafe_id: int, today: date) -> d
         Order.status != OrderStatus.CANCELLED,
     )
     return await session.scalar(statement)
+
+
+async def confirm_pending(session: AsyncSession, cafe_id: int, order_date: date) -> int:
+    """Mark the cafe's pending orders for the date confirmed; how many there were."""
+    statement = (
+        update(Order)
+        .where(
+            Order.cafe_id == cafe_id,
+            Order.order_date == order_date,
+            Order.status == OrderStatus.PENDING,
+        )
+        .values(status=OrderStatus.CONFIRMED)
+    )
+    result = await session.execute(statement)
+    assert isinstance(result, CursorResult)  # an UPDATE answers with a cursor's row count
+    return result.rowcount

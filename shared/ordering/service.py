@@ -153,6 +153,11 @@ async def cancel_order(
     await session.flush()
 
 
+async def confirm_orders(session: AsyncSession, cafe_id: int, order_date: date) -> int:
+    """The cafe's deadline for the date passed: its pending orders become confirmed (final)."""
+    return await orders.confirm_pending(session, cafe_id, order_date)
+
+
 async def visible_order(session: AsyncSession, viewer: User, order_id: int) -> OrderView:
     """The order if the viewer may see it (its owner or a manager); otherwise it does not exist."""
     view = await orders.order_view(session, order_id)

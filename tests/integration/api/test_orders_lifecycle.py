@@ -2,15 +2,18 @@
 managers see and cancel everyone's."""
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import httpx
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.kit.clock import FixedClock
-from shared.models import DeadlineAnnouncement, Order, Role, User
+from shared.kit.kafka import EventProducer
+from shared.kit.settings import Settings
+from shared.models import Order, Role, User
+from shared.notifications.announcements import announce_deadlines
 from tests.factories import CafeMenu, make_cafe, make_user
 from tests.integration.api.test_orders_create import combo_order
 
@@ -226,19 +229,27 @@ async def test_after_the_deadline_employees_cannot_change_or_cancel_but_a_manage
 
 
 async def test_an_order_is_confirmed_once_its_deadline_is_recorded(
-    client: httpx.AsyncClient, session: AsyncSession, auth: Auth, clock: FixedClock
+    client: httpx.AsyncClient,
+    session: AsyncSession,
+    sessions: async_sessionmaker[AsyncSession],
+    api_settings: Settings,
+    auth: Auth,
+    clock: FixedClock,
 ) -> None:
     menu = await session.run_sync(make_cafe)
     ivan = await session.run_sync(make_user, 1001, "Иван Петров")
     order_id = await place(client, auth(ivan), combo_order(menu))
+    assert (await client.get(f"/orders/{order_id}", headers=auth(ivan))).json()[
+        "status"
+    ] == "pending"
     clock.set(AFTER_DEADLINE)
     # The deadline check records the cafe and date (and then tells the cafe)
-    session.add(
-        DeadlineAnnouncement(
-            cafe_id=menu.cafe.id, order_date=date(2026, 11, 24), deadline_at=AFTER_DEADLINE
-        )
-    )
-    await session.flush()
+    producer = EventProducer(api_settings)
+    try:
+        run = await announce_deadlines(sessions, producer, api_settings, now=AFTER_DEADLINE)
+    finally:
+        await producer.close()
+    assert run.recorded == 1
 
     order = (await client.get(f"/orders/{order_id}", headers=auth(ivan))).json()
     assert order["status"] == "confirmed"
