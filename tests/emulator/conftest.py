@@ -8,10 +8,13 @@ fails the tests with the command that makes it, never skips them.
 import json
 import os
 import platform
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import boto3
@@ -20,6 +23,7 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from tests.emulator.emulator import ROOT, Emulator, Stack, free_port, load_template
+from tests.fakes.telegram import FakeTelegram
 
 REGION = "eu-central-1"
 CACHE = Path(os.environ.get("LUNCH_CACHE_DIR") or ROOT / ".cache")
@@ -108,6 +112,11 @@ class AwsStage:
         ssm = self.client("ssm")
         ssm.put_parameter(Name=name, Value=value, Type="SecureString", Overwrite=True)  # type: ignore[attr-defined]
 
+    def create_miniapp_url_parameter(self) -> None:
+        """What the stack's MiniAppUrlParameter writes once the HTTP API exists."""
+        url = "https://a1b2c3d4e5.execute-api.eu-central-1.amazonaws.com/"
+        self.put_parameter(f"/lunch/{self.stack_name}/miniapp-url", url)
+
     def create_database_secret(self, database_url: str) -> str:
         """An RDS-shaped secret for `database_url`; returns its ARN."""
         parts = urlsplit(database_url)
@@ -146,6 +155,9 @@ def aws_stage(moto_endpoint: str) -> AwsStage:
             "MskClusterArn": "none",
             "DatabaseSslMode": "disable",
             "DatabaseHost": "127.0.0.1",
+            # Nothing listens here: a test that needs Redis or Kafka names the harness's servers.
+            "RedisUrl": "redis://127.0.0.1:1/0",
+            "KafkaBootstrapServers": "127.0.0.1:1",
             "DeadlinesTopic": f"{stack}.deadlines",
             "RecommendationsTopic": f"{stack}.recommendations",
             "DeadLettersTopic": f"{stack}.dead-letters",
@@ -211,3 +223,43 @@ def start_function(
     yield start
     for emulator in started:
         emulator.stop()
+
+
+JWT_SECRET = "emulator-jwt-secret-0123456789abcdef"
+WEBHOOK_SECRET = "emulator-webhook-secret"
+
+
+class _Responses(BaseHTTPRequestHandler):
+    """The pre-signed S3 URL CloudFormation waits on for the custom resource's answer."""
+
+    received: list[dict[str, Any]]
+
+    def do_PUT(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).received.append(json.loads(body))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def cloudformation() -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """A ResponseURL on 127.0.0.1 and the answers it received."""
+    received: list[dict[str, Any]] = []
+    handler = type("Responses", (_Responses,), {"received": received})
+    server = HTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/response?X-Amz-Signature=3f5a", received
+    server.shutdown()
+    server.server_close()
+
+
+def deploy_secrets(stage: AwsStage, telegram: FakeTelegram, database_url: str) -> None:
+    """What the deployer creates before the first deploy (docs/deployment.md, step 3)."""
+    stage.put_parameter(stage.parameters["TelegramBotTokenParameter"], telegram.token)
+    stage.put_parameter(stage.parameters["TelegramWebhookSecretParameter"], WEBHOOK_SECRET)
+    stage.put_parameter(stage.parameters["JwtSecretParameter"], JWT_SECRET)
+    stage.put_parameter(stage.parameters["GeminiApiKeysParameter"], "gemini-key-one")
+    stage.parameters["DatabaseSecretArn"] = stage.create_database_secret(database_url)

@@ -5,21 +5,17 @@ order. Secrets come from SSM and Secrets Manager (a moto server) as in AWS; Post
 and Kafka are real; Telegram is the fake."""
 
 import json
-import threading
 import time
-from collections.abc import Iterator
 from datetime import datetime, timedelta
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from shared.auth.init_data import TelegramUser, user_init_data
 from tests.emulator import events
-from tests.emulator.conftest import AwsStage, StartFunction
+from tests.emulator.conftest import AwsStage, StartFunction, deploy_secrets
 from tests.emulator.emulator import Emulator
 from tests.factories import make_cafe, make_user
 from tests.fakes.telegram import FakeTelegram
@@ -27,44 +23,6 @@ from tests.harness.lunch import read_topic
 
 MSK = ZoneInfo("Europe/Moscow")
 CAFE_CHAT = -1001234567890
-JWT_SECRET = "emulator-jwt-secret-0123456789abcdef"
-WEBHOOK_SECRET = "emulator-webhook-secret"
-
-
-class _Responses(BaseHTTPRequestHandler):
-    """The pre-signed S3 URL CloudFormation waits on for the custom resource's answer."""
-
-    received: list[dict[str, Any]]
-
-    def do_PUT(self) -> None:
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        type(self).received.append(json.loads(body))
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def cloudformation() -> Iterator[tuple[str, list[dict[str, Any]]]]:
-    """A ResponseURL on 127.0.0.1 and the answers it received."""
-    received: list[dict[str, Any]] = []
-    handler = type("Responses", (_Responses,), {"received": received})
-    server = HTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/response?X-Amz-Signature=3f5a", received
-    server.shutdown()
-    server.server_close()
-
-
-def deploy_secrets(stage: AwsStage, telegram: FakeTelegram, database_url: str) -> None:
-    """What the deployer creates before the first deploy (docs/deployment.md, step 3)."""
-    stage.put_parameter(stage.parameters["TelegramBotTokenParameter"], telegram.token)
-    stage.put_parameter(stage.parameters["TelegramWebhookSecretParameter"], WEBHOOK_SECRET)
-    stage.put_parameter(stage.parameters["JwtSecretParameter"], JWT_SECRET)
-    stage.put_parameter(stage.parameters["GeminiApiKeysParameter"], "gemini-key-one")
-    stage.parameters["DatabaseSecretArn"] = stage.create_database_secret(database_url)
 
 
 def call(api: Emulator, method: str, path: str, body: Any, token: str | None = None) -> Any:
@@ -109,9 +67,7 @@ def test_an_order_reaches_the_cafe_chat_through_the_built_functions(
     assert answers[0]["Data"]["Revision"]
 
     # And the stack goes on to create the Mini App URL parameter (after the migration)
-    aws_stage.put_parameter(
-        f"/lunch/{aws_stage.stack_name}/miniapp-url", "https://a1b2c3d4e5.execute-api.test/"
-    )
+    aws_stage.create_miniapp_url_parameter()
 
     # Given a cafe taking today's orders until a few seconds from now, and an employee
     deadline = a_deadline_soon()
