@@ -1,6 +1,6 @@
 """What Lambda's python3.13 bootstrap does, run by the emulator as the function's process.
 
-Started as ``python3.13 -I -S bootstrap.py <handler>``: isolated (no PYTHON* variables, no user
+Started as ``python3.13 -I -S -B bootstrap.py <handler>``: isolated (no PYTHON* variables, no user
 site) and without the interpreter's own site-packages. The path is then exactly Lambda's: the
 runtime interface client (``/var/runtime``), the function's artifact (``/var/task``) and the layer
 (``/opt/python``), here read from LAMBDA_RUNTIME_DIR, LAMBDA_TASK_ROOT and LAMBDA_OPT_DIR.

@@ -77,7 +77,7 @@ def runtime_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def stack_template() -> dict[str, object]:
+def stack_template() -> dict[str, Any]:
     return load_template()
 
 
@@ -188,7 +188,7 @@ def start_function(
     layer_dir: Path,
     rie: Path,
     runtime_dir: Path,
-    stack_template: dict[str, object],
+    stack_template: dict[str, Any],
     aws_stage: AwsStage,
 ) -> Iterator[StartFunction]:
     """Start a built function under the emulator with the template's environment for the stage.

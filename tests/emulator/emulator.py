@@ -56,7 +56,13 @@ class Stack:
             if key == "Ref":
                 return self._ref(argument)
             if key == "Fn::Sub":
-                return re.sub(r"\$\{([^}]+)\}", lambda m: str(self._ref(m.group(1))), argument)
+                text, names = (argument, {}) if isinstance(argument, str) else argument
+                values = {name: self.value(value) for name, value in names.items()}
+                return re.sub(
+                    r"\$\{([^}]+)\}",
+                    lambda m: str(values[m[1]] if m[1] in values else self._ref(m[1])),
+                    text,
+                )
             if key == "Fn::If":
                 name, then, otherwise = argument
                 return self.value(then if self.condition(name) else otherwise)
@@ -82,18 +88,29 @@ class Stack:
         raise AssertionError(f"unsupported condition {key}")
 
     def _ref(self, name: str) -> Any:
-        pseudo = {"AWS::StackName": self.name, "AWS::Region": self.region, "AWS::NoValue": NO_VALUE}
+        pseudo = {
+            "AWS::StackName": self.name,
+            "AWS::Region": self.region,
+            "AWS::Partition": "aws",
+            "AWS::AccountId": "123456789012",
+            "AWS::URLSuffix": "amazonaws.com",
+            "AWS::NoValue": NO_VALUE,
+        }
         if name in pseudo:
             return pseudo[name]
         if name in self.parameters:
             return self.parameters[name]
+        if name.split(".")[0] in self.template["Resources"]:
+            return {"Ref": name}  # a resource (or its attribute): kept as the reference it is
         declared = self.template["Parameters"][name]
         assert "Default" in declared, f"parameter {name} has no value and no default"
         return str(declared["Default"])
 
     def environment(self, function: str) -> dict[str, str]:
         """The function's environment variables: Globals merged with its own, as SAM does."""
-        shared = self.template["Globals"]["Function"]["Environment"]["Variables"]
+        # A translated template has no Globals: SAM merged them into each function already.
+        shared = self.template.get("Globals", {}).get("Function", {})
+        shared = shared.get("Environment", {}).get("Variables", {})
         own = self.template["Resources"][function]["Properties"]["Environment"]["Variables"]
         resolved = self.value(shared | own)
         return {key: str(value) for key, value in resolved.items()}
@@ -147,8 +164,9 @@ class Emulator:
             "--runtime-api-address",
             f"127.0.0.1:{free_port()}",
             sys.executable,
-            "-I",
-            "-S",
+            "-I",  # isolated: no PYTHON* variables, no user site
+            "-S",  # no site-packages of the interpreter
+            "-B",  # /var/task is read-only in Lambda: write no bytecode into the artifact
             str(BOOTSTRAP),
             self.handler,
         ]

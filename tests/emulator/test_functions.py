@@ -5,6 +5,7 @@ and its consumer cache Gemini's advice."""
 import json
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -148,3 +149,24 @@ def test_the_nightly_batch_queues_jobs_and_the_consumer_caches_geminis_advice(
     assert 86_000 < cache.ttl("recommendations:user:1001") <= 86_400
     assert [request.key for request in fake_gemini.requests] == ["gemini-key-one"]
     assert JWT_SECRET not in consumer.log()
+
+
+def test_each_artifact_holds_its_own_function_and_the_core_only(
+    sam_build_dir: Path, stack_template: dict[str, Any]
+) -> None:
+    functions = {
+        name: resource["Properties"]["Handler"].split(".")[1]
+        for name, resource in stack_template["Resources"].items()
+        if resource["Type"] == "AWS::Serverless::Function"
+    }
+    for name, directory in functions.items():
+        artifact = sam_build_dir / name
+        # The local runner, dev sign-in helpers and embedded servers cannot be switched on in a
+        # deployed stack because they are not there; third-party packages come from the layer.
+        assert not (artifact / "shared" / "local").exists(), name
+        assert sorted(p.name for p in (artifact / "functions").iterdir()) == [
+            "__init__.py",
+            directory,
+        ]
+        assert {p.name for p in artifact.iterdir()} <= {"functions", "shared", "miniapp"}, name
+    assert (sam_build_dir / "ApiFunction" / "miniapp" / "dist" / "index.html").is_file()
