@@ -318,7 +318,7 @@ def test_the_layer_follows_the_architecture_parameter(architecture: str, platfor
     }
     assert len(layers) == 1
     (layer_id, layer), *_ = layers.items()
-    assert layer["Properties"]["CompatibleArchitectures"] == [architecture]
+    assert stack.value(layer["Properties"]["CompatibleArchitectures"]) == [architecture]
     for name, resource in live.items():
         if resource["Type"] == "AWS::Lambda::Function":
             properties = stack.value(resource["Properties"])
