@@ -37,15 +37,15 @@ step "network (LocalStack's default VPC)"
 SUBNETS=$(awslocal ec2 describe-subnets --query 'Subnets[0:2].SubnetId' --output text | tr '\t' ',')
 SECURITY_GROUP=$(awslocal ec2 describe-security-groups --group-names default --query 'SecurityGroups[0].GroupId' --output text)
 
-step "sam build"
-samlocal build
+step "sam build (in source, both architectures' layers; no Docker needed)"
+samlocal build --config-env localstack
 
 step "samlocal deploy (migrations run in the deploy, through the migrate function)"
 samlocal deploy --config-env localstack --stack-name "$STACK" --no-fail-on-empty-changeset \
   --parameter-overrides \
     Stage=dev \
     "PrivateSubnetIds=$SUBNETS" "FunctionSecurityGroupId=$SECURITY_GROUP" \
-    "DatabaseSecretArn=$DB_SECRET_ARN" DatabaseHost=postgres \
+    "DatabaseSecretArn=$DB_SECRET_ARN" DatabaseHost=postgres DatabaseSslMode=disable \
     RedisUrl=redis://redis:6379/0 \
     KafkaMode=self-managed MskClusterArn=none KafkaTriggers=external-bridge \
     KafkaBootstrapServers=kafka:19092 KafkaSecurityProtocol=PLAINTEXT \

@@ -47,8 +47,15 @@ def put_response(url: str, body: dict[str, Any]) -> None:
         answer.read()
 
 
-def build_handler(settings: Settings, respond: Respond = put_response) -> Handler:
+def build_handler(
+    load_settings: Callable[[], Settings], respond: Respond = put_response
+) -> Handler:
+    """The migrate handler; `load_settings` runs on each request, not when the module loads."""
+    # A setting that cannot be read (a secret missing, a parameter not created yet) must fail
+    # the deploy with a reason: raised at import time it would leave CloudFormation waiting.
+
     def migrate() -> dict[str, Any]:
+        settings = load_settings()
         before = current_revision(settings.database_url)
         upgrade(settings.database_url)
         after = current_revision(settings.database_url)
@@ -79,4 +86,4 @@ def build_handler(settings: Settings, respond: Respond = put_response) -> Handle
     return handle
 
 
-handler = build_handler(get_settings())
+handler = build_handler(get_settings)

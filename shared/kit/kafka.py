@@ -34,7 +34,7 @@ class MskIamTokenProvider(AbstractTokenProvider):  # type: ignore[misc]  # aioka
 
 
 def connection_options(settings: Settings) -> dict[str, Any]:
-    """How every Kafka client of ours connects: plain, TLS, or MSK with IAM sign-in."""
+    """How every Kafka client of ours connects: plain, TLS, MSK with IAM or SASL/SCRAM."""
     if settings.kafka_auth == "msk-iam":
         return {
             "bootstrap_servers": settings.kafka_bootstrap_servers,
@@ -47,8 +47,14 @@ def connection_options(settings: Settings) -> dict[str, Any]:
         "bootstrap_servers": settings.kafka_bootstrap_servers,
         "security_protocol": settings.kafka_security_protocol,
     }
-    if settings.kafka_security_protocol != "PLAINTEXT":
+    if settings.kafka_security_protocol in ("SSL", "SASL_SSL"):
         options["ssl_context"] = create_ssl_context()
+    if settings.kafka_auth == "scram-sha-512":
+        options |= {
+            "sasl_mechanism": "SCRAM-SHA-512",
+            "sasl_plain_username": settings.kafka_sasl_username,
+            "sasl_plain_password": settings.kafka_sasl_password.get_secret_value(),
+        }
     return options
 
 

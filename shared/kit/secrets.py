@@ -5,7 +5,10 @@ A deployed function names where each secret lives instead of carrying it: for a 
 SecureString decrypted) or ``TELEGRAM_BOT_TOKEN_SECRET_ARN`` (a Secrets Manager secret). The
 database is one Secrets Manager secret in the shape RDS writes (``username``, ``password``,
 ``host``, ``port``, ``dbname``) named by ``DATABASE_SECRET_ARN``; ``DATABASE_HOST`` (the RDS
-Proxy endpoint) replaces its host. Reads go through Powertools Parameters, which caches them for
+Proxy endpoint) replaces its host and ``DATABASE_SSLMODE`` (default ``require``) says whether
+the connection must use TLS. Self-managed Kafka's SASL/SCRAM credentials are one secret in the
+shape Lambda's event source mapping reads (``username``, ``password``) named by
+``KAFKA_SASL_SECRET_ARN``. Reads go through Powertools Parameters, which caches them for
 ``POWERTOOLS_PARAMETERS_MAX_AGE`` seconds. Locally none of these variables is set and nothing
 here touches AWS (boto3 is not even imported).
 """
@@ -34,6 +37,10 @@ PARAM_SUFFIX = "_PARAM"
 SECRET_ARN_SUFFIX = "_SECRET_ARN"
 DATABASE_SECRET = "DATABASE_SECRET_ARN"
 DATABASE_HOST = "DATABASE_HOST"
+DATABASE_SSLMODE = "DATABASE_SSLMODE"
+KAFKA_SASL_SECRET = "KAFKA_SASL_SECRET_ARN"
+# libpq's modes that make sense for us: TLS required in AWS, none for a container on LocalStack.
+SSLMODES = frozenset({"disable", "require", "verify-ca", "verify-full"})
 
 
 class SecretNotFoundError(RuntimeError):
@@ -44,7 +51,7 @@ def wants_aws_secrets(environ: Mapping[str, str]) -> bool:
     """True when the environment names at least one secret to fetch from AWS."""
     suffixes = (PARAM_SUFFIX, SECRET_ARN_SUFFIX)
     names = {field.upper() + suffix for field in SECRET_FIELDS for suffix in suffixes}
-    return any(environ.get(name) for name in (*names, DATABASE_SECRET))
+    return any(environ.get(name) for name in (*names, DATABASE_SECRET, KAFKA_SASL_SECRET))
 
 
 def secret_overrides(
@@ -68,13 +75,26 @@ def secret_overrides(
     if secret_id := environ.get(DATABASE_SECRET):
         raw = _read_secret(secrets, secret_id)
         values["database_url"] = database_url_from_secret(
-            json.loads(raw), host=environ.get(DATABASE_HOST) or None
+            json.loads(raw),
+            host=environ.get(DATABASE_HOST) or None,
+            sslmode=environ.get(DATABASE_SSLMODE) or "require",
         )
+    if secret_id := environ.get(KAFKA_SASL_SECRET):
+        credentials = json.loads(_read_secret(secrets, secret_id))
+        try:
+            values["kafka_sasl_username"] = str(credentials["username"])
+            values["kafka_sasl_password"] = str(credentials["password"])
+        except KeyError as missing:
+            raise SecretNotFoundError(f"the Kafka secret has no {missing}") from None
     return values
 
 
-def database_url_from_secret(secret: Mapping[str, Any], *, host: str | None = None) -> str:
-    """A SQLAlchemy psycopg URL from an RDS-shaped secret; TLS required (RDS Proxy wants it)."""
+def database_url_from_secret(
+    secret: Mapping[str, Any], *, host: str | None = None, sslmode: str = "require"
+) -> str:
+    """A SQLAlchemy psycopg URL from an RDS-shaped secret; TLS required unless told otherwise."""
+    if sslmode not in SSLMODES:
+        raise SecretNotFoundError(f"{DATABASE_SSLMODE} must be one of {sorted(SSLMODES)}")
     try:
         user = quote(str(secret["username"]), safe="")
         password = quote(str(secret["password"]), safe="")
@@ -83,7 +103,7 @@ def database_url_from_secret(secret: Mapping[str, Any], *, host: str | None = No
         raise SecretNotFoundError(f"the database secret has no {missing}") from None
     port = int(secret.get("port", 5432))
     name = secret.get("dbname") or "lunch"
-    return f"postgresql+psycopg://{user}:{password}@{server}:{port}/{name}?sslmode=require"
+    return f"postgresql+psycopg://{user}:{password}@{server}:{port}/{name}?sslmode={sslmode}"
 
 
 def _read_parameter(ssm: SSMProvider, name: str) -> str:

@@ -38,9 +38,13 @@ class Settings(BaseSettings):
 
     # Kafka
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
-    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_SSL"] = "PLAINTEXT"
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
     # "msk-iam": sign in to MSK with the function's IAM role (SASL OAUTHBEARER over TLS).
-    kafka_auth: Literal["none", "msk-iam"] = "none"
+    # "scram-sha-512": self-managed Kafka with the username and password below (in AWS both come
+    # from the secret KAFKA_SASL_SECRET_ARN names, the one the event source mappings use).
+    kafka_auth: Literal["none", "msk-iam", "scram-sha-512"] = "none"
+    kafka_sasl_username: str = ""
+    kafka_sasl_password: SecretStr = SecretStr("")
     aws_region: str = "eu-central-1"
     kafka_topic_deadlines: str = "lunch-bot.deadlines"
     kafka_topic_recommendations: str = "lunch-bot.recommendations"
@@ -102,6 +106,16 @@ class Settings(BaseSettings):
     def _known_timezone(cls, value: str) -> str:
         ZoneInfo(value)  # raises for an unknown zone name
         return value
+
+    @model_validator(mode="after")
+    def _scram_needs_credentials(self) -> Self:
+        if self.kafka_auth != "scram-sha-512":
+            return self
+        if not (self.kafka_sasl_username and self.kafka_sasl_password.get_secret_value()):
+            raise ValueError("KAFKA_AUTH=scram-sha-512 needs KAFKA_SASL_USERNAME and _PASSWORD")
+        if not self.kafka_security_protocol.startswith("SASL_"):
+            raise ValueError("KAFKA_AUTH=scram-sha-512 needs KAFKA_SECURITY_PROTOCOL SASL_SSL")
+        return self
 
     @model_validator(mode="after")
     def _refuse_placeholders_when_deployed(self) -> Self:

@@ -105,3 +105,31 @@ def test_a_missing_parameter_stops_the_cold_start_with_its_name(
     ssm, secrets = aws
     with pytest.raises(SecretNotFoundError, match="/lunch/dev/jwt-secret"):
         secret_overrides({"JWT_SECRET_PARAM": "/lunch/dev/jwt-secret"}, ssm=ssm, secrets=secrets)
+
+
+def test_the_database_connection_may_go_without_tls_where_the_server_has_none(
+    aws: tuple[SSMProvider, SecretsProvider],
+) -> None:
+    # Given LocalStack's PostgreSQL container, which speaks no TLS
+    ssm, secrets = aws
+    secret = {"username": "lunch", "password": "pw", "host": "postgres", "dbname": "lunch"}
+    arn = create_secret("lunch-local-db", json.dumps(secret))
+
+    values = secret_overrides(
+        {"DATABASE_SECRET_ARN": arn, "DATABASE_SSLMODE": "disable"}, ssm=ssm, secrets=secrets
+    )
+
+    assert values["database_url"].endswith("@postgres:5432/lunch?sslmode=disable")
+    with pytest.raises(SecretNotFoundError, match="DATABASE_SSLMODE"):
+        secret_overrides({"DATABASE_SECRET_ARN": arn, "DATABASE_SSLMODE": "off"}, secrets=secrets)
+
+
+def test_self_managed_kafka_credentials_come_from_the_mappings_own_secret(
+    aws: tuple[SSMProvider, SecretsProvider],
+) -> None:
+    ssm, secrets = aws
+    arn = create_secret("lunch-kafka", json.dumps({"username": "lunch", "password": "scram-pw"}))
+
+    values = secret_overrides({"KAFKA_SASL_SECRET_ARN": arn}, ssm=ssm, secrets=secrets)
+
+    assert values == {"kafka_sasl_username": "lunch", "kafka_sasl_password": "scram-pw"}
