@@ -22,8 +22,8 @@ import psycopg
 import pytest
 from moto.server import ThreadedMotoServer
 
+from infra.local.fakes.telegram import FakeTelegram
 from tests.emulator.emulator import ROOT, Emulator, Stack, free_port, load_template
-from tests.fakes.telegram import FakeTelegram
 
 REGION = "eu-central-1"
 CACHE = Path(os.environ.get("LUNCH_CACHE_DIR") or ROOT / ".cache")

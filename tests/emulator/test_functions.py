@@ -13,6 +13,7 @@ import pytest
 import redis as sync_redis
 from sqlalchemy.orm import Session
 
+from infra.local.fakes.telegram import FakeTelegram, message_update
 from shared.models import MenuItem
 from tests.emulator import events
 from tests.emulator.conftest import (
@@ -24,7 +25,6 @@ from tests.emulator.conftest import (
 )
 from tests.factories import make_cafe, make_order, make_user
 from tests.fakes.gemini import FakeGemini
-from tests.fakes.telegram import FakeTelegram, message_update
 from tests.harness.lunch import read_topic
 
 MSK = ZoneInfo("Europe/Moscow")

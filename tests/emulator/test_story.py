@@ -13,12 +13,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
+from infra.local.fakes.telegram import FakeTelegram
 from shared.auth.init_data import TelegramUser, user_init_data
 from tests.emulator import events
 from tests.emulator.conftest import AwsStage, StartFunction, deploy_secrets
 from tests.emulator.emulator import Emulator
 from tests.factories import make_cafe, make_user
-from tests.fakes.telegram import FakeTelegram
 from tests.harness.lunch import read_topic
 
 MSK = ZoneInfo("Europe/Moscow")
