@@ -32,10 +32,15 @@ def _field(location: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in location if part not in ("body", "query", "path"))
 
 
+def domain_error_response(error: DomainError) -> JSONResponse:
+    """The response for a domain refusal, for routes that answer one without raising it."""
+    return _error(error.status_code, error.message, error.code)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(_: Request, error: DomainError) -> JSONResponse:
-        return _error(error.status_code, error.message, error.code)
+        return domain_error_response(error)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, error: RequestValidationError) -> JSONResponse:

@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from shared.kit.errors import DomainError
 from shared.kit.settings import Settings
 
 
@@ -31,16 +30,14 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
 
 @asynccontextmanager
 async def unit_of_work(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
-    """A session that commits when the block succeeds and rolls back when it raises."""
+    """A session that commits when the block succeeds and rolls back when it raises.
+
+    Errors never commit, domain refusals included: an outcome that must leave a record behind
+    (an access request) is returned by the service, not raised.
+    """
     async with sessions() as session:
         try:
             yield session
-        except DomainError as error:
-            if error.keep_changes:
-                await session.commit()
-            else:
-                await session.rollback()
-            raise
         except BaseException:
             await session.rollback()
             raise

@@ -10,9 +10,6 @@ from typing import Any, ClassVar
 class DomainError(Exception):
     status_code: ClassVar[int] = 400
     code: ClassVar[str] = "bad_request"
-    # The unit of work commits instead of rolling back when this error ends it: for refusals that
-    # must leave a record behind (an access request).
-    keep_changes: ClassVar[bool] = False
 
     def __init__(self, message: str, **context: Any) -> None:
         super().__init__(message)

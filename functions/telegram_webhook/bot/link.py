@@ -35,6 +35,10 @@ MANAGER_NEW_REQUEST = (
     "Чат: {chat}\n"
     "Заявка №{id}. Одобрить — и заказы этого кафе будут приходить в этот чат."
 )
+MANAGER_REPLACES = (
+    "\n⚠️ Сейчас кафе привязано к другому чату ({current}): одобрение заменит его, "
+    "и тот чат получит уведомление."
+)
 APPROVE = "✅ Одобрить"
 REJECT = "❌ Отклонить"
 MANAGERS_ONLY = "Решать заявки могут только офис-менеджеры."
@@ -91,6 +95,25 @@ async def ask_to_link(update: Update, context: ContextTypes.DEFAULT_TYPE, cafe_i
     await notify_managers(context, request, chat)
 
 
+async def redeem_code(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str) -> None:
+    """The chat opened a manager's one-time link: link it at once, tell it and the chat replaced."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None:
+        return
+    bot_deps = deps(context)
+    now = bot_deps.clock.now()
+    async with unit_of_work(bot_deps.sessions) as session:
+        linked = await links.link_with_code(
+            session,
+            code,
+            chat.id,
+            chat.username,
+            key=bot_deps.settings.jwt_secret.get_secret_value(),
+            now=now,
+        )
+    await tell_cafe_decision(context.bot, linked, today=now.astimezone(bot_deps.settings.tz).date())
+
+
 async def notify_managers(
     context: ContextTypes.DEFAULT_TYPE, request: LinkRequestOut, chat: Chat
 ) -> None:
@@ -101,6 +124,10 @@ async def notify_managers(
     if chat.username:
         described += f" (@{chat.username})"
     text = MANAGER_NEW_REQUEST.format(cafe=request.cafe_name, chat=described, id=request.id)
+    if request.replaces_chat is not None:
+        current = request.replaces_chat
+        name = f"@{current.tg_username}" if current.tg_username else str(current.tg_chat_id)
+        text += MANAGER_REPLACES.format(current=name)
     buttons = InlineKeyboardMarkup(
         [
             [
