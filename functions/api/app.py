@@ -1,9 +1,11 @@
 """The REST API under /api/v1 (FastAPI), built from its dependencies so tests can inject them."""
 
 from fastapi import APIRouter, FastAPI
+from redis.asyncio import Redis
 
 from functions.api.deps import AppContext
 from functions.api.errors import ERROR_RESPONSES, install_error_handlers
+from functions.api.middleware import BodyLimit, RateLimits, RequestBudget, SecurityHeaders
 from functions.api.routes import (
     auth,
     availability,
@@ -21,6 +23,7 @@ from functions.api.routes import (
 )
 from functions.api.routes import dev as dev_routes
 from functions.api.static import install_miniapp, miniapp_dist
+from shared.kit.redis import create_redis
 
 ROUTERS = (
     auth,
@@ -64,4 +67,24 @@ def create_app(context: AppContext) -> FastAPI:
     app.include_router(api)
     # After the API: the Mini App's catch-all route must not shadow /api/v1.
     install_miniapp(app, miniapp_dist(dev_login_enabled=context.settings.dev_login_enabled))
+    install_middleware(app, context)
     return app
+
+
+def app_redis(app: FastAPI) -> Redis:
+    """The app's Redis client, made on first use (connections open lazily, once per container)."""
+    redis: Redis | None = getattr(app.state, "redis", None)
+    if redis is None:
+        redis = app.state.redis = create_redis(app.state.context.settings)
+    return redis
+
+
+def install_middleware(app: FastAPI, context: AppContext) -> None:
+    """Outermost first: headers on every answer, then the budget, the limits, the body size."""
+    settings = context.settings
+    app.add_middleware(BodyLimit, max_bytes=settings.api_max_body_bytes)
+    app.add_middleware(
+        RateLimits, settings=settings, redis=lambda: app_redis(app), api_prefix=API_PREFIX
+    )
+    app.add_middleware(RequestBudget, seconds=settings.api_request_budget_seconds)
+    app.add_middleware(SecurityHeaders)

@@ -40,3 +40,17 @@ class NotFound(DomainError):
 class Conflict(DomainError):
     status_code = 409
     code = "conflict"
+
+
+class DependencyUnavailable(DomainError):
+    """A store the request needs did not answer in time (or at all): try again shortly."""
+
+    status_code = 503
+    code = "dependency_unavailable"
+
+
+class TooManyRequests(DomainError):
+    """The caller sent more requests than the limit allows; `retry_after` says when to retry."""
+
+    status_code = 429
+    code = "rate_limited"

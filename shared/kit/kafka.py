@@ -65,7 +65,7 @@ class EventProducer:
                 **connection_options(self._settings),
                 acks="all",
                 enable_idempotence=True,
-                request_timeout_ms=10_000,
+                request_timeout_ms=self._settings.kafka_request_timeout_ms,
                 retry_backoff_ms=250,
                 linger_ms=5,
             )
@@ -82,14 +82,18 @@ class EventProducer:
 
     async def send_many(self, topic: str, events: Iterable[tuple[str, dict[str, Any]]]) -> None:
         """Send every event and wait until Kafka has acknowledged all of them."""
-        producer = await self._started()
+        # aiokafka retries inside a send until its own timeouts; bound the whole send too, so a
+        # broker that stops answering fails the caller instead of hanging it.
+        bound = 3 * self._settings.kafka_request_timeout_ms / 1000
         try:
-            futures = [
-                await producer.send(topic, key=key.encode(), value=encode_event(value))
-                for key, value in events
-            ]
-            for future in futures:
-                await future
+            async with asyncio.timeout(bound):
+                producer = await self._started()
+                futures = [
+                    await producer.send(topic, key=key.encode(), value=encode_event(value))
+                    for key, value in events
+                ]
+                for future in futures:
+                    await future
         except BaseException:
             # A broken connection leaves the producer unusable; start afresh next time.
             await self.close()
