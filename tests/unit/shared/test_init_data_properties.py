@@ -16,8 +16,9 @@ NOW = datetime(2026, 11, 24, 6, 0, tzinfo=UTC)
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=3)
-    | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
     max_leaves=8,
 )
 user_objects = st.fixed_dictionaries(
@@ -44,7 +45,8 @@ def check(fields: dict[str, str]) -> None:
     except NotAuthenticated:
         return
     user = data.user
-    assert isinstance(user.id, int) and user.id > 0
+    assert isinstance(user.id, int)
+    assert user.id > 0
     assert isinstance(user.first_name, str)
     for optional in (user.last_name, user.username, user.language_code):
         assert optional is None or isinstance(optional, str)
