@@ -5,6 +5,7 @@ Mangum in Lambda, under uvicorn locally and under httpx in tests, and never buff
 """
 
 import asyncio
+import contextlib
 import json
 import logging
 import math
@@ -106,27 +107,28 @@ class BodyLimit:
             await _answer(send, 413, self._too_large(), [])
             return
         received = 0
-        started = False
+        too_large = False
 
         async def counting_receive() -> Message:
-            nonlocal received
+            nonlocal received, too_large
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
+                    # Raised into the app, which may turn it into an answer of its own (a body
+                    # it could not parse): that answer is dropped below for the 413.
+                    too_large = True
                     raise BodyTooLarge
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
+        async def guarded_send(message: Message) -> None:
+            if not too_large:
+                await send(message)
 
-        try:
-            await self.app(scope, counting_receive, tracking_send)
-        except BodyTooLarge:
-            if not started:
-                await _answer(send, 413, self._too_large(), [])
+        with contextlib.suppress(BodyTooLarge):
+            await self.app(scope, counting_receive, guarded_send)
+        if too_large:
+            await _answer(send, 413, self._too_large(), [])
 
 
 def client_address(scope: Scope) -> str:
