@@ -95,11 +95,16 @@ class EventProducer:
                 for future in futures:
                     await future
         except BaseException:
-            # A broken connection leaves the producer unusable; start afresh next time.
-            await self.close()
+            # A broken connection leaves the producer unusable; start afresh next time. Not
+            # waiting for it to stop: stopping flushes what is pending, which on a stalled
+            # broker would wait for ever.
+            await self.close(wait_seconds=0.5)
             raise
 
-    async def close(self) -> None:
+    async def close(self, *, wait_seconds: float | None = None) -> None:
+        """Stop the producer; with `wait_seconds`, wait at most that long (it stops later)."""
         if self._producer is not None:
             producer, self._producer = self._producer, None
-            await producer.stop()
+            stopping = asyncio.ensure_future(producer.stop())
+            await asyncio.wait({stopping}, timeout=wait_seconds)
+            stopping.add_done_callback(lambda done: done.cancelled() or done.exception())
