@@ -56,9 +56,11 @@ def create_app(context: AppContext) -> FastAPI:
     app.state.context = context
     install_error_handlers(app)
     # Every route can answer 400 (a body that cannot be parsed at all) and 422, in our error
-    # shape rather than FastAPI's default HTTPValidationError.
+    # shape rather than FastAPI's default HTTPValidationError; 413 for a body over the limit and
+    # 503 when a store does not answer within the request's budget.
     api = APIRouter(
-        prefix=API_PREFIX, responses={code: ERROR_RESPONSES[code] for code in (400, 422)}
+        prefix=API_PREFIX,
+        responses={code: ERROR_RESPONSES[code] for code in (400, 413, 422, 503)},
     )
     for module in ROUTERS:
         api.include_router(module.router)

@@ -100,6 +100,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     403: {"model": ErrorOut, "description": "Signed in but not allowed"},
     404: {"model": ErrorOut, "description": "No such object"},
     409: {"model": ErrorOut, "description": "Conflicts with what exists"},
+    413: {"model": ErrorOut, "description": "The request body is over the size limit"},
     422: {"model": ErrorOut, "description": "The request body or query is malformed"},
     429: {"model": ErrorOut, "description": "Too many requests: retry after `Retry-After` s"},
     503: {"model": ErrorOut, "description": "A store did not answer in time: retry shortly"},

@@ -29,7 +29,7 @@ class TokenOut(BaseModel):
     "/telegram",
     response_model=TokenOut,
     # 400: a body that is not JSON at all.
-    responses={code: ERROR_RESPONSES[code] for code in (400, 401, 403, 422)},
+    responses={code: ERROR_RESPONSES[code] for code in (400, 401, 403, 422, 429, 503)},
 )
 async def telegram_sign_in(
     body: TelegramAuthIn, session: SessionDep, settings: SettingsDep, now: NowDep

@@ -42,7 +42,7 @@ class DevSignInOut(BaseModel):
     init_data: str
 
 
-@router.post("/sign-in", responses={404: ERROR_RESPONSES[404]})
+@router.post("/sign-in", responses={code: ERROR_RESPONSES[code] for code in (404, 429)})
 async def dev_sign_in(
     body: DevSignInIn, session: SessionDep, settings: SettingsDep, now: NowDep
 ) -> DevSignInOut:

@@ -10,13 +10,18 @@ from pydantic import BaseModel
 from sqlalchemy import text
 
 from functions.api.deps import ContextDep, SettingsDep
-from functions.api.errors import ErrorOut
+from functions.api.errors import ERROR_RESPONSES, ErrorOut
 from shared.kit.errors import DependencyUnavailable
 from shared.kit.kafka import connection_options
 from shared.kit.redis import create_redis
 from shared.kit.settings import Settings
 
-router = APIRouter(prefix="/health", tags=["health"])
+router = APIRouter(
+    prefix="/health",
+    tags=["health"],
+    # Anyone may probe: the per-client rate limit applies (429 with Retry-After).
+    responses={429: ERROR_RESPONSES[429]},
+)
 
 # A probe must answer well before API Gateway's 30 s limit, even when a host swallows packets.
 PROBE_TIMEOUT_SECONDS = 3.0
