@@ -98,10 +98,14 @@ class EventProducer:
             # A broken connection leaves the producer unusable; start afresh next time. Not
             # waiting for it to stop: stopping flushes what is pending, which on a stalled
             # broker would wait for ever.
-            await self.close(wait_seconds=0.5)
+            await self._abandon(wait_seconds=0.5)
             raise
 
-    async def close(self, *, wait_seconds: float | None = None) -> None:
+    async def close(self) -> None:
+        """Stop the producer once what it holds is sent."""
+        await self._abandon(wait_seconds=None)
+
+    async def _abandon(self, *, wait_seconds: float | None) -> None:
         """Stop the producer; with `wait_seconds`, wait at most that long (it stops later)."""
         if self._producer is not None:
             producer, self._producer = self._producer, None

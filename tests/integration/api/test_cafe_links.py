@@ -41,6 +41,10 @@ class Asked:
     def json(self) -> dict[str, Any]:
         return self.body
 
+    @property
+    def text(self) -> str:
+        return str(self.body)
+
 
 async def ask(
     session: AsyncSession, cafe: Cafe, chat: int = CHAT, username: str | None = "vostok_cafe"

@@ -60,7 +60,8 @@ def live_api(
     db.commit()
     engine = create_async_engine(database_url, poolclass=NullPool)
     sessions = async_sessionmaker(engine, class_=SlowCommitSession, expire_on_commit=False)
-    app = create_app(AppContext(settings=api_settings, sessions=sessions, clock=clock))
+    context = AppContext(settings=api_settings, sessions=sessions, clock=clock)  # type: ignore[arg-type]
+    app = create_app(context)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -109,7 +110,8 @@ async def failing_commits_client(
         expire_on_commit=False,
         join_transaction_mode="create_savepoint",
     )
-    app = create_app(AppContext(settings=api_settings, sessions=sessions, clock=clock))
+    context = AppContext(settings=api_settings, sessions=sessions, clock=clock)  # type: ignore[arg-type]
+    app = create_app(context)
     # As a real server would: what the client sees, not an exception raised into the test.
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://test/api/v1") as client:
