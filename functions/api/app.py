@@ -1,17 +1,19 @@
 """The REST API under /api/v1 (FastAPI), built from its dependencies so tests can inject them."""
 
 from fastapi import APIRouter, FastAPI
+from redis.asyncio import Redis
 
 from functions.api.deps import AppContext
 from functions.api.errors import ERROR_RESPONSES, install_error_handlers
+from functions.api.middleware import BodyLimit, RateLimits, RequestBudget, SecurityHeaders
 from functions.api.routes import (
     auth,
     availability,
-    cafe_links,
     cafes,
     combos,
     deadlines,
     health,
+    links,
     menu,
     orders,
     recommendations,
@@ -21,6 +23,7 @@ from functions.api.routes import (
 )
 from functions.api.routes import dev as dev_routes
 from functions.api.static import install_miniapp, miniapp_dist
+from shared.kit.redis import create_redis
 
 ROUTERS = (
     auth,
@@ -30,7 +33,7 @@ ROUTERS = (
     menu,
     combos,
     deadlines,
-    cafe_links,
+    links,
     availability,
     orders,
     reports,
@@ -53,9 +56,11 @@ def create_app(context: AppContext) -> FastAPI:
     app.state.context = context
     install_error_handlers(app)
     # Every route can answer 400 (a body that cannot be parsed at all) and 422, in our error
-    # shape rather than FastAPI's default HTTPValidationError.
+    # shape rather than FastAPI's default HTTPValidationError; 413 for a body over the limit and
+    # 503 when a store does not answer within the request's budget.
     api = APIRouter(
-        prefix=API_PREFIX, responses={code: ERROR_RESPONSES[code] for code in (400, 422)}
+        prefix=API_PREFIX,
+        responses={code: ERROR_RESPONSES[code] for code in (400, 413, 422, 503)},
     )
     for module in ROUTERS:
         api.include_router(module.router)
@@ -64,4 +69,24 @@ def create_app(context: AppContext) -> FastAPI:
     app.include_router(api)
     # After the API: the Mini App's catch-all route must not shadow /api/v1.
     install_miniapp(app, miniapp_dist(dev_login_enabled=context.settings.dev_login_enabled))
+    install_middleware(app, context)
     return app
+
+
+def app_redis(app: FastAPI) -> Redis:
+    """The app's Redis client, made on first use (connections open lazily, once per container)."""
+    redis: Redis | None = getattr(app.state, "redis", None)
+    if redis is None:
+        redis = app.state.redis = create_redis(app.state.context.settings)
+    return redis
+
+
+def install_middleware(app: FastAPI, context: AppContext) -> None:
+    """Outermost first: headers on every answer, then the budget, the limits, the body size."""
+    settings = context.settings
+    app.add_middleware(BodyLimit, max_bytes=settings.api_max_body_bytes)
+    app.add_middleware(
+        RateLimits, settings=settings, redis=lambda: app_redis(app), api_prefix=API_PREFIX
+    )
+    app.add_middleware(RequestBudget, seconds=settings.api_request_budget_seconds)
+    app.add_middleware(SecurityHeaders)

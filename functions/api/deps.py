@@ -55,7 +55,10 @@ async def get_session(context: ContextDep) -> AsyncIterator[AsyncSession]:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 NowDep = Annotated[datetime, Depends(get_now)]
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+# scope="function": the unit of work ends (commits) when the endpoint returns, *before* the
+# response is sent. With the default request scope the commit ran after the client had its 2xx,
+# so a read right after a write could miss it, and a failed commit was still answered "saved".
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 bearer = HTTPBearer(auto_error=False, description="The access token from POST /auth/telegram")
 

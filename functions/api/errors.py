@@ -7,10 +7,13 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy.exc import DataError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy.exc import DataError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from shared.kit.errors import DomainError
+from shared.kit.errors import DependencyUnavailable, DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -32,10 +35,15 @@ def _field(location: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in location if part not in ("body", "query", "path"))
 
 
+def domain_error_response(error: DomainError) -> JSONResponse:
+    """The response for a domain refusal, for routes that answer one without raising it."""
+    return _error(error.status_code, error.message, error.code)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(_: Request, error: DomainError) -> JSONResponse:
-        return _error(error.status_code, error.message, error.code)
+        return domain_error_response(error)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, error: RequestValidationError) -> JSONResponse:
@@ -57,6 +65,27 @@ def install_error_handlers(app: FastAPI) -> None:
         detail = "Значение вне допустимого диапазона или содержит недопустимые символы"
         return _error(422, detail, "value_out_of_range")
 
+    async def store_unavailable(_: Request, error: Exception) -> JSONResponse:
+        # A store that is down, stalled or out of connections: the request can be retried,
+        # nothing was committed (the unit of work rolled back), so 503 rather than 500.
+        logger.warning("dependency unavailable: %r", error)
+        return domain_error_response(
+            DependencyUnavailable(
+                "Сервис временно недоступен: хранилище данных не отвечает. "
+                "Повторите попытку через несколько секунд"
+            )
+        )
+
+    for unavailable in (
+        OperationalError,
+        InterfaceError,
+        PoolTimeout,
+        RedisConnectionError,
+        RedisTimeoutError,
+        TimeoutError,
+    ):
+        app.add_exception_handler(unavailable, store_unavailable)
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
         codes = {400: "malformed_request", 404: "not_found", 405: "method_not_allowed"}
@@ -71,7 +100,10 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     403: {"model": ErrorOut, "description": "Signed in but not allowed"},
     404: {"model": ErrorOut, "description": "No such object"},
     409: {"model": ErrorOut, "description": "Conflicts with what exists"},
+    413: {"model": ErrorOut, "description": "The request body is over the size limit"},
     422: {"model": ErrorOut, "description": "The request body or query is malformed"},
+    429: {"model": ErrorOut, "description": "Too many requests: retry after `Retry-After` s"},
+    503: {"model": ErrorOut, "description": "A store did not answer in time: retry shortly"},
 }
 
 

@@ -29,8 +29,11 @@ REVALIDATE = "no-cache"
 
 def _file_in(root: Path, path: str) -> Path | None:
     """The file `path` names inside `root`, or None (also for paths escaping `root`)."""
-    candidate = (root / path).resolve()
-    if not candidate.is_relative_to(root) or not candidate.is_file():
+    try:
+        candidate = (root / path).resolve()
+        if not candidate.is_relative_to(root) or not candidate.is_file():
+            return None
+    except (OSError, ValueError):  # a name too long for the file system, and the like
         return None
     return candidate
 
@@ -46,6 +49,9 @@ def install_miniapp(app: FastAPI, dist: Path = MINIAPP_DIST) -> bool:
         if path == "api" or path.startswith("api/"):
             detail = f"No such endpoint: {request.method} {request.url.path}"
             return JSONResponse({"detail": detail, "code": "not_found"}, status_code=404)
+        if "\x00" in path:  # no file name holds a NUL; Path refuses it with ValueError
+            detail = "Путь содержит недопустимый символ (NUL)"
+            return JSONResponse({"detail": detail, "code": "malformed_request"}, status_code=400)
         found = _file_in(root, path) if path else None
         if found is None:
             return FileResponse(index, headers={"Cache-Control": REVALIDATE})

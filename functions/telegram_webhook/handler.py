@@ -45,7 +45,22 @@ def build_handler(settings: Settings, clock: Clock) -> Handler:
         if not initialized:  # once per container: getMe, on the container's loop
             await application.initialize()
             initialized.append(True)
-        await application.process_update(Update.de_json(data, application.bot))
+        # An update we cannot use is logged and acknowledged: answering anything but 200 makes
+        # Telegram deliver it again and again, and hold back the chat's later updates meanwhile.
+        try:
+            update = Update.de_json(data, application.bot)
+        except Exception as error:
+            logger.warning(
+                "unusable update acknowledged",
+                extra={"update_id": data.get("update_id"), "error": repr(error)},
+            )
+            return
+        try:
+            await application.process_update(update)
+        except Exception:
+            logger.exception(
+                "update not handled, acknowledged", extra={"update_id": update.update_id}
+            )
 
     @logger.inject_lambda_context
     @event_source(data_class=APIGatewayProxyEventV2)

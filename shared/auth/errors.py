@@ -3,7 +3,6 @@ from shared.kit.errors import AccessDenied
 
 class AccessRequestPending(AccessDenied):
     code = "access_request_pending"
-    keep_changes = True
 
 
 class AccessRequestRejected(AccessDenied):

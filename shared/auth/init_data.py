@@ -11,6 +11,7 @@ import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from shared.kit.errors import NotAuthenticated
@@ -75,6 +76,40 @@ def user_init_data(
     return sign_init_data(fields, bot_token)
 
 
+# Telegram user ids are positive and fit in 52 bits.
+MAX_USER_ID = 2**52
+
+
+def _optional_text(user_json: dict[str, Any], key: str) -> str | None:
+    value = user_json.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"{key} is not a string")
+    return value
+
+
+def _telegram_user(user_json: object) -> TelegramUser:
+    """The `user` field, with the types Telegram documents; anything else is refused.
+
+    The signature proves who signed the fields, not that they have the documented shape.
+    """
+    if not isinstance(user_json, dict):
+        raise TypeError("user is not an object")
+    user_id = user_json.get("id")
+    if not isinstance(user_id, int) or isinstance(user_id, bool):
+        raise TypeError("user.id is not an integer")
+    if not 0 < user_id < MAX_USER_ID:
+        raise ValueError("user.id is out of range")
+    return TelegramUser(
+        id=user_id,
+        first_name=_optional_text(user_json, "first_name") or "",
+        last_name=_optional_text(user_json, "last_name"),
+        username=_optional_text(user_json, "username"),
+        language_code=_optional_text(user_json, "language_code"),
+    )
+
+
 def verify_init_data(raw: str, bot_token: str, *, now: datetime, max_age_seconds: int) -> InitData:
     """Check the signature and freshness of `raw` initData and return what it says."""
     try:
@@ -88,15 +123,9 @@ def verify_init_data(raw: str, bot_token: str, *, now: datetime, max_age_seconds
         raise NotAuthenticated("initData signature is invalid: open the app from Telegram again")
     try:
         auth_date = datetime.fromtimestamp(int(fields["auth_date"]), UTC)
-        user_json = json.loads(fields["user"])
-        user = TelegramUser(
-            id=int(user_json["id"]),
-            first_name=str(user_json.get("first_name", "")),
-            last_name=user_json.get("last_name"),
-            username=user_json.get("username"),
-            language_code=user_json.get("language_code"),
-        )
-    except (KeyError, ValueError, TypeError):
+        user = _telegram_user(json.loads(fields["user"]))
+    # OverflowError / OSError: an auth_date beyond what a datetime holds.
+    except (KeyError, ValueError, TypeError, OverflowError, OSError, RecursionError):
         raise NotAuthenticated("initData lacks a valid user or auth_date") from None
     age = (now - auth_date).total_seconds()
     if age > max_age_seconds:

@@ -20,17 +20,24 @@ class SignedIn:
     access_token: str
 
 
+@dataclass(frozen=True)
+class AccessRequested:
+    """A stranger's sign-in: their access request is recorded (and must be committed), then the
+    caller answers with `refusal`. Returned, not raised: errors never commit."""
+
+    refusal: AccessRequestPending
+
+
 async def sign_in(
     session: AsyncSession, init_data: InitData, settings: Settings, *, now: datetime
-) -> SignedIn:
+) -> SignedIn | AccessRequested:
     """Turn verified initData into a token, or record an access request for a stranger."""
     tg_user = init_data.user
     user = await users.get_user(session, tg_user.id)
     if user is None and tg_user.id in settings.manager_tgids:
         user = await _bootstrap_manager(session, tg_user, now=now)
     if user is None:
-        await _refuse_stranger(session, tg_user, now=now)
-        raise AssertionError("unreachable")  # pragma: no cover
+        return AccessRequested(await _refuse_stranger(session, tg_user, now=now))
     if not user.is_active:
         raise UserBlocked("Ваш доступ заблокирован. Обратитесь к офис-менеджеру.")
     token = issue_token(
@@ -50,7 +57,10 @@ async def _bootstrap_manager(
     return user
 
 
-async def _refuse_stranger(session: AsyncSession, tg_user: TelegramUser, *, now: datetime) -> None:
+async def _refuse_stranger(
+    session: AsyncSession, tg_user: TelegramUser, *, now: datetime
+) -> AccessRequestPending:
+    """Record (or renew) the stranger's access request; a rejected one stays rejected (raised)."""
     request = await users.get_access_request(session, tg_user.id, for_update=True)
     if request is None:
         session.add(
@@ -62,8 +72,7 @@ async def _refuse_stranger(session: AsyncSession, tg_user: TelegramUser, *, now:
             )
         )
         await session.flush()
-        # The request survives the 403 that follows: AccessRequestPending keeps changes.
-        raise AccessRequestPending(
+        return AccessRequestPending(
             "Заявка на доступ отправлена. Вы сможете заказывать, когда менеджер её одобрит."
         )
     if request.status == RequestStatus.REJECTED:
@@ -72,7 +81,7 @@ async def _refuse_stranger(session: AsyncSession, tg_user: TelegramUser, *, now:
         # Approved once, but the account is gone since: the person asks again.
         request.status, request.processed_at, request.created_at = RequestStatus.PENDING, None, now
         await session.flush()
-        raise AccessRequestPending(
+        return AccessRequestPending(
             "Заявка на доступ отправлена. Вы сможете заказывать, когда менеджер её одобрит."
         )
-    raise AccessRequestPending("Заявка на доступ ждёт одобрения менеджера.")
+    return AccessRequestPending("Заявка на доступ ждёт одобрения менеджера.")

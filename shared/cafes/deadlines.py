@@ -74,10 +74,15 @@ def availability(
         message = f"Кафе не принимает заказы на {day} ({weekday})"
         return _closed(order_date, ClosedReason.NOT_SERVED, message)
     deadline = deadline_on(order_date, schedule, tz)
-    opens_at = datetime.combine(
-        order_date - timedelta(days=schedule.advance_days), time(0, 0), tzinfo=tz
-    )
-    if now < opens_at:
+    opens_at = _opens_at(order_date, schedule.advance_days, tz)
+    if order_date < now.astimezone(tz).date():
+        # A day already gone: its deadline (on that day) has passed. Decided before comparing
+        # instants, which overflow near date.min (0001-01-01 in Moscow is before year 1 in UTC).
+        message = f"Приём заказов на {day} закончился в {deadline:%H:%M}"
+        return Availability(
+            order_date, False, deadline, opens_at, ClosedReason.DEADLINE_PASSED, message
+        )
+    if opens_at is not None and now < opens_at:
         message = f"Заказы на {day} откроются {opens_at:%d.%m} в {opens_at:%H:%M}"
         return Availability(
             order_date, False, deadline, opens_at, ClosedReason.NOT_OPEN_YET, message
@@ -88,6 +93,13 @@ def availability(
             order_date, False, deadline, opens_at, ClosedReason.DEADLINE_PASSED, message
         )
     return Availability(order_date, True, deadline, opens_at, None, None)
+
+
+def _opens_at(order_date: date, advance_days: int, tz: ZoneInfo) -> datetime | None:
+    """00:00 on `order_date - advance_days`, or None when that is before the calendar starts."""
+    if order_date.toordinal() - advance_days < 2:  # keep a day for the zone's offset
+        return None
+    return datetime.combine(order_date - timedelta(days=advance_days), time(0, 0), tzinfo=tz)
 
 
 def _closed(order_date: date, reason: ClosedReason, message: str) -> Availability:

@@ -67,6 +67,17 @@ class Patch(BaseModel):
 # --- cafes ---------------------------------------------------------------------------------
 
 
+# What only managers see of a cafe: how its Telegram chat is linked. Employees' answers leave
+# these fields out (not null: null would claim the cafe has no chat).
+LINK_FIELDS = (
+    "tg_chat_id",
+    "tg_username",
+    "notifications_enabled",
+    "linked_at",
+    "chat_unreachable_reason",
+)
+
+
 class CafeOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -75,14 +86,24 @@ class CafeOut(BaseModel):
     description: str | None
     address: str | None
     is_active: bool
-    tg_chat_id: int | None
-    tg_username: str | None
-    notifications_enabled: bool
-    linked_at: datetime | None
+    tg_chat_id: int | None = Field(default=None, description="Managers only")
+    tg_username: str | None = Field(default=None, description="Managers only")
+    notifications_enabled: bool | None = Field(default=None, description="Managers only")
+    linked_at: datetime | None = Field(default=None, description="Managers only")
     chat_unreachable_reason: str | None = Field(
-        description="Why the linked chat cannot be reached (bot removed or blocked), if it cannot"
+        default=None,
+        description="Managers only: why the linked chat cannot be reached (bot removed or "
+        "blocked), if it cannot",
     )
     created_at: datetime
+
+    @classmethod
+    def seen_by(cls, cafe: object, *, manager: bool) -> "CafeOut":
+        """The cafe as a manager sees it, or without its chat link for an employee."""
+        out = cls.model_validate(cafe)
+        if manager:
+            return out
+        return cls.model_validate(out.model_dump(exclude=set(LINK_FIELDS)))
 
 
 class CafeList(BaseModel):

@@ -10,9 +10,6 @@ from typing import Any, ClassVar
 class DomainError(Exception):
     status_code: ClassVar[int] = 400
     code: ClassVar[str] = "bad_request"
-    # The unit of work commits instead of rolling back when this error ends it: for refusals that
-    # must leave a record behind (an access request).
-    keep_changes: ClassVar[bool] = False
 
     def __init__(self, message: str, **context: Any) -> None:
         super().__init__(message)
@@ -43,3 +40,17 @@ class NotFound(DomainError):
 class Conflict(DomainError):
     status_code = 409
     code = "conflict"
+
+
+class DependencyUnavailable(DomainError):
+    """A store the request needs did not answer in time (or at all): try again shortly."""
+
+    status_code = 503
+    code = "dependency_unavailable"
+
+
+class TooManyRequests(DomainError):
+    """The caller sent more requests than the limit allows; `retry_after` says when to retry."""
+
+    status_code = 429
+    code = "rate_limited"

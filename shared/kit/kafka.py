@@ -71,7 +71,7 @@ class EventProducer:
                 **connection_options(self._settings),
                 acks="all",
                 enable_idempotence=True,
-                request_timeout_ms=10_000,
+                request_timeout_ms=self._settings.kafka_request_timeout_ms,
                 retry_backoff_ms=250,
                 linger_ms=5,
             )
@@ -88,20 +88,33 @@ class EventProducer:
 
     async def send_many(self, topic: str, events: Iterable[tuple[str, dict[str, Any]]]) -> None:
         """Send every event and wait until Kafka has acknowledged all of them."""
-        producer = await self._started()
+        # aiokafka retries inside a send until its own timeouts; bound the whole send too, so a
+        # broker that stops answering fails the caller instead of hanging it.
+        bound = 3 * self._settings.kafka_request_timeout_ms / 1000
         try:
-            futures = [
-                await producer.send(topic, key=key.encode(), value=encode_event(value))
-                for key, value in events
-            ]
-            for future in futures:
-                await future
+            async with asyncio.timeout(bound):
+                producer = await self._started()
+                futures = [
+                    await producer.send(topic, key=key.encode(), value=encode_event(value))
+                    for key, value in events
+                ]
+                for future in futures:
+                    await future
         except BaseException:
-            # A broken connection leaves the producer unusable; start afresh next time.
-            await self.close()
+            # A broken connection leaves the producer unusable; start afresh next time. Not
+            # waiting for it to stop: stopping flushes what is pending, which on a stalled
+            # broker would wait for ever.
+            await self._abandon(wait_seconds=0.5)
             raise
 
     async def close(self) -> None:
+        """Stop the producer once what it holds is sent."""
+        await self._abandon(wait_seconds=None)
+
+    async def _abandon(self, *, wait_seconds: float | None) -> None:
+        """Stop the producer; with `wait_seconds`, wait at most that long (it stops later)."""
         if self._producer is not None:
             producer, self._producer = self._producer, None
-            await producer.stop()
+            stopping = asyncio.ensure_future(producer.stop())
+            await asyncio.wait({stopping}, timeout=wait_seconds)
+            stopping.add_done_callback(lambda done: done.cancelled() or done.exception())

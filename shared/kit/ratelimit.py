@@ -100,3 +100,20 @@ class TelegramRateLimiter:
             await asyncio.sleep(wait)
             waited += wait
         return waited
+
+
+# The API's per-client limits use the same sliding-window script under their own keys.
+REQUEST_KEY_PREFIX = "api:{ratelimit}"
+
+
+class RequestRateLimiter:
+    """Per-client request limits for the API (sign-in, public routes), shared through Redis."""
+
+    def __init__(self, redis: Redis) -> None:
+        self._script = redis.register_script(_TAKE_SLOT)
+
+    async def try_acquire(self, key: str, limit: int, seconds: float) -> float:
+        """Count a request under `key` and answer 0, or answer the seconds until one is allowed."""
+        args: list[str | int] = [uuid.uuid4().hex, limit, round(seconds * 1000)]
+        wait_ms = await self._script(keys=[f"{REQUEST_KEY_PREFIX}:{key}"], args=args)
+        return int(wait_ms) / 1000

@@ -10,7 +10,8 @@ def create_redis(settings: Settings) -> Redis:
     return Redis.from_url(
         settings.redis_url,
         decode_responses=True,
-        socket_timeout=5,
-        socket_connect_timeout=5,
+        # A Redis that stops answering fails a call within this, never hangs it.
+        socket_timeout=settings.redis_timeout_seconds,
+        socket_connect_timeout=settings.redis_timeout_seconds,
         health_check_interval=30,
     )

@@ -1,7 +1,9 @@
 """One place for configuration: environment variables (and `.env` locally), read once."""
 
 import os
+import secrets
 from functools import lru_cache
+from pathlib import Path
 from typing import Annotated, Literal, Self
 from zoneinfo import ZoneInfo
 
@@ -15,6 +17,23 @@ Environment = Literal["local", "test", "dev", "staging", "production"]
 # Values that are fine on a laptop and must never reach a deployed stack.
 PLACEHOLDER = "changethis"
 LOCAL_ENVIRONMENTS: frozenset[str] = frozenset({"local", "test"})
+# HS256 needs a key at least as long as its hash (RFC 7518 §3.2): 32 bytes.
+MIN_JWT_SECRET_BYTES = 32
+# Where a local run keeps the JWT key it generated, so tokens survive a restart.
+LOCAL_JWT_SECRET_FILE = Path(".local") / "jwt_secret"
+
+
+def local_jwt_secret(path: Path = LOCAL_JWT_SECRET_FILE) -> str:
+    """The local run's random JWT key: read from `path`, or generated there (mode 0600) once."""
+    if path.is_file():
+        kept = path.read_text().strip()
+        if len(kept.encode()) >= MIN_JWT_SECRET_BYTES:
+            return kept
+    path.parent.mkdir(parents=True, exist_ok=True)
+    generated = secrets.token_urlsafe(48)
+    path.touch(mode=0o600)
+    path.write_text(generated + "\n")
+    return generated
 
 
 def _split_csv(value: object) -> object:
@@ -34,7 +53,13 @@ class Settings(BaseSettings):
     # Stores
     database_url: str = "postgresql+psycopg://postgres@127.0.0.1:5432/lunch"
     database_pool_size: int = 5
+    # Every wait on a dependency is bounded, so a stalled store turns into a quick 503 rather
+    # than a request that hangs until API Gateway gives up (30 s).
+    database_connect_timeout_seconds: int = 3  # libpq's minimum is 2
+    database_statement_timeout_ms: int = 4000
+    database_pool_timeout_seconds: float = 2.0
     redis_url: str = "redis://127.0.0.1:6379/0"
+    redis_timeout_seconds: float = 2.0
 
     # Kafka
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
@@ -49,6 +74,7 @@ class Settings(BaseSettings):
     kafka_topic_deadlines: str = "lunch-bot.deadlines"
     kafka_topic_recommendations: str = "lunch-bot.recommendations"
     kafka_topic_dead_letters: str = "lunch-bot.dead-letters"
+    kafka_request_timeout_ms: int = 10_000
 
     # Telegram
     telegram_bot_token: SecretStr = SecretStr(PLACEHOLDER)
@@ -85,7 +111,16 @@ class Settings(BaseSettings):
     recommendations_min_orders: int = 5
     recommendations_ttl_seconds: int = 24 * 60 * 60
 
+    # API limits: an answer (503 dependency_unavailable at worst) within the budget; request
+    # bodies up to the size; per-client requests per minute on sign-in and the public routes.
+    api_request_budget_seconds: float = 4.5
+    api_max_body_bytes: int = 2 * 1024 * 1024
+    rate_limit_sign_in_per_minute: int = 20
+    rate_limit_public_per_minute: int = 300
+
     # Auth
+    # Local runs without one get a random key kept in .local/jwt_secret; deployed stages must
+    # set at least 32 random bytes.
     jwt_secret: SecretStr = SecretStr(PLACEHOLDER)
     jwt_ttl_minutes: int = 12 * 60
     init_data_max_age_seconds: int = 60 * 60
@@ -107,6 +142,18 @@ class Settings(BaseSettings):
         ZoneInfo(value)  # raises for an unknown zone name
         return value
 
+    @model_validator(mode="before")
+    @classmethod
+    def _local_jwt_secret(cls, data: object) -> object:
+        # A local run signs with a random key of its own rather than a well-known placeholder.
+        if not isinstance(data, dict) or data.get("environment", "local") != "local":
+            return data
+        given = data.get("jwt_secret")
+        value = given.get_secret_value() if isinstance(given, SecretStr) else given
+        if value in (None, "", PLACEHOLDER):
+            return {**data, "jwt_secret": local_jwt_secret()}
+        return data
+
     @model_validator(mode="after")
     def _scram_needs_credentials(self) -> Self:
         if self.kafka_auth != "scram-sha-512":
@@ -127,6 +174,12 @@ class Settings(BaseSettings):
                 raise ValueError(
                     f"{name.upper()} must be set to a real secret in {self.environment}"
                 )
+        if len(self.jwt_secret.get_secret_value().encode()) < MIN_JWT_SECRET_BYTES:
+            raise ValueError(
+                f"JWT_SECRET must be at least {MIN_JWT_SECRET_BYTES} random bytes in "
+                f"{self.environment} (for example: python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))')"
+            )
         if self.dev_login_enabled:
             raise ValueError("DEV_LOGIN_ENABLED is only allowed when ENVIRONMENT is local or test")
         return self

@@ -23,6 +23,10 @@ class ChatAlreadyLinked(Conflict):
     code = "chat_already_linked"
 
 
+class LinkCodeInvalid(InvalidRequest):
+    code = "link_code_invalid"
+
+
 class LinkRequestProcessed(Conflict):
     code = "link_request_processed"
 

@@ -98,9 +98,9 @@ async def reject_pending(
 
 async def pending_for_chat(
     session: AsyncSession, chat_id: int
-) -> Sequence[tuple[CafeLinkRequest, str]]:
+) -> Sequence[tuple[CafeLinkRequest, Cafe]]:
     statement = (
-        select(CafeLinkRequest, Cafe.name)
+        select(CafeLinkRequest, Cafe)
         .join(Cafe, Cafe.id == CafeLinkRequest.cafe_id)
         .where(
             CafeLinkRequest.tg_chat_id == chat_id,
@@ -108,12 +108,12 @@ async def pending_for_chat(
         )
         .order_by(CafeLinkRequest.created_at, CafeLinkRequest.id)
     )
-    return [(request, name) for request, name in (await session.execute(statement)).all()]
+    return [(request, cafe) for request, cafe in (await session.execute(statement)).all()]
 
 
 async def list_requests(
     session: AsyncSession, status: RequestStatus | None, *, skip: int, limit: int
-) -> tuple[Sequence[tuple[CafeLinkRequest, str]], int]:
+) -> tuple[Sequence[tuple[CafeLinkRequest, Cafe]], int]:
     """A page of requests, newest first, with each cafe's name; and how many match in all."""
     condition: ColumnElement[bool] = (
         CafeLinkRequest.status == status if status is not None else true()
@@ -121,12 +121,29 @@ async def list_requests(
     total_statement = select(func.count()).select_from(CafeLinkRequest).where(condition)
     total = (await session.execute(total_statement)).scalar_one()
     statement = (
-        select(CafeLinkRequest, Cafe.name)
+        select(CafeLinkRequest, Cafe)
         .join(Cafe, Cafe.id == CafeLinkRequest.cafe_id)
         .where(condition)
         .order_by(CafeLinkRequest.created_at.desc(), CafeLinkRequest.id.desc())
         .offset(skip)
         .limit(limit)
     )
-    rows = [(request, name) for request, name in (await session.execute(statement)).all()]
+    rows = [(request, cafe) for request, cafe in (await session.execute(statement)).all()]
     return rows, total
+
+
+async def add_approved_request(
+    session: AsyncSession, cafe_id: int, chat_id: int, username: str | None, *, now: datetime
+) -> CafeLinkRequest:
+    """Record a link made with a manager's one-time code, for the requests' history."""
+    request = CafeLinkRequest(
+        cafe_id=cafe_id,
+        tg_chat_id=chat_id,
+        tg_username=username,
+        status=RequestStatus.APPROVED,
+        created_at=now,
+        processed_at=now,
+    )
+    session.add(request)
+    await session.flush()
+    return request

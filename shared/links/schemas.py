@@ -46,6 +46,13 @@ class LinkRequestIn(BaseModel):
         return value.removeprefix("@") if value else value
 
 
+class LinkedChat(BaseModel):
+    """A Telegram chat a cafe is linked to."""
+
+    tg_chat_id: int
+    tg_username: str | None
+
+
 class LinkRequestOut(BaseModel):
     """A link request with the cafe's name, for the manager's list and the bot's answers."""
 
@@ -57,6 +64,22 @@ class LinkRequestOut(BaseModel):
     status: RequestStatus
     created_at: datetime
     processed_at: datetime | None
+    replaces_chat: LinkedChat | None = Field(
+        default=None,
+        description="The chat the cafe is linked to now, which approving this request replaces "
+        "(that chat is told); on an approved request, the chat it replaced",
+    )
+
+
+class LinkCodeOut(BaseModel):
+    """A one-time code a manager hands to a cafe: the chat that opens the link gets linked."""
+
+    code: str
+    deep_link: str = Field(description="t.me link that opens the bot with the code")
+    expires_at: datetime
+    replaces_chat: LinkedChat | None = Field(
+        description="The cafe's current chat, which redeeming the code replaces (it is told)"
+    )
 
 
 class LinkRequestPage(BaseModel):
@@ -88,8 +111,18 @@ class LinkStatus(BaseModel):
     pending: list[LinkRequestOut]
 
 
-def link_request_out(request: CafeLinkRequest, cafe_name: str) -> LinkRequestOut:
+def current_chat(cafe: Cafe, *, other_than: int | None = None) -> LinkedChat | None:
+    """The chat `cafe` is linked to, unless none or it is `other_than`."""
+    if cafe.tg_chat_id is None or cafe.tg_chat_id == other_than:
+        return None
+    return LinkedChat(tg_chat_id=cafe.tg_chat_id, tg_username=cafe.tg_username)
+
+
+def link_request_out(
+    request: CafeLinkRequest, cafe_name: str, replaces_chat: LinkedChat | None = None
+) -> LinkRequestOut:
     return LinkRequestOut(
+        replaces_chat=replaces_chat,
         id=request.id,
         cafe_id=request.cafe_id,
         cafe_name=cafe_name,

@@ -1,15 +1,16 @@
 """Linking a cafe's Telegram chat, for the REST API and the bot alike.
 
 Rules:
-- anyone may ask (the bot does it for a cafe chat); a request only waits for a manager, it links
-  nothing by itself. Asking again for the same cafe returns the waiting request;
+- a link starts only where the chat is proven: the bot, whose update names the real chat (a
+  request that waits for a manager), or a one-time code a manager issued (it links at once, the
+  manager vouched by issuing it). Asking again for the same cafe returns the waiting request;
 - a chat is linked to at most one cafe (one chat gets one cafe's orders; a cafe chain with several
   cafes uses one chat per cafe). A cafe has at most one chat: approving a request for a cafe that
   already has a chat moves the link to the new chat;
 - approving links the chat, turns notifications on and rejects the other waiting requests for the
   cafe and the chat's requests for other cafes;
-- the number of waiting requests per chat and per cafe is capped, so a flood of requests cannot
-  bury the manager's list.
+- the number of waiting requests is capped per chat, never per cafe: a cap per cafe would let
+  strangers' chats lock the real cafe out.
 
 Functions never commit; the caller's unit of work does.
 """
@@ -19,26 +20,30 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.links import repository
+from shared.links.codes import code_is_valid, issue_code, parse_code
 from shared.links.errors import (
     CafeInactive,
     CafeNotFound,
     CafeNotLinked,
     ChatAlreadyLinked,
+    LinkCodeInvalid,
     LinkRequestNotFound,
     LinkRequestProcessed,
     TooManyLinkRequests,
 )
 from shared.links.schemas import (
+    LinkCodeOut,
+    LinkedChat,
     LinkRequestOut,
     LinkRequestPage,
     LinkStatus,
+    current_chat,
     link_request_out,
     linked_cafe,
 )
 from shared.models import Cafe, CafeLinkRequest, RequestStatus
 
 MAX_PENDING_PER_CHAT = 3
-MAX_PENDING_PER_CAFE = 10
 
 
 async def request_link(
@@ -58,7 +63,7 @@ async def request_link(
         )
     request = await repository.pending_request(session, cafe.id, chat_id)
     if request is None:
-        await _refuse_a_flood(session, cafe, chat_id)
+        await _refuse_a_flood(session, chat_id)
         await repository.add_pending_request(session, cafe.id, chat_id, username, now=now)
         request = await repository.pending_request(session, cafe.id, chat_id)
         if request is None:  # a manager decided on a concurrent twin between the two statements
@@ -66,7 +71,7 @@ async def request_link(
     elif username and request.tg_username != username:
         request.tg_username = username
         await session.flush()
-    return link_request_out(request, cafe.name)
+    return link_request_out(request, cafe.name, current_chat(cafe, other_than=chat_id))
 
 
 async def approve(session: AsyncSession, request_id: int, *, now: datetime) -> LinkRequestOut:
@@ -82,18 +87,80 @@ async def approve(session: AsyncSession, request_id: int, *, now: datetime) -> L
         raise ChatAlreadyLinked(
             f"Этот чат уже привязан к кафе «{linked.name}». Отвяжите его там, затем одобрите заявку"
         )
-    cafe.tg_chat_id = request.tg_chat_id
-    cafe.tg_username = request.tg_username
-    cafe.notifications_enabled = True
-    cafe.linked_at = now
-    cafe.chat_unreachable_reason = None
+    replaced = _link(cafe, request.tg_chat_id, request.tg_username, now=now)
     request.status = RequestStatus.APPROVED
     request.processed_at = now
     await session.flush()
     await repository.reject_pending(
         session, cafe_id=cafe.id, chat_id=request.tg_chat_id, keep=request.id, now=now
     )
-    return link_request_out(request, cafe.name)
+    return link_request_out(request, cafe.name, replaced)
+
+
+async def issue_link_code(
+    session: AsyncSession, cafe_id: int, *, key: str, bot_username: str, now: datetime
+) -> LinkCodeOut:
+    """A one-time code (and deep link) that links the cafe to whichever chat opens it."""
+    cafe = await _cafe(session, cafe_id)
+    if not cafe.is_active:
+        raise CafeInactive(f"Кафе «{cafe.name}» сейчас отключено, привязать к нему чат нельзя")
+    code, expires_at = issue_code(cafe, key, now=now)
+    return LinkCodeOut(
+        code=code,
+        deep_link=f"https://t.me/{bot_username}?start={code}",
+        expires_at=expires_at,
+        replaces_chat=current_chat(cafe),
+    )
+
+
+async def link_with_code(
+    session: AsyncSession,
+    code: str,
+    chat_id: int,
+    username: str | None,
+    *,
+    key: str,
+    now: datetime,
+) -> LinkRequestOut:
+    """Redeem a manager's one-time code in the chat that sent it: the chat is linked at once."""
+    parsed = parse_code(code)
+    invalid = LinkCodeInvalid(
+        "Ссылка для привязки недействительна: она устарела или уже использована. "
+        "Попросите офис-менеджера прислать новую"
+    )
+    if parsed is None:
+        raise invalid
+    await repository.lock_chat(session, chat_id)
+    cafe = await repository.get_cafe(session, parsed.cafe_id, for_update=True)
+    if cafe is None or not code_is_valid(code, cafe, key, now=now):
+        raise invalid
+    if not cafe.is_active:
+        raise CafeInactive(f"Кафе «{cafe.name}» сейчас отключено, привязать к нему чат нельзя")
+    if cafe.tg_chat_id == chat_id:
+        raise ChatAlreadyLinked(f"Этот чат уже привязан к кафе «{cafe.name}»")
+    linked = await repository.cafe_linked_to(session, chat_id)
+    if linked is not None:
+        raise ChatAlreadyLinked(
+            f"Этот чат уже привязан к кафе «{linked.name}». "
+            "Сначала отвяжите его (/unlink), затем откройте ссылку снова"
+        )
+    replaced = _link(cafe, chat_id, username, now=now)
+    request = await repository.add_approved_request(session, cafe.id, chat_id, username, now=now)
+    await repository.reject_pending(
+        session, cafe_id=cafe.id, chat_id=chat_id, keep=request.id, now=now
+    )
+    return link_request_out(request, cafe.name, replaced)
+
+
+def _link(cafe: Cafe, chat_id: int, username: str | None, *, now: datetime) -> LinkedChat | None:
+    """Point the cafe at `chat_id` with notifications on; answer the chat this replaced."""
+    replaced = current_chat(cafe, other_than=chat_id)
+    cafe.tg_chat_id = chat_id
+    cafe.tg_username = username
+    cafe.notifications_enabled = True
+    cafe.linked_at = now
+    cafe.chat_unreachable_reason = None
+    return replaced
 
 
 async def reject(session: AsyncSession, request_id: int, *, now: datetime) -> LinkRequestOut:
@@ -137,7 +204,10 @@ async def link_status(session: AsyncSession, chat_id: int) -> LinkStatus:
     pending = await repository.pending_for_chat(session, chat_id)
     return LinkStatus(
         cafe=linked_cafe(cafe) if cafe is not None else None,
-        pending=[link_request_out(request, name) for request, name in pending],
+        pending=[
+            link_request_out(request, cafe.name, current_chat(cafe, other_than=chat_id))
+            for request, cafe in pending
+        ],
     )
 
 
@@ -147,7 +217,17 @@ async def list_requests(
     """Requests newest first, optionally of one status, with the total for paging."""
     rows, total = await repository.list_requests(session, status, skip=skip, limit=limit)
     return LinkRequestPage(
-        items=[link_request_out(request, name) for request, name in rows], total=total
+        items=[
+            link_request_out(
+                request,
+                cafe.name,
+                current_chat(cafe, other_than=request.tg_chat_id)
+                if request.status == RequestStatus.PENDING
+                else None,
+            )
+            for request, cafe in rows
+        ],
+        total=total,
     )
 
 
@@ -174,14 +254,9 @@ def _must_be_pending(request: CafeLinkRequest) -> None:
         raise LinkRequestProcessed("Эта заявка уже отклонена")
 
 
-async def _refuse_a_flood(session: AsyncSession, cafe: Cafe, chat_id: int) -> None:
+async def _refuse_a_flood(session: AsyncSession, chat_id: int) -> None:
     if await repository.count_pending(session, chat_id=chat_id) >= MAX_PENDING_PER_CHAT:
         raise TooManyLinkRequests(
             f"У этого чата уже {MAX_PENDING_PER_CHAT} заявки ждут решения менеджера. "
             "Дождитесь ответа, прежде чем отправлять новую"
-        )
-    if await repository.count_pending(session, cafe_id=cafe.id) >= MAX_PENDING_PER_CAFE:
-        raise TooManyLinkRequests(
-            f"К кафе «{cafe.name}» уже много заявок ждут решения менеджера. "
-            "Попробуйте позже или свяжитесь с офис-менеджером"
         )

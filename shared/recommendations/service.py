@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.events import RecommendationJob, publish
@@ -148,8 +149,9 @@ async def recommendations_for(
 ) -> RecommendationsOut:
     """What a profile shows: fresh stats with the cached summary and tips (self or a manager).
 
-    Nothing cached: `summary: null, tips: []` — unless no Gemini keys are configured at all,
-    then an active user (enough orders) gets the rule-based advice right away.
+    Nothing cached: `summary: null, tips: []` — unless no Gemini keys are configured at all or
+    Redis is down, then an active user (enough orders) gets the rule-based advice right away
+    (`source: rules`).
     """
     if not can_see(viewer, tgid):
         raise NotYourRecommendations("Рекомендации можно смотреть только свои")
@@ -157,7 +159,13 @@ async def recommendations_for(
         await get_user(session, tgid)  # someone else's profile must exist
     window = _window(settings, now)
     stats = await repository.order_stats(session, tgid, window)
-    cached = await cached_recommendations(redis, tgid)
+    try:
+        cached = await cached_recommendations(redis, tgid)
+        cache_down = False
+    except (RedisError, OSError) as error:
+        # The cache is down: the profile still shows advice, made by the rules and marked so.
+        logger.warning("recommendations cache unavailable: %r", error)
+        cached, cache_down = None, True
     if cached is not None:
         return RecommendationsOut(
             summary=cached.summary,
@@ -166,7 +174,8 @@ async def recommendations_for(
             generated_at=cached.generated_at,
             source=cached.source,
         )
-    if not settings.gemini_api_keys and stats.orders_count >= settings.recommendations_min_orders:
+    no_model = cache_down or not settings.gemini_api_keys
+    if no_model and stats.orders_count >= settings.recommendations_min_orders:
         advice = rule_based_advice(stats, await repository.untried_dishes(session, tgid, window))
         return RecommendationsOut(
             summary=advice.summary, tips=advice.tips, stats=stats, generated_at=now, source="rules"

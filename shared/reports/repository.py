@@ -121,9 +121,16 @@ async def extra_counts(
 
 
 async def person_rows(
-    session: AsyncSession, cafe_id: int, first: date, last: date
+    session: AsyncSession,
+    cafe_id: int,
+    first: date,
+    last: date,
+    *,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> list[PersonRow]:
-    """Every active order with its lines, by date and name: three flat queries, no ORM objects."""
+    """Active orders with their lines, by date and name (a page of them from `offset`, at most
+    `limit`): three flat queries, no ORM objects."""
     active = _active(cafe_id, first, last)
     orders = (
         select(
@@ -139,7 +146,14 @@ async def person_rows(
         .join(User, User.tgid == Order.user_tgid)
         .where(*active)
         .order_by(Order.order_date, User.name, Order.id)
+        .offset(offset)
+        .limit(limit)
     )
+    order_rows = (await session.execute(orders)).all()
+    if not order_rows:
+        return []
+    # The page's orders only: its lines are fetched by id, never the whole period's.
+    page_ids = [row[0] for row in order_rows]
     items = (
         select(
             OrderItem.order_id,
@@ -151,8 +165,7 @@ async def person_rows(
             case((OrderItem.kind == ItemKind.STANDALONE, OrderItem.options)),
             OrderItem.unit_price,
         )
-        .join(Order, Order.id == OrderItem.order_id)
-        .where(*active)
+        .where(OrderItem.order_id.in_(page_ids))
         .order_by(OrderItem.order_id, OrderItem.position)
     )
     extras = (
@@ -162,8 +175,7 @@ async def person_rows(
             OrderExtra.quantity,
             OrderExtra.unit_price,
         )
-        .join(Order, Order.id == OrderExtra.order_id)
-        .where(*active)
+        .where(OrderExtra.order_id.in_(page_ids))
         .order_by(OrderExtra.order_id, OrderExtra.position)
     )
     lines: dict[int, list[ItemRow]] = defaultdict(list)
@@ -174,7 +186,7 @@ async def person_rows(
         extra_lines[order_id].append(ExtraRow(name, quantity, price))
     return [
         PersonRow(*row, items=lines.get(row[0], []), extras=extra_lines.get(row[0], []))
-        for row in (await session.execute(orders)).all()
+        for row in order_rows
     ]
 
 

@@ -79,8 +79,21 @@ class ReportFigures(BaseModel):
     combos_breakdown: list[ComboCount]
     items_breakdown: list[DishCount]
     extras_breakdown: list[ExtraCount]
-    orders_with_notes: list[OrderNote]
-    people: list[PersonLine] = Field(description="Every active order, by date and name")
+    orders_with_notes: list[OrderNote] = Field(description="The notes of this page's people")
+    people: list[PersonLine] = Field(
+        description="Active orders, by date and name: one page of them (people_offset, "
+        "people_limit); the figures above always cover every order"
+    )
+    people_total: int = Field(default=0, description="How many people lines there are in all")
+    next_people_offset: int | None = Field(
+        default=None, description="people_offset of the next page; null on the last page"
+    )
+
+
+# A synchronous Lambda response holds at most 6 MB: a page of 1,000 people lines is about
+# 0.6 MB, 2,000 about 1.2 MB (tests/integration/api/test_report_pages.py measures it).
+DEFAULT_PEOPLE_PAGE = 1000
+MAX_PEOPLE_PAGE = 2000
 
 
 class CafeReport(ReportFigures):

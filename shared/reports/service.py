@@ -21,8 +21,21 @@ from shared.reports.schemas import (
 MAX_REPORT_DAYS = 366
 
 
-async def cafe_report(session: AsyncSession, cafe_id: int, first: date, last: date) -> CafeReport:
-    """What a cafe cooks and packs for the dates first..last, with totals and notes."""
+async def cafe_report(
+    session: AsyncSession,
+    cafe_id: int,
+    first: date,
+    last: date,
+    *,
+    people_offset: int = 0,
+    people_limit: int | None = None,
+) -> CafeReport:
+    """What a cafe cooks and packs for the dates first..last, with totals and notes.
+
+    The figures cover every order; the people lines (and their notes) are one page from
+    `people_offset`, at most `people_limit` (None: all), so an answer never outgrows a
+    synchronous Lambda response.
+    """
     if last < first:
         raise InvalidRequest("Начало периода позже его конца: поменяйте даты местами")
     if last - first >= timedelta(days=MAX_REPORT_DAYS):
@@ -32,7 +45,15 @@ async def cafe_report(session: AsyncSession, cafe_id: int, first: date, last: da
     combos = await reports.combo_counts(session, cafe.id, first, last)
     dishes = await reports.dish_counts(session, cafe.id, first, last)
     extras = await reports.extra_counts(session, cafe.id, first, last)
-    people = [_person(row) for row in await reports.person_rows(session, cafe.id, first, last)]
+    rows = (
+        await reports.person_rows(
+            session, cafe.id, first, last, offset=people_offset, limit=people_limit
+        )
+        if people_limit != 0
+        else []
+    )
+    people = [_person(row) for row in rows]
+    following = people_offset + len(people)
     return CafeReport.model_validate(
         {
             "cafe_id": cafe.id,
@@ -59,12 +80,14 @@ async def cafe_report(session: AsyncSession, cafe_id: int, first: date, last: da
                 if person["notes"]
             ],
             "people": people,
+            "people_total": count,
+            "next_people_offset": following if following < count and people_limit else None,
         }
     )
 
 
 async def create_summary(
-    session: AsyncSession, manager: User, cafe_id: int, day: date
+    session: AsyncSession, manager: User, cafe_id: int, day: date, *, people_limit: int | None
 ) -> tuple[SummaryOut, bool]:
     """The summary for a cafe and date, saved once; True when it was created just now."""
     cafe = await _cafe(session, cafe_id)
@@ -72,21 +95,26 @@ async def create_summary(
     summary = await reports.summary_for(session, cafe.id, day)
     if summary is None:  # pragma: no cover - the row was written or found a line above
         raise NotFound("Сводка не найдена")
-    return await summary_out(session, summary), created
+    return await summary_out(session, summary, people_limit=people_limit), created
 
 
-async def get_summary(session: AsyncSession, summary_id: int) -> SummaryOut:
+async def get_summary(
+    session: AsyncSession, summary_id: int, *, people_offset: int = 0, people_limit: int | None
+) -> SummaryOut:
     summary = await reports.get_summary(session, summary_id)
     if summary is None:
         raise NotFound(f"Сводка #{summary_id} не найдена")
-    return await summary_out(session, summary)
+    return await summary_out(
+        session, summary, people_offset=people_offset, people_limit=people_limit
+    )
 
 
 async def list_summaries(
     session: AsyncSession, *, cafe_id: int | None, first: date | None, last: date | None
 ) -> list[SummaryOut]:
+    """Saved summaries with their figures; their people lines are left to GET one summary."""
     rows = await reports.list_summaries(session, cafe_id=cafe_id, first=first, last=last)
-    return [await summary_out(session, summary) for summary in rows]
+    return [await summary_out(session, summary, people_limit=0) for summary in rows]
 
 
 async def delete_summary(session: AsyncSession, summary_id: int) -> None:
@@ -94,8 +122,21 @@ async def delete_summary(session: AsyncSession, summary_id: int) -> None:
         raise NotFound(f"Сводка #{summary_id} не найдена")
 
 
-async def summary_out(session: AsyncSession, summary: Summary) -> SummaryOut:
-    report = await cafe_report(session, summary.cafe_id, summary.order_date, summary.order_date)
+async def summary_out(
+    session: AsyncSession,
+    summary: Summary,
+    *,
+    people_offset: int = 0,
+    people_limit: int | None = None,
+) -> SummaryOut:
+    report = await cafe_report(
+        session,
+        summary.cafe_id,
+        summary.order_date,
+        summary.order_date,
+        people_offset=people_offset,
+        people_limit=people_limit,
+    )
     figures = report.model_dump(exclude={"date_from", "date_to"})
     return SummaryOut(
         id=summary.id, date=summary.order_date, created_at=summary.created_at, **figures

@@ -1,10 +1,11 @@
 from fastapi import APIRouter
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from functions.api.deps import NowDep, SessionDep, SettingsDep
-from functions.api.errors import error_responses
+from functions.api.errors import domain_error_response, error_responses
 from shared.auth.init_data import verify_init_data
-from shared.auth.service import sign_in
+from shared.auth.service import AccessRequested, sign_in
 from shared.users.schemas import UserOut
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -26,12 +27,13 @@ class TokenOut(BaseModel):
 
 @router.post(
     "/telegram",
+    response_model=TokenOut,
     # 400: a body that is not JSON at all.
-    responses=error_responses(400, 401, 403, 422),
+    responses=error_responses(400, 401, 403, 422, 429, 503),
 )
 async def telegram_sign_in(
     body: TelegramAuthIn, session: SessionDep, settings: SettingsDep, now: NowDep
-) -> TokenOut:
+) -> TokenOut | JSONResponse:
     """Sign in with the Mini App's initData; strangers get an access request and a 403."""
     init_data = verify_init_data(
         body.init_data,
@@ -40,6 +42,9 @@ async def telegram_sign_in(
         max_age_seconds=settings.init_data_max_age_seconds,
     )
     signed_in = await sign_in(session, init_data, settings, now=now)
+    if isinstance(signed_in, AccessRequested):
+        # Answered, not raised: the access request is committed with this 403.
+        return domain_error_response(signed_in.refusal)
     return TokenOut(
         access_token=signed_in.access_token, user=UserOut.model_validate(signed_in.user)
     )

@@ -10,7 +10,7 @@ from shared.cafes.schemas import CafeCreate, CafeList, CafeOut, CafeStatusIn, Ca
 router = APIRouter(prefix="/cafes", tags=["cafes"])
 
 
-@router.get("", responses=error_responses(401, 403, 422))
+@router.get("", responses=error_responses(401, 403, 422), response_model_exclude_unset=True)
 async def list_cafes(
     user: CurrentUser,
     session: SessionDep,
@@ -18,9 +18,9 @@ async def list_cafes(
         bool, Query(description="Managers may pass false to see inactive cafes too")
     ] = True,
 ) -> CafeList:
-    """List cafes by name; employees always get only the active ones."""
+    """List cafes by name; employees always get only the active ones, without chat links."""
     found = await service.list_cafes(session, user, active_only=active_only)
-    return CafeList(items=[CafeOut.model_validate(cafe) for cafe in found])
+    return CafeList(items=[CafeOut.seen_by(cafe, manager=user.is_manager) for cafe in found])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=error_responses(401, 403, 409, 422))
@@ -29,10 +29,13 @@ async def create_cafe(body: CafeCreate, _: Manager, session: SessionDep) -> Cafe
     return CafeOut.model_validate(await service.create_cafe(session, body))
 
 
-@router.get("/{cafe_id}", responses=error_responses(401, 403, 404))
+@router.get(
+    "/{cafe_id}", responses=error_responses(401, 403, 404), response_model_exclude_unset=True
+)
 async def get_cafe(cafe_id: int, user: CurrentUser, session: SessionDep) -> CafeOut:
-    """One cafe; an inactive cafe is visible only to managers."""
-    return CafeOut.model_validate(await service.visible_cafe(session, cafe_id, user))
+    """One cafe; an inactive cafe is visible only to managers, chat links too."""
+    cafe = await service.visible_cafe(session, cafe_id, user)
+    return CafeOut.seen_by(cafe, manager=user.is_manager)
 
 
 @router.patch("/{cafe_id}", responses=error_responses(401, 403, 404, 409, 422))

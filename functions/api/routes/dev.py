@@ -42,7 +42,7 @@ class DevSignInOut(BaseModel):
     init_data: str
 
 
-@router.post("/sign-in", responses=error_responses(404))
+@router.post("/sign-in", responses=error_responses(404, 429))
 async def dev_sign_in(
     body: DevSignInIn, session: SessionDep, settings: SettingsDep, now: NowDep
 ) -> DevSignInOut:

@@ -1,6 +1,7 @@
 """Health checks: the function itself, and each store it depends on (for probes and alarms)."""
 
 import asyncio
+from collections.abc import Coroutine
 from typing import Any, Literal
 
 from aiokafka.client import AIOKafkaClient
@@ -8,27 +9,42 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 from sqlalchemy import text
 
-from functions.api.deps import SessionDep, SettingsDep
-from functions.api.errors import ErrorOut
-from shared.kit.errors import DomainError
+from functions.api.deps import ContextDep, SettingsDep
+from functions.api.errors import ERROR_RESPONSES, ErrorOut
+from shared.kit.errors import DependencyUnavailable
 from shared.kit.kafka import connection_options
 from shared.kit.redis import create_redis
 from shared.kit.settings import Settings
 
-router = APIRouter(prefix="/health", tags=["health"])
+router = APIRouter(
+    prefix="/health",
+    tags=["health"],
+    # Anyone may probe: the per-client rate limit applies (429 with Retry-After).
+    responses={429: ERROR_RESPONSES[429]},
+)
 
 # A probe must answer well before API Gateway's 30 s limit, even when a host swallows packets.
 PROBE_TIMEOUT_SECONDS = 3.0
 
 
-class DependencyUnavailable(DomainError):
-    status_code = 503
-    code = "dependency_unavailable"
-
-
 UNAVAILABLE: dict[int | str, dict[str, Any]] = {
     503: {"model": ErrorOut, "description": "The dependency did not answer in time"}
 }
+
+
+async def within(seconds: float, probe: Coroutine[Any, Any, None]) -> None:
+    """Run `probe`, giving up after `seconds` without waiting for it to wind down.
+
+    `asyncio.timeout` would wait for the cancelled probe, and a database driver cancelling a
+    query on a stalled server waits up to 10 s more: the promise would be broken.
+    """
+    task = asyncio.ensure_future(probe)
+    done, _ = await asyncio.wait({task}, timeout=seconds)
+    if task not in done:
+        task.cancel()
+        task.add_done_callback(lambda finished: finished.cancelled() or finished.exception())
+        raise TimeoutError
+    task.result()
 
 
 class HealthOut(BaseModel):
@@ -47,11 +63,15 @@ async def health() -> HealthOut:
 
 
 @router.get("/db", responses=UNAVAILABLE)
-async def health_db(session: SessionDep) -> DependencyHealthOut:
-    """PostgreSQL answers a query."""
-    try:
-        async with asyncio.timeout(PROBE_TIMEOUT_SECONDS):
+async def health_db(context: ContextDep) -> DependencyHealthOut:
+    """PostgreSQL answers a query (within 3 s)."""
+
+    async def select_one() -> None:
+        async with context.sessions() as session:
             await session.execute(text("select 1"))
+
+    try:
+        await within(PROBE_TIMEOUT_SECONDS, select_one())
     except Exception as error:
         raise _unavailable("PostgreSQL", error) from error
     return DependencyHealthOut(name="postgresql")
@@ -59,24 +79,27 @@ async def health_db(session: SessionDep) -> DependencyHealthOut:
 
 @router.get("/redis", responses=UNAVAILABLE)
 async def health_redis(settings: SettingsDep) -> DependencyHealthOut:
-    """Redis answers PING."""
-    redis = create_redis(settings)
-    try:
-        async with asyncio.timeout(PROBE_TIMEOUT_SECONDS):
+    """Redis answers PING (within 3 s)."""
+
+    async def ping() -> None:
+        redis = create_redis(settings)
+        try:
             await redis.ping()
+        finally:
+            await redis.aclose()
+
+    try:
+        await within(PROBE_TIMEOUT_SECONDS, ping())
     except Exception as error:
         raise _unavailable("Redis", error) from error
-    finally:
-        await redis.aclose()
     return DependencyHealthOut(name="redis")
 
 
 @router.get("/kafka", responses=UNAVAILABLE)
 async def health_kafka(settings: SettingsDep) -> DependencyHealthOut:
-    """A Kafka broker answers a metadata request."""
+    """A Kafka broker answers a metadata request (within 3 s)."""
     try:
-        async with asyncio.timeout(PROBE_TIMEOUT_SECONDS):
-            await _fetch_kafka_metadata(settings)
+        await within(PROBE_TIMEOUT_SECONDS, _fetch_kafka_metadata(settings))
     except Exception as error:
         raise _unavailable("Kafka", error) from error
     return DependencyHealthOut(name="kafka")

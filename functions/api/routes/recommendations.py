@@ -12,11 +12,11 @@ from shared.recommendations.service import recommendations_for
 router = APIRouter(prefix="/users", tags=["recommendations"])
 
 
-def get_redis(request: Request, settings: SettingsDep) -> Redis:
+def get_redis(request: Request) -> Redis:
     """The app's Redis client, made on first use (connections open lazily, once per container)."""
     redis: Redis | None = getattr(request.app.state, "redis", None)
     if redis is None:
-        redis = request.app.state.redis = create_redis(settings)
+        redis = request.app.state.redis = create_redis(request.app.state.context.settings)
     return redis
 
 

@@ -11,6 +11,8 @@ from shared.kit.errors import InvalidRequest
 from shared.reports import service as reports
 from shared.reports.export import attachment, report_csv
 from shared.reports.schemas import (
+    DEFAULT_PEOPLE_PAGE,
+    MAX_PEOPLE_PAGE,
     CafeReport,
     ReportFigures,
     ReportFormat,
@@ -31,13 +33,30 @@ EXISTED: dict[int | str, dict[str, object]] = {
     200: {"description": "The summary for this cafe and date already existed"}
 }
 FormatQuery = Annotated[ReportFormat, Query(alias="format", description="json (default) or csv")]
+PeopleOffset = Annotated[
+    int, Query(ge=0, le=2**31 - 1, description="First people line of the page (0-based)")
+]
+PeopleLimit = Annotated[
+    int,
+    Query(
+        ge=1,
+        le=MAX_PEOPLE_PAGE,
+        description="People lines per page: a report is paged so that no answer outgrows "
+        "a synchronous Lambda response (6 MB)",
+    ),
+]
+NEXT_PAGE_HEADER = "X-Next-People-Offset"
 
 
 def _csv(report: ReportFigures, filename: str) -> Response:
+    headers = {
+        "Content-Disposition": attachment(filename),
+        "X-People-Total": str(report.people_total),
+    }
+    if report.next_people_offset is not None:
+        headers[NEXT_PAGE_HEADER] = str(report.next_people_offset)
     return Response(
-        content=report_csv(report),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": attachment(filename)},
+        content=report_csv(report), media_type="text/csv; charset=utf-8", headers=headers
     )
 
 
@@ -49,7 +68,10 @@ async def list_summaries(
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> SummaryList:
-    """Saved summaries, newest date first, optionally for one cafe and a range of dates."""
+    """Saved summaries, newest date first, optionally for one cafe and a range of dates.
+
+    Figures only: `people` is empty here (see `people_total`); GET /summaries/{id} pages them.
+    """
     items = await reports.list_summaries(session, cafe_id=cafe_id, first=date_from, last=date_to)
     return SummaryList(items=items)
 
@@ -60,10 +82,17 @@ async def list_summaries(
     responses=EXISTED | error_responses(401, 403, 404, 422),
 )
 async def create_summary(
-    body: SummaryCreate, manager: Manager, session: SessionDep, response: Response
+    body: SummaryCreate,
+    manager: Manager,
+    session: SessionDep,
+    response: Response,
+    people_limit: PeopleLimit = DEFAULT_PEOPLE_PAGE,
 ) -> SummaryOut:
-    """Save the summary of a cafe's orders for a date (one per cafe and date) and return it."""
-    summary, created = await reports.create_summary(session, manager, body.cafe_id, body.date)
+    """Save the summary of a cafe's orders for a date (one per cafe and date) and return it
+    with the first page of its people."""
+    summary, created = await reports.create_summary(
+        session, manager, body.cafe_id, body.date, people_limit=people_limit
+    )
     if not created:
         response.status_code = status.HTTP_200_OK
     return summary
@@ -82,12 +111,20 @@ async def cafe_report(
     date_from: date | None = None,
     date_to: date | None = None,
     report_format: FormatQuery = "json",
+    people_offset: PeopleOffset = 0,
+    people_limit: PeopleLimit = DEFAULT_PEOPLE_PAGE,
 ) -> CafeReport | Response:
-    """A cafe's report for a date (or date_from..date_to): what to cook, for whom, totals."""
+    """A cafe's report for a date (or date_from..date_to): what to cook, for whom, totals.
+
+    The people lines come a page at a time (`next_people_offset`, or the CSV's
+    `X-Next-People-Offset` header, names the next page); the figures always cover every order.
+    """
     first, last = day or date_from, day or date_to or date_from
     if first is None or last is None:
         raise InvalidRequest("Укажите date или date_from (и, если нужно, date_to)")
-    report = await reports.cafe_report(session, cafe_id, first, last)
+    report = await reports.cafe_report(
+        session, cafe_id, first, last, people_offset=people_offset, people_limit=people_limit
+    )
     if report_format == "csv":
         period = first.isoformat() if first == last else f"{first}_{last}"
         return _csv(report, f"{report.cafe_name} {period}.csv")
@@ -104,9 +141,14 @@ async def get_summary(
     _: Manager,
     session: SessionDep,
     report_format: FormatQuery = "json",
+    people_offset: PeopleOffset = 0,
+    people_limit: PeopleLimit = DEFAULT_PEOPLE_PAGE,
 ) -> SummaryOut | Response:
-    """One saved summary with figures as of now; `format=csv` downloads the per-person list."""
-    summary = await reports.get_summary(session, summary_id)
+    """One saved summary with figures as of now and a page of its people; `format=csv`
+    downloads that page of the per-person list."""
+    summary = await reports.get_summary(
+        session, summary_id, people_offset=people_offset, people_limit=people_limit
+    )
     if report_format == "csv":
         return _csv(summary, f"{summary.cafe_name} {summary.date.isoformat()}.csv")
     return summary

@@ -87,6 +87,25 @@ async def ask_to_link(update: Update, context: BotContext, cafe_id: int) -> None
     await notify_managers(context, request, chat)
 
 
+async def redeem_code(update: Update, context: BotContext, code: str) -> None:
+    """The chat opened a manager's one-time link: link it at once, tell it and the chat replaced."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None:
+        return
+    bot_deps = context.deps
+    now = bot_deps.clock.now()
+    async with unit_of_work(bot_deps.sessions) as session:
+        linked = await links.link_with_code(
+            session,
+            code,
+            chat.id,
+            chat.username,
+            key=bot_deps.settings.jwt_secret.get_secret_value(),
+            now=now,
+        )
+    await tell_cafe_decision(context.bot, linked, today=now.astimezone(bot_deps.settings.tz).date())
+
+
 async def notify_managers(context: BotContext, request: LinkRequestOut, chat: Chat) -> None:
     """Every active manager gets the request with Approve / Reject buttons in their private chat."""
     async with unit_of_work(context.deps.sessions) as session:

@@ -1,4 +1,5 @@
-"""/start: employees get the Mini App, cafes learn how to link; `cafe_<id>` deep links link."""
+"""/start: employees get the Mini App, cafes learn how to link; `cafe_<id>` deep links ask to
+link, a manager's one-time `link_…` code links at once."""
 
 import re
 
@@ -10,6 +11,7 @@ from functions.telegram_webhook.bot import link
 from functions.telegram_webhook.bot.context import BotApplication, BotContext
 from shared.kit.db import unit_of_work
 from shared.links import service as links
+from shared.links.codes import PREFIX as LINK_CODE_PREFIX
 from shared.users import service as users
 
 DEEP_LINK = re.compile(r"^cafe_(\d{1,9})$")
@@ -46,6 +48,9 @@ async def start(update: Update, context: BotContext) -> None:
     """Greet by who is writing: an employee, a linked cafe, or a cafe that wants to link."""
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None:
+        return
+    if context.args and context.args[0].startswith(LINK_CODE_PREFIX):
+        await link.redeem_code(update, context, context.args[0])
         return
     if context.args:
         match = DEEP_LINK.match(context.args[0])

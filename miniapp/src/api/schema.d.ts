@@ -34,6 +34,8 @@ export interface paths {
         /**
          * List Link Requests
          * @description Cafe link requests, newest first, optionally of one status (manager).
+         *
+         *     A waiting request for a cafe that has a chat already names it in `replaces_chat`.
          */
         get: operations["list_link_requests_api_v1_cafe_requests_get"];
         put?: never;
@@ -55,7 +57,8 @@ export interface paths {
         put?: never;
         /**
          * Approve Link Request
-         * @description Link the chat to the cafe and turn notifications on; the cafe's chat is told.
+         * @description Link the chat to the cafe and turn notifications on; the cafe's chat is told, and so is
+         *     the chat it replaces.
          */
         post: operations["approve_link_request_api_v1_cafe_requests__request_id__approve_post"];
         delete?: never;
@@ -93,7 +96,7 @@ export interface paths {
         };
         /**
          * List Cafes
-         * @description List cafes by name; employees always get only the active ones.
+         * @description List cafes by name; employees always get only the active ones, without chat links.
          */
         get: operations["list_cafes_api_v1_cafes_get"];
         put?: never;
@@ -117,7 +120,7 @@ export interface paths {
         };
         /**
          * Get Cafe
-         * @description One cafe; an inactive cafe is visible only to managers.
+         * @description One cafe; an inactive cafe is visible only to managers, chat links too.
          */
         get: operations["get_cafe_api_v1_cafes__cafe_id__get"];
         put?: never;
@@ -228,7 +231,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/cafes/{cafe_id}/link-request": {
+    "/api/v1/cafes/{cafe_id}/link-code": {
         parameters: {
             query?: never;
             header?: never;
@@ -238,13 +241,12 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Request Link
-         * @description Ask to link a Telegram chat to a cafe (public: the bot calls it for a cafe's chat).
+         * Issue Link Code
+         * @description A one-time link for the cafe (manager): the chat that opens it is linked to the cafe.
          *
-         *     It links nothing by itself: the request waits until a manager approves it. Asking again
-         *     returns the same waiting request. A chat can be linked to one cafe only.
+         *     Valid 24 hours and once; `replaces_chat` names the chat it would replace (which is told).
          */
-        post: operations["request_link_api_v1_cafes__cafe_id__link_request_post"];
+        post: operations["issue_link_code_api_v1_cafes__cafe_id__link_code_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -420,7 +422,7 @@ export interface paths {
         };
         /**
          * Health Db
-         * @description PostgreSQL answers a query.
+         * @description PostgreSQL answers a query (within 3 s).
          */
         get: operations["health_db_api_v1_health_db_get"];
         put?: never;
@@ -440,7 +442,7 @@ export interface paths {
         };
         /**
          * Health Kafka
-         * @description A Kafka broker answers a metadata request.
+         * @description A Kafka broker answers a metadata request (within 3 s).
          */
         get: operations["health_kafka_api_v1_health_kafka_get"];
         put?: never;
@@ -460,7 +462,7 @@ export interface paths {
         };
         /**
          * Health Redis
-         * @description Redis answers PING.
+         * @description Redis answers PING (within 3 s).
          */
         get: operations["health_redis_api_v1_health_redis_get"];
         put?: never;
@@ -573,12 +575,15 @@ export interface paths {
         /**
          * List Summaries
          * @description Saved summaries, newest date first, optionally for one cafe and a range of dates.
+         *
+         *     Figures only: `people` is empty here (see `people_total`); GET /summaries/{id} pages them.
          */
         get: operations["list_summaries_api_v1_summaries_get"];
         put?: never;
         /**
          * Create Summary
-         * @description Save the summary of a cafe's orders for a date (one per cafe and date) and return it.
+         * @description Save the summary of a cafe's orders for a date (one per cafe and date) and return it
+         *     with the first page of its people.
          */
         post: operations["create_summary_api_v1_summaries_post"];
         delete?: never;
@@ -597,6 +602,9 @@ export interface paths {
         /**
          * Cafe Report
          * @description A cafe's report for a date (or date_from..date_to): what to cook, for whom, totals.
+         *
+         *     The people lines come a page at a time (`next_people_offset`, or the CSV's
+         *     `X-Next-People-Offset` header, names the next page); the figures always cover every order.
          */
         get: operations["cafe_report_api_v1_summaries_report_get"];
         put?: never;
@@ -616,7 +624,8 @@ export interface paths {
         };
         /**
          * Get Summary
-         * @description One saved summary with figures as of now; `format=csv` downloads the per-person list.
+         * @description One saved summary with figures as of now and a page of its people; `format=csv`
+         *     downloads that page of the per-person list.
          */
         get: operations["get_summary_api_v1_summaries__summary_id__get"];
         put?: never;
@@ -1041,9 +1050,9 @@ export interface components {
             address: string | null;
             /**
              * Chat Unreachable Reason
-             * @description Why the linked chat cannot be reached (bot removed or blocked), if it cannot
+             * @description Managers only: why the linked chat cannot be reached (bot removed or blocked), if it cannot
              */
-            chat_unreachable_reason: string | null;
+            chat_unreachable_reason?: string | null;
             /**
              * Created At
              * Format: date-time
@@ -1055,16 +1064,28 @@ export interface components {
             id: number;
             /** Is Active */
             is_active: boolean;
-            /** Linked At */
-            linked_at: string | null;
+            /**
+             * Linked At
+             * @description Managers only
+             */
+            linked_at?: string | null;
             /** Name */
             name: string;
-            /** Notifications Enabled */
-            notifications_enabled: boolean;
-            /** Tg Chat Id */
-            tg_chat_id: number | null;
-            /** Tg Username */
-            tg_username: string | null;
+            /**
+             * Notifications Enabled
+             * @description Managers only
+             */
+            notifications_enabled?: boolean | null;
+            /**
+             * Tg Chat Id
+             * @description Managers only
+             */
+            tg_chat_id?: number | null;
+            /**
+             * Tg Username
+             * @description Managers only
+             */
+            tg_username?: string | null;
         };
         /**
          * CafeReport
@@ -1091,13 +1112,27 @@ export interface components {
             extras_breakdown: components["schemas"]["ExtraCount"][];
             /** Items Breakdown */
             items_breakdown: components["schemas"]["DishCount"][];
-            /** Orders With Notes */
+            /**
+             * Next People Offset
+             * @description people_offset of the next page; null on the last page
+             */
+            next_people_offset?: number | null;
+            /**
+             * Orders With Notes
+             * @description The notes of this page's people
+             */
             orders_with_notes: components["schemas"]["OrderNote"][];
             /**
              * People
-             * @description Every active order, by date and name
+             * @description Active orders, by date and name: one page of them (people_offset, people_limit); the figures above always cover every order
              */
             people: components["schemas"]["PersonLine"][];
+            /**
+             * People Total
+             * @description How many people lines there are in all
+             * @default 0
+             */
+            people_total: number;
             /** Total Amount */
             total_amount: number;
             /** Total Orders */
@@ -1363,21 +1398,24 @@ export interface components {
             updated: number;
         };
         /**
-         * LinkRequestIn
-         * @description A cafe chat asks to receive that cafe's orders.
-         * @example {
-         *       "tg_chat_id": -1001234567890,
-         *       "tg_username": "cafe1"
-         *     }
+         * LinkCodeOut
+         * @description A one-time code a manager hands to a cafe: the chat that opens the link gets linked.
          */
-        LinkRequestIn: {
+        LinkCodeOut: {
+            /** Code */
+            code: string;
             /**
-             * Tg Chat Id
-             * @description Telegram chat id
+             * Deep Link
+             * @description t.me link that opens the bot with the code
              */
-            tg_chat_id: number;
-            /** Tg Username */
-            tg_username?: string | null;
+            deep_link: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** @description The cafe's current chat, which redeeming the code replaces (it is told) */
+            replaces_chat: components["schemas"]["LinkedChat"] | null;
         };
         /**
          * LinkRequestOut
@@ -1397,6 +1435,8 @@ export interface components {
             id: number;
             /** Processed At */
             processed_at: string | null;
+            /** @description The chat the cafe is linked to now, which approving this request replaces (that chat is told); on an approved request, the chat it replaced */
+            replaces_chat?: components["schemas"]["LinkedChat"] | null;
             status: components["schemas"]["RequestStatus"];
             /** Tg Chat Id */
             tg_chat_id: number;
@@ -1409,6 +1449,16 @@ export interface components {
             items: components["schemas"]["LinkRequestOut"][];
             /** Total */
             total: number;
+        };
+        /**
+         * LinkedChat
+         * @description A Telegram chat a cafe is linked to.
+         */
+        LinkedChat: {
+            /** Tg Chat Id */
+            tg_chat_id: number;
+            /** Tg Username */
+            tg_username: string | null;
         };
         /**
          * ManagerCreate
@@ -2042,13 +2092,27 @@ export interface components {
             id: number;
             /** Items Breakdown */
             items_breakdown: components["schemas"]["DishCount"][];
-            /** Orders With Notes */
+            /**
+             * Next People Offset
+             * @description people_offset of the next page; null on the last page
+             */
+            next_people_offset?: number | null;
+            /**
+             * Orders With Notes
+             * @description The notes of this page's people
+             */
             orders_with_notes: components["schemas"]["OrderNote"][];
             /**
              * People
-             * @description Every active order, by date and name
+             * @description Active orders, by date and name: one page of them (people_offset, people_limit); the figures above always cover every order
              */
             people: components["schemas"]["PersonLine"][];
+            /**
+             * People Total
+             * @description How many people lines there are in all
+             * @default 0
+             */
+            people_total: number;
             /** Total Amount */
             total_amount: number;
             /** Total Orders */
@@ -2230,8 +2294,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` s */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2290,8 +2381,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2366,8 +2475,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2442,8 +2569,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2501,8 +2646,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2570,8 +2733,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2637,8 +2818,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2711,8 +2910,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2791,8 +3008,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2861,8 +3096,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2941,8 +3194,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3007,8 +3278,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3088,8 +3377,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3155,8 +3462,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3226,8 +3551,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3291,6 +3634,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
                 headers: {
@@ -3300,9 +3652,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
         };
     };
-    request_link_api_v1_cafes__cafe_id__link_request_post: {
+    issue_link_code_api_v1_cafes__cafe_id__link_code_post: {
         parameters: {
             query?: never;
             header?: never;
@@ -3311,11 +3672,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["LinkRequestIn"];
-            };
-        };
+        requestBody?: never;
         responses: {
             /** @description Successful Response */
             201: {
@@ -3323,11 +3680,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LinkRequestOut"];
+                    "application/json": components["schemas"]["LinkCodeOut"];
                 };
             };
             /** @description The request breaks a business rule */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not signed in, or the token expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Signed in but not allowed */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3344,8 +3719,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Conflicts with what exists */
-            409: {
+            /** @description The request body is over the size limit */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3362,8 +3737,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Too many requests are already waiting */
-            429: {
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3434,8 +3809,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3505,8 +3898,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3573,8 +3984,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3639,8 +4068,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3711,8 +4158,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3779,8 +4244,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3860,8 +4343,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3927,8 +4428,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4009,8 +4528,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4080,8 +4617,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4151,8 +4706,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4189,8 +4762,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` s */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4227,8 +4827,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` s */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4274,8 +4892,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` s */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4321,8 +4957,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` s */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4392,8 +5046,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4470,8 +5142,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4538,8 +5228,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4608,8 +5316,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4675,8 +5401,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4740,8 +5484,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4811,8 +5573,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4871,8 +5651,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4884,7 +5682,10 @@ export interface operations {
     };
     create_summary_api_v1_summaries_post: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description People lines per page: a report is paged so that no answer outgrows a synchronous Lambda response (6 MB) */
+                people_limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4947,8 +5748,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4968,6 +5787,10 @@ export interface operations {
                 date_to?: string | null;
                 /** @description json (default) or csv */
                 format?: "json" | "csv";
+                /** @description First people line of the page (0-based) */
+                people_offset?: number;
+                /** @description People lines per page: a report is paged so that no answer outgrows a synchronous Lambda response (6 MB) */
+                people_limit?: number;
             };
             header?: never;
             path?: never;
@@ -5021,8 +5844,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5037,6 +5878,10 @@ export interface operations {
             query?: {
                 /** @description json (default) or csv */
                 format?: "json" | "csv";
+                /** @description First people line of the page (0-based) */
+                people_offset?: number;
+                /** @description People lines per page: a report is paged so that no answer outgrows a synchronous Lambda response (6 MB) */
+                people_limit?: number;
             };
             header?: never;
             path: {
@@ -5092,8 +5937,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5157,8 +6020,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5217,8 +6098,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5298,8 +6197,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5375,8 +6292,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5436,8 +6371,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5505,8 +6458,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5574,8 +6545,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5652,8 +6641,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5720,8 +6727,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5795,8 +6820,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5867,8 +6910,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5939,8 +7000,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6007,8 +7086,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6079,8 +7176,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6146,8 +7261,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

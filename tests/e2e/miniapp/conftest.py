@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -38,6 +39,7 @@ from shared.kit.clock import FixedClock
 from shared.kit.db import create_engine, create_sessionmaker, unit_of_work
 from shared.kit.settings import Settings
 from infra.local.demo import load_demo_data
+from shared.links import service as links
 from tests.harness.database import truncate_all
 from tests.harness.lunch import JWT_SECRET
 
@@ -132,6 +134,25 @@ class LiveApp:
         response.raise_for_status()
         token: str = response.json()["access_token"]
         return token
+
+    def chat_asks_to_link(self, cafe_id: int, chat_id: int, username: str | None) -> int:
+        """A cafe's chat asks the bot to be linked (the only place a chat is proven): the id of
+        the waiting request, made by the same domain function the bot calls."""
+
+        async def ask() -> int:
+            engine = create_engine(self.settings)
+            try:
+                async with unit_of_work(create_sessionmaker(engine)) as session:
+                    request = await links.request_link(
+                        session, cafe_id, chat_id, username, now=self.clock.now()
+                    )
+            finally:
+                await engine.dispose()
+            return request.id
+
+        # A thread of its own: Playwright's sync API keeps an event loop on this one.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(asyncio.run, ask()).result()
 
     def api(self, method: str, path: str, token: str, **kwargs: Any) -> httpx.Response:
         return httpx.request(

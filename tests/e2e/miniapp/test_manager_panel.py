@@ -46,15 +46,11 @@ def test_a_manager_adds_an_employee_who_can_then_sign_in(
 
 def test_a_manager_approves_a_cafe_link_request(telegram: Telegram, live_app: LiveApp) -> None:
     # Given the chat of Столовая №1 asked the bot to be linked
-    asked = httpx.post(
-        f"{live_app.base_url}/api/v1/cafes/1/link-request",
-        json={"tg_chat_id": -1001234567890, "tg_username": "stolovaya1"},
-    )
-    assert asked.status_code == 201, asked.text
+    asked = live_app.chat_asks_to_link(1, -1001234567890, "stolovaya1")
 
     # When Ольга opens the link requests and approves it
     page = telegram.open(*MANAGER, route="/manage/links")
-    request = page.get_by_test_id(f"link-request-{asked.json()['id']}")
+    request = page.get_by_test_id(f"link-request-{asked}")
     expect(request).to_contain_text("Столовая №1")
     expect(request).to_contain_text("@stolovaya1")
     request.get_by_role("button", name="Одобрить").click()

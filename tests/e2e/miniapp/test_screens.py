@@ -42,13 +42,7 @@ def test_every_main_screen_renders_in_the_theme(
             "notes": "Без лука",
         },
     ).raise_for_status()
-    httpx_link = live_app.api(
-        "POST",
-        "/cafes/2/link-request",
-        token,
-        json={"tg_chat_id": -100777, "tg_username": "gruzdvor"},
-    )
-    assert httpx_link.status_code == 201, httpx_link.text
+    live_app.chat_asks_to_link(2, -100777, "gruzdvor")
 
     page = telegram.open(*EMPLOYEE, dark=dark)
     expect(page.get_by_test_id("slot-1-2026-11-24")).to_be_visible()

@@ -62,7 +62,7 @@ RULES: dict[str, Access] = {
     "DELETE /cafes/{cafe_id}/combos/{combo_id}": Access.MANAGER,
     "GET /cafes/{cafe_id}/deadlines": Access.MANAGER,
     "PUT /cafes/{cafe_id}/deadlines": Access.MANAGER,
-    "POST /cafes/{cafe_id}/link-request": Access.PUBLIC,
+    "POST /cafes/{cafe_id}/link-code": Access.MANAGER,
     "GET /cafe-requests": Access.MANAGER,
     "POST /cafe-requests/{request_id}/approve": Access.MANAGER,
     "POST /cafe-requests/{request_id}/reject": Access.MANAGER,

@@ -2,6 +2,7 @@
 as it would had the manager pressed the bot's buttons."""
 
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -13,11 +14,22 @@ from infra.local.fakes.telegram import FakeTelegram
 from shared.kit.clock import FixedClock
 from shared.kit.settings import Settings
 from shared.kit.telegram import create_bot
-from shared.models import Role, User
+from shared.links import service
+from shared.models import Cafe, Role, User
 from tests.factories import make_cafe, make_user
 
 Auth = Callable[[User], dict[str, str]]
 CAFE_CHAT = -1009876543210
+OLD_CHAT = -1001111111111
+NOW = datetime(2026, 11, 24, 6, 15, tzinfo=UTC)
+
+
+async def asked_by_bot(
+    session: AsyncSession, cafe: Cafe, chat: int = CAFE_CHAT, username: str | None = None
+) -> dict[str, object]:
+    """The chat asks through the bot (where the chat is proven), as /link does."""
+    request = await service.request_link(session, cafe.id, chat, username, now=NOW)
+    return request.model_dump(mode="json")
 
 
 @pytest.fixture
@@ -44,11 +56,7 @@ async def test_approving_in_the_app_tells_the_cafe_and_shows_a_sample(
 ) -> None:
     menu = await session.run_sync(make_cafe, "Кафе Восток", chat_id=None, notifications=False)
     manager = await session.run_sync(make_user, 9001, "Ольга", role=Role.MANAGER)
-    asked = await client_with_bot.post(
-        f"/cafes/{menu.cafe.id}/link-request",
-        json={"tg_chat_id": CAFE_CHAT, "tg_username": "vostok"},
-    )
-    request_id = asked.json()["id"]
+    request_id = (await asked_by_bot(session, menu.cafe, username="vostok"))["id"]
 
     response = await client_with_bot.post(
         f"/cafe-requests/{request_id}/approve", headers=auth(manager)
@@ -70,12 +78,10 @@ async def test_rejecting_in_the_app_tells_the_cafe_how_to_try_again(
 ) -> None:
     menu = await session.run_sync(make_cafe, "Кафе Восток", chat_id=None, notifications=False)
     manager = await session.run_sync(make_user, 9001, "Ольга", role=Role.MANAGER)
-    asked = await client_with_bot.post(
-        f"/cafes/{menu.cafe.id}/link-request", json={"tg_chat_id": CAFE_CHAT}
-    )
+    asked = await asked_by_bot(session, menu.cafe)
 
     response = await client_with_bot.post(
-        f"/cafe-requests/{asked.json()['id']}/reject", headers=auth(manager)
+        f"/cafe-requests/{asked['id']}/reject", headers=auth(manager)
     )
 
     assert response.status_code == 200
@@ -92,16 +98,56 @@ async def test_a_cafe_chat_that_blocked_the_bot_does_not_undo_the_decision(
 ) -> None:
     menu = await session.run_sync(make_cafe, "Кафе Восток", chat_id=None, notifications=False)
     manager = await session.run_sync(make_user, 9001, "Ольга", role=Role.MANAGER)
-    asked = await client_with_bot.post(
-        f"/cafes/{menu.cafe.id}/link-request", json={"tg_chat_id": CAFE_CHAT}
-    )
+    asked = await asked_by_bot(session, menu.cafe)
     fake_telegram.block_chat(CAFE_CHAT)
 
     response = await client_with_bot.post(
-        f"/cafe-requests/{asked.json()['id']}/approve", headers=auth(manager)
+        f"/cafe-requests/{asked['id']}/approve", headers=auth(manager)
     )
 
     assert response.status_code == 200
     cafe = (await client_with_bot.get(f"/cafes/{menu.cafe.id}", headers=auth(manager))).json()
     assert cafe["tg_chat_id"] == CAFE_CHAT
     assert cafe["notifications_enabled"] is True
+
+
+async def test_a_relink_shows_the_manager_the_chat_it_replaces_and_tells_that_chat(
+    client_with_bot: httpx.AsyncClient,
+    session: AsyncSession,
+    auth: Auth,
+    fake_telegram: FakeTelegram,
+) -> None:
+    menu = await session.run_sync(make_cafe, "Кафе Восток", chat_id=OLD_CHAT)
+    manager = await session.run_sync(make_user, 9001, "Ольга", role=Role.MANAGER)
+    asked = await asked_by_bot(session, menu.cafe, username="vostok_new")
+
+    listed = await client_with_bot.get("/cafe-requests?status=pending", headers=auth(manager))
+    [waiting] = listed.json()["items"]
+    assert waiting["replaces_chat"] == {"tg_chat_id": OLD_CHAT, "tg_username": "stolovaya1"}
+
+    response = await client_with_bot.post(
+        f"/cafe-requests/{asked['id']}/approve", headers=auth(manager)
+    )
+
+    assert response.status_code == 200
+    assert response.json()["replaces_chat"]["tg_chat_id"] == OLD_CHAT
+    [told_old] = fake_telegram.sent_messages(chat_id=OLD_CHAT)
+    assert "больше не получает заказы кафе «Кафе Восток»" in told_old.text
+    assert "Чат привязан" in fake_telegram.sent_messages(chat_id=CAFE_CHAT)[0].text
+
+
+async def test_a_manager_code_is_issued_with_the_chat_it_would_replace(
+    client_with_bot: httpx.AsyncClient, session: AsyncSession, auth: Auth
+) -> None:
+    menu = await session.run_sync(make_cafe, "Кафе Восток", chat_id=OLD_CHAT)
+    manager = await session.run_sync(make_user, 9001, "Ольга", role=Role.MANAGER)
+
+    response = await client_with_bot.post(f"/cafes/{menu.cafe.id}/link-code", headers=auth(manager))
+
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["code"].startswith("link_")
+    assert len(body["code"]) <= 64  # Telegram's limit for a deep link's start parameter
+    assert body["deep_link"].endswith(f"?start={body['code']}")
+    assert body["replaces_chat"] == {"tg_chat_id": OLD_CHAT, "tg_username": "stolovaya1"}
+    assert body["expires_at"] == "2026-11-25T06:15:00Z"

@@ -38,7 +38,7 @@ async def test_employees_see_only_active_cafes_and_managers_may_ask_for_all(
     assert [cafe["id"] for cafe in response.json()["items"]] == [stolovaya.cafe.id]
 
 
-async def test_a_cafe_shows_its_telegram_link(
+async def test_employees_see_a_cafe_without_its_telegram_link(
     client: httpx.AsyncClient, session: AsyncSession, auth: Auth
 ) -> None:
     _, ivan = await manager_and_employee(session)
@@ -46,7 +46,31 @@ async def test_a_cafe_shows_its_telegram_link(
     menu.cafe.chat_unreachable_reason = "Бот удалён из чата"
     await session.flush()
 
-    response = await client.get(f"/cafes/{menu.cafe.id}", headers=auth(ivan))
+    one = await client.get(f"/cafes/{menu.cafe.id}", headers=auth(ivan))
+    [listed] = (await client.get("/cafes", headers=auth(ivan))).json()["items"]
+
+    for cafe in (one.json(), listed):
+        assert cafe | {"created_at": None} == {
+            "id": menu.cafe.id,
+            "name": "Столовая №1",
+            "description": "Домашняя кухня",
+            "address": None,
+            "is_active": True,
+            "created_at": None,
+        }
+    assert "-1001234567890" not in one.text
+    assert "stolovaya1" not in one.text
+
+
+async def test_a_manager_sees_the_cafes_telegram_link(
+    client: httpx.AsyncClient, session: AsyncSession, auth: Auth
+) -> None:
+    olga, _ = await manager_and_employee(session)
+    menu = await session.run_sync(make_cafe)
+    menu.cafe.chat_unreachable_reason = "Бот удалён из чата"
+    await session.flush()
+
+    response = await client.get(f"/cafes/{menu.cafe.id}", headers=auth(olga))
 
     assert response.status_code == 200
     cafe = response.json()

@@ -1,12 +1,16 @@
 """A cafe links its chat in Telegram; managers decide there too; the cafe hears the outcome."""
 
+from datetime import timedelta
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from infra.local.fakes.telegram import FakeTelegram
+from shared.links.codes import issue_code
 from shared.models import Cafe, CafeLinkRequest, RequestStatus, Role
 from tests.factories import make_cafe, make_user
-from tests.integration.bot.conftest import MINIAPP_URL, Webhook
+from tests.harness.lunch import JWT_SECRET
+from tests.integration.bot.conftest import MINIAPP_URL, TUESDAY_MORNING, Webhook
 
 GROUP = -1009876543210
 MANAGER = 9001
@@ -121,3 +125,49 @@ def test_a_broken_deep_link_and_an_inactive_cafe_get_helpful_answers(
     webhook.say(GROUP, f"/start cafe_{menu.cafe.id}")
     assert "сейчас отключено" in fake_telegram.last_message(GROUP).text
     assert db.execute(select(CafeLinkRequest)).first() is None
+
+
+def test_a_managers_one_time_link_links_the_chat_at_once_and_tells_the_chat_it_replaces(
+    db: Session, webhook: Webhook, fake_telegram: FakeTelegram
+) -> None:
+    # Given a cafe linked to an old chat, and a code its manager issued for the new one
+    old_chat = -1001111111111
+    menu = make_cafe(db, "Столовая №1", chat_id=old_chat)
+    db.commit()
+    code, _ = issue_code(menu.cafe, JWT_SECRET, now=TUESDAY_MORNING)
+
+    # When the new chat opens the link
+    webhook.say(GROUP, f"/start {code}")
+
+    # Then it is linked, told so, and the old chat hears it gets the orders no more
+    db.expire_all()
+    cafe = db.get(Cafe, menu.cafe.id)
+    assert cafe is not None
+    assert cafe.tg_chat_id == GROUP
+    assert "Чат привязан к кафе «Столовая №1»" in fake_telegram.sent_messages(chat_id=GROUP)[0].text
+    [told_old] = fake_telegram.sent_messages(chat_id=old_chat)
+    assert "больше не получает заказы" in told_old.text
+    approved = db.scalars(select(CafeLinkRequest)).one()
+    assert (approved.tg_chat_id, approved.status) == (GROUP, RequestStatus.APPROVED)
+
+    # And the code works once: another chat opening it is refused, nothing moves
+    webhook.say(-1002222222222, f"/start {code}")
+    assert "недействительна" in fake_telegram.last_message(-1002222222222).text
+    db.expire_all()
+    assert db.get(Cafe, menu.cafe.id).tg_chat_id == GROUP  # type: ignore[union-attr]
+
+
+def test_a_forged_or_expired_link_code_links_nothing(
+    db: Session, webhook: Webhook, fake_telegram: FakeTelegram
+) -> None:
+    menu = make_cafe(db, "Столовая №1", chat_id=None, notifications=False)
+    db.commit()
+    forged, _ = issue_code(menu.cafe, "not-the-servers-secret-0123456789", now=TUESDAY_MORNING)
+    expired, _ = issue_code(menu.cafe, JWT_SECRET, now=TUESDAY_MORNING - timedelta(days=2))
+
+    for code in (forged, expired, "link_1_zz_short"):
+        webhook.say(GROUP, f"/start {code}")
+        assert "недействительна" in fake_telegram.last_message(GROUP).text, code
+
+    db.expire_all()
+    assert db.get(Cafe, menu.cafe.id).tg_chat_id is None  # type: ignore[union-attr]

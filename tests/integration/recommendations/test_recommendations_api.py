@@ -7,9 +7,12 @@ from datetime import UTC, date, datetime
 import httpx
 import pytest
 from redis.asyncio import Redis
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
+from functions.api.app import create_app
+from functions.api.deps import AppContext
+from shared.kit.clock import FixedClock
 from shared.kit.settings import Settings
 from shared.models import OrderStatus, Role, User
 from tests.factories import make_cafe, make_order, make_user
@@ -163,3 +166,35 @@ async def test_a_manager_may_look_and_a_colleague_may_not(
     assert unknown.status_code == 404
     assert anonymous.status_code == 401
     assert ivan.tgid == IVAN
+
+
+async def test_while_redis_is_down_the_profile_gets_the_rules_advice_not_a_500(
+    settings_factory: Callable[..., Settings],
+    sessions: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    session: AsyncSession,
+    auth: Auth,
+) -> None:
+    # Given Ivan ordered five times this month, Gemini keys exist, and Redis does not answer
+    settings = settings_factory(
+        gemini_api_keys="AIzaSy-test-key", redis_url="redis://127.0.0.1:1/0"
+    )
+    app = create_app(AppContext(settings=settings, sessions=sessions, clock=clock))
+    menu = await session.run_sync(make_cafe)
+    ivan = await session.run_sync(make_user, IVAN, "Иван Петров")
+
+    def five_lunches(sync_session: Session) -> None:
+        for day in (16, 17, 18, 19, 20):
+            make_order(sync_session, ivan, menu, date(2026, 11, day))
+
+    await session.run_sync(five_lunches)
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test/api/v1") as client:
+        response = await client.get(f"/users/{IVAN}/recommendations", headers=auth(ivan))
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["source"] == "rules"  # marked as the rules' advice, not the model's
+    assert body["summary"]
+    assert body["stats"]["orders_count"] == 5

@@ -57,3 +57,14 @@ def test_days_the_cafe_does_not_serve_and_inactive_cafes_are_closed() -> None:
         availability(TUESDAY, ELEVEN, now=now, tz=MSK, cafe_active=False).reason
         == ClosedReason.CAFE_INACTIVE
     )
+
+
+def test_the_first_and_last_days_of_the_calendar_are_answered_not_overflowed() -> None:
+    # 0001-01-01 00:00 in Moscow is before year 1 in UTC: comparing it used to raise
+    first = availability(date.min, DaySchedule(time(11, 0), 7), now=at(TUESDAY, 9), tz=MSK)
+    assert not first.can_order
+    assert first.reason == ClosedReason.DEADLINE_PASSED
+    assert first.message == "Приём заказов на 01.01 закончился в 11:00"
+    last = availability(date.max, DaySchedule(time(11, 0), 7), now=at(TUESDAY, 9), tz=MSK)
+    assert not last.can_order
+    assert last.reason == ClosedReason.NOT_OPEN_YET

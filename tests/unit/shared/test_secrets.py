@@ -50,7 +50,7 @@ def test_a_deployed_stack_reads_its_secrets_and_refuses_nothing(
     # Given the secrets the deploy guide tells the deployer to create
     put_parameter("/lunch/dev/telegram-bot-token", "7000000001:AAE-real-token")
     put_parameter("/lunch/dev/telegram-webhook-secret", "webhook-secret-1")
-    put_parameter("/lunch/dev/jwt-secret", "jwt-secret-0123456789")
+    put_parameter("/lunch/dev/jwt-secret", "jwt-secret-0123456789abcdef0123456789")
     put_parameter("/lunch/dev/gemini-api-keys", "key-one, key-two")
     database = create_secret(
         "lunch-db",
@@ -82,7 +82,7 @@ def test_a_deployed_stack_reads_its_secrets_and_refuses_nothing(
     # Then every secret is the stored one, and the database goes through the proxy over TLS
     assert settings.telegram_bot_token.get_secret_value() == "7000000001:AAE-real-token"
     assert settings.telegram_webhook_secret.get_secret_value() == "webhook-secret-1"
-    assert settings.jwt_secret.get_secret_value() == "jwt-secret-0123456789"
+    assert settings.jwt_secret.get_secret_value() == "jwt-secret-0123456789abcdef0123456789"
     assert [key.get_secret_value() for key in settings.gemini_api_keys] == ["key-one", "key-two"]
     assert settings.database_url == (
         "postgresql+psycopg://lunch:p%40ss%3Aw%2Frd@"

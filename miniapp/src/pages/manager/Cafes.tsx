@@ -142,7 +142,7 @@ function ChatLink({ cafe, run }: { cafe: Cafe; run: Run }) {
         after={
           <Toggle
             label={t.manage.notifications}
-            checked={cafe.notifications_enabled}
+            checked={cafe.notifications_enabled ?? false}
             onChange={(v) => void run(() => call(api.PATCH("/api/v1/cafes/{cafe_id}/notifications", { ...path, body: { enabled: v } })))}
           />
         }

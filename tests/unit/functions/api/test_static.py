@@ -62,3 +62,18 @@ def test_nothing_is_mounted_without_a_build(tmp_path: Path) -> None:
     app = FastAPI()
     assert not install_miniapp(app, tmp_path / "missing")
     assert all(getattr(route, "path", "") != "/{path:path}" for route in app.routes)
+
+
+@pytest.mark.parametrize("path", ["/%00", "/index.html%00.js", "/assets/%00/x", "/" + "a" * 5000])
+async def test_paths_no_file_can_have_get_a_clear_answer_not_a_500(dist: Path, path: str) -> None:
+    app = FastAPI()
+    install_miniapp(app, dist)
+
+    response = await get(app, path)
+
+    assert response.status_code < 500
+    if "%00" in path:
+        assert response.status_code == 400
+        assert response.json()["code"] == "malformed_request"
+    else:  # a name too long for the file system is just not a file: the app routes it
+        assert response.status_code == 200

@@ -1,16 +1,20 @@
-"""Linking cafes' Telegram chats: the bot's public request, the manager's decisions."""
+"""Linking cafes' Telegram chats: managers' one-time codes and decisions on the bot's requests.
+
+The contract's public `POST /cafes/{cafe_id}/link-request` is gone: anyone could name any chat
+there. A request now starts only where the chat is proven (the bot), or with a code a manager
+issued here (docs/api.md, "Cafe chat links").
+"""
 
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response, status
-from sqlalchemy.ext.asyncio import AsyncSession
+from fastapi import APIRouter, BackgroundTasks, Path, Query, Response, status
 
 from functions.api.deps import AppContext, ContextDep, Manager, NowDep, SessionDep
-from functions.api.errors import ErrorOut, error_responses
+from functions.api.errors import error_responses
 from shared.cafes.schemas import CafeOut
 from shared.links import service
-from shared.links.schemas import LinkRequestIn, LinkRequestOut, LinkRequestPage, NotificationsIn
+from shared.links.schemas import LinkCodeOut, LinkRequestOut, LinkRequestPage, NotificationsIn
 from shared.models import RequestStatus
 from shared.notifications.link_outcome import tell_cafe_decision
 
@@ -22,25 +26,26 @@ CafeId = Annotated[int, Path(ge=1, le=MAX_ID)]
 RequestId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
-TOO_MANY: dict[int | str, dict[str, object]] = {
-    429: {"model": ErrorOut, "description": "Too many requests are already waiting"}
-}
-
-
 @router.post(
-    "/cafes/{cafe_id}/link-request",
+    "/cafes/{cafe_id}/link-code",
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(400, 404, 409, 422) | TOO_MANY,
+    responses=error_responses(400, 401, 403, 404, 422),
 )
-async def request_link(
-    cafe_id: CafeId, body: LinkRequestIn, session: SessionDep, now: NowDep
-) -> LinkRequestOut:
-    """Ask to link a Telegram chat to a cafe (public: the bot calls it for a cafe's chat).
+async def issue_link_code(
+    cafe_id: CafeId, _: Manager, session: SessionDep, now: NowDep, context: ContextDep
+) -> LinkCodeOut:
+    """A one-time link for the cafe (manager): the chat that opens it is linked to the cafe.
 
-    It links nothing by itself: the request waits until a manager approves it. Asking again
-    returns the same waiting request. A chat can be linked to one cafe only.
+    Valid 24 hours and once; `replaces_chat` names the chat it would replace (which is told).
     """
-    return await service.request_link(session, cafe_id, body.tg_chat_id, body.tg_username, now=now)
+    settings = context.settings
+    return await service.issue_link_code(
+        session,
+        cafe_id,
+        key=settings.jwt_secret.get_secret_value(),
+        bot_username=settings.telegram_bot_username,
+        now=now,
+    )
 
 
 @router.get("/cafe-requests", responses=error_responses(401, 403, 422))
@@ -51,30 +56,38 @@ async def list_link_requests(
     skip: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> LinkRequestPage:
-    """Cafe link requests, newest first, optionally of one status (manager)."""
+    """Cafe link requests, newest first, optionally of one status (manager).
+
+    A waiting request for a cafe that has a chat already names it in `replaces_chat`.
+    """
     return await service.list_requests(session, status, skip=skip, limit=limit)
 
 
-async def _commit_and_tell_cafe(
-    session: AsyncSession, context: AppContext, decided: LinkRequestOut, now: datetime
+def _tell_cafe_later(
+    tasks: BackgroundTasks, context: AppContext, decided: LinkRequestOut, now: datetime
 ) -> None:
-    # Commit first: the cafe is never told of a decision that then fails to be saved. The
-    # bot's Approve / Reject buttons tell it the same way.
-    await session.commit()
+    # A background task runs after the unit of work has committed and the response is out, so
+    # the cafe is never told of a decision that then fails to be saved.
     if context.telegram is not None:
         today = now.astimezone(context.settings.tz).date()
-        await tell_cafe_decision(context.telegram, decided, today=today)
+        tasks.add_task(tell_cafe_decision, context.telegram, decided, today=today)
 
 
 @router.post(
     "/cafe-requests/{request_id}/approve", responses=error_responses(401, 403, 404, 409, 422)
 )
 async def approve_link_request(
-    request_id: RequestId, _: Manager, session: SessionDep, now: NowDep, context: ContextDep
+    request_id: RequestId,
+    _: Manager,
+    session: SessionDep,
+    now: NowDep,
+    context: ContextDep,
+    tasks: BackgroundTasks,
 ) -> LinkRequestOut:
-    """Link the chat to the cafe and turn notifications on; the cafe's chat is told."""
+    """Link the chat to the cafe and turn notifications on; the cafe's chat is told, and so is
+    the chat it replaces."""
     decided = await service.approve(session, request_id, now=now)
-    await _commit_and_tell_cafe(session, context, decided, now)
+    _tell_cafe_later(tasks, context, decided, now)
     return decided
 
 
@@ -82,11 +95,16 @@ async def approve_link_request(
     "/cafe-requests/{request_id}/reject", responses=error_responses(401, 403, 404, 409, 422)
 )
 async def reject_link_request(
-    request_id: RequestId, _: Manager, session: SessionDep, now: NowDep, context: ContextDep
+    request_id: RequestId,
+    _: Manager,
+    session: SessionDep,
+    now: NowDep,
+    context: ContextDep,
+    tasks: BackgroundTasks,
 ) -> LinkRequestOut:
     """Turn a waiting link request down (manager); the cafe's chat is told."""
     decided = await service.reject(session, request_id, now=now)
-    await _commit_and_tell_cafe(session, context, decided, now)
+    _tell_cafe_later(tasks, context, decided, now)
     return decided
 
 
