@@ -75,6 +75,9 @@ RULES: dict[str, Access] = {
     "GET /orders/{order_id}": Access.OWNER,
     "PATCH /orders/{order_id}": Access.OWNER_ONLY,
     "DELETE /orders/{order_id}": Access.OWNER,
+    # Someone else's order answers 404 like a missing one (test_orders_repeat).
+    "POST /orders/{order_id}/repeat": Access.USER,
+    "GET /users/{tgid}/favourite-dishes": Access.SELF,
     "GET /summaries": Access.MANAGER,
     "POST /summaries": Access.MANAGER,
     "GET /summaries/report": Access.MANAGER,
