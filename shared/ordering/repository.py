@@ -1,14 +1,14 @@
 """Every query about orders."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, case, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from shared.models import Cafe, DeadlineAnnouncement, Order, OrderStatus, User
+from shared.models import Cafe, CafeArrival, DeadlineAnnouncement, Order, OrderStatus, User
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,8 @@ class OrderView:
     status: OrderStatus
     user_name: str
     cafe_name: str
+    # When the cafe reported the lunch delivered ("Привезли"); None until then.
+    delivered_at: datetime | None = None
 
 
 def shown_status() -> ColumnElement[str]:
@@ -37,9 +39,18 @@ def shown_status() -> ColumnElement[str]:
     )
 
 
-def _with_names() -> Select[Order, str, str, str]:
+def delivered_at() -> ScalarSelect[datetime]:
+    """When the order's cafe reported that day's lunch delivered, if it did."""
     return (
-        select(Order, shown_status(), User.name, Cafe.name)
+        select(CafeArrival.arrived_at)
+        .where(CafeArrival.cafe_id == Order.cafe_id, CafeArrival.order_date == Order.order_date)
+        .scalar_subquery()
+    )
+
+
+def _with_names() -> Select[Order, str, str, str, datetime | None]:
+    return (
+        select(Order, shown_status(), User.name, Cafe.name, delivered_at())
         .join(User, User.tgid == Order.user_tgid)
         .join(Cafe, Cafe.id == Order.cafe_id)
         .options(selectinload(Order.items), selectinload(Order.extras))
@@ -64,8 +75,8 @@ async def order_view(session: AsyncSession, order_id: int) -> OrderView | None:
     row = (await session.execute(_with_names().where(Order.id == order_id))).one_or_none()
     if row is None:
         return None
-    order, status, user_name, cafe_name = row
-    return OrderView(order, OrderStatus(status), user_name, cafe_name)
+    order, status, user_name, cafe_name, delivered = row
+    return OrderView(order, OrderStatus(status), user_name, cafe_name, delivered)
 
 
 async def list_orders(
@@ -97,8 +108,10 @@ async def list_orders(
         .offset(offset)
     )
     views = [
-        OrderView(order, OrderStatus(shown), user_name, cafe_name)
-        for order, shown, user_name, cafe_name in (await session.execute(statement)).all()
+        OrderView(order, OrderStatus(shown), user_name, cafe_name, delivered)
+        for order, shown, user_name, cafe_name, delivered in (
+            await session.execute(statement)
+        ).all()
     ]
     return views, total or 0
 

@@ -39,7 +39,11 @@ async def list_orders(
     return OrderList(
         items=[
             order_out(
-                view.order, user_name=view.user_name, cafe_name=view.cafe_name, status=view.status
+                view.order,
+                user_name=view.user_name,
+                cafe_name=view.cafe_name,
+                status=view.status,
+                delivered_at=view.delivered_at,
             )
             for view in views
         ],
@@ -66,7 +70,11 @@ async def get_order(order_id: int, user: CurrentUser, session: SessionDep) -> Or
     """One order, to its owner or a manager; anyone else's order answers 404."""
     view = await visible_order(session, user, order_id)
     return order_out(
-        view.order, user_name=view.user_name, cafe_name=view.cafe_name, status=view.status
+        view.order,
+        user_name=view.user_name,
+        cafe_name=view.cafe_name,
+        status=view.status,
+        delivered_at=view.delivered_at,
     )
 
 
@@ -84,7 +92,11 @@ async def update_order(
     view = await visible_order(session, user, order_id)
     await session.refresh(view.order, ["updated_at"])
     return order_out(
-        view.order, user_name=view.user_name, cafe_name=view.cafe_name, status=view.status
+        view.order,
+        user_name=view.user_name,
+        cafe_name=view.cafe_name,
+        status=view.status,
+        delivered_at=view.delivered_at,
     )
 
 

@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from functions.telegram_webhook.bot import (
+    arrivals,
     help,
     link,
     membership,
@@ -54,7 +55,7 @@ def build_application(
     application = cast(BotApplication, builder.build())
     application.bot_data["deps"] = BotDeps(settings, sessions, clock)
     # Order matters: the catch-all help handlers come last.
-    for feature in (start, link, status, orders, unlink, membership, help):
+    for feature in (start, link, status, orders, unlink, arrivals, membership, help):
         feature.register(application)
     application.add_error_handler(on_error)
     return application

@@ -10,6 +10,7 @@ from functions.telegram_webhook.bot import link
 from functions.telegram_webhook.bot.deps import deps
 from shared.kit.db import unit_of_work
 from shared.links import service as links
+from shared.reminders import contacts
 from shared.users import repository as users
 
 DEEP_LINK = re.compile(r"^cafe_(\d{1,9})$")
@@ -58,6 +59,9 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     async with unit_of_work(deps(context).sessions) as session:
         employee = await users.get_user(session, user.id) if user is not None else None
         status = await links.link_status(session, chat.id)
+        if chat.type == ChatType.PRIVATE and user is not None:
+            # Telegram lets the bot write to a person only after /start: reminders need it.
+            await contacts.record_start(session, user.id, now=deps(context).clock.now())
     if chat.type == ChatType.PRIVATE and employee is not None and employee.is_active:
         name = employee.name.split()[0] if employee.name.strip() else employee.name
         if settings.miniapp_url.startswith("https://"):

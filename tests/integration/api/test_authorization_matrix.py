@@ -78,6 +78,7 @@ RULES: dict[str, Access] = {
     # Someone else's order answers 404 like a missing one (test_orders_repeat).
     "POST /orders/{order_id}/repeat": Access.USER,
     "GET /users/{tgid}/favourite-dishes": Access.SELF,
+    "GET /deliveries": Access.MANAGER,
     "GET /summaries": Access.MANAGER,
     "POST /summaries": Access.MANAGER,
     "GET /summaries/report": Access.MANAGER,
