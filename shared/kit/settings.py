@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     kafka_topic_deadlines: str = "lunch-bot.deadlines"
     kafka_topic_recommendations: str = "lunch-bot.recommendations"
     kafka_topic_dead_letters: str = "lunch-bot.dead-letters"
+    kafka_topic_reminders: str = "lunch-bot.reminders"
 
     # Telegram
     telegram_bot_token: SecretStr = SecretStr(PLACEHOLDER)
@@ -64,6 +65,7 @@ class Settings(BaseSettings):
     # Schedules (EventBridge Scheduler expressions; the same strings are in template.yaml)
     deadline_check_schedule: str = "rate(1 minute)"
     recommendations_schedule: str = "cron(0 3 * * ? *)"
+    reminders_check_schedule: str = "rate(1 minute)"
 
     # Gemini
     gemini_api_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
@@ -79,6 +81,8 @@ class Settings(BaseSettings):
     # How long a key that answered 429 rests when Google's answer names no retry delay.
     gemini_rate_limit_cooldown_seconds: float = 60.0
     recommendations_min_orders: int = 5
+    # POST /users/{tgid}/recommendations/generate: how many times a person may ask per day.
+    recommendations_generate_per_day: int = 3
     recommendations_ttl_seconds: int = 24 * 60 * 60
 
     # Auth
