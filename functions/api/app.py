@@ -16,6 +16,7 @@ from functions.api.routes import (
     menu,
     orders,
     recommendations,
+    recommendations_generate,
     reminders,
     repeat,
     summaries,
@@ -41,6 +42,7 @@ ROUTERS = (
     reminders,
     summaries,
     recommendations,
+    recommendations_generate,
     health,
 )
 

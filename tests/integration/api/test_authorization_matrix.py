@@ -38,6 +38,7 @@ RULES: dict[str, Access] = {
     "GET /users/{tgid}/balance": Access.SELF,
     "PATCH /users/{tgid}/balance/limit": Access.MANAGER,
     "GET /users/{tgid}/recommendations": Access.SELF,
+    "POST /users/{tgid}/recommendations/generate": Access.SELF,
     "GET /user-requests": Access.MANAGER,
     "POST /user-requests/{request_id}/approve": Access.MANAGER,
     "POST /user-requests/{request_id}/reject": Access.MANAGER,
