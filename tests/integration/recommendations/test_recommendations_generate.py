@@ -96,7 +96,7 @@ async def test_below_five_orders_or_for_someone_else_it_is_refused(
     redis: Redis,
     fake_gemini: FakeGemini,
 ) -> None:
-    ivan, maria = await people_with_orders(session)
+    _, maria = await people_with_orders(session)
 
     few = await client.post(f"/users/{MARIA}/recommendations/generate", headers=auth(maria))
     assert few.status_code == 400
