@@ -16,6 +16,13 @@ class TelegramAuthIn(BaseModel):
         max_length=4096,
         description="`Telegram.WebApp.initData` exactly as the Mini App received it",
     )
+    office: str | None = Field(
+        default=None,
+        max_length=200,
+        description="The office a newcomer gives when asking for access: kept on the access "
+        "request and given to the user on approval; ignored for existing employees, whose "
+        "office managers keep",
+    )
 
 
 class TokenOut(BaseModel):
@@ -39,7 +46,7 @@ async def telegram_sign_in(
         now=now,
         max_age_seconds=settings.init_data_max_age_seconds,
     )
-    signed_in = await sign_in(session, init_data, settings, now=now)
+    signed_in = await sign_in(session, init_data, settings, now=now, office=body.office)
     return TokenOut(
         access_token=signed_in.access_token, user=UserOut.model_validate(signed_in.user)
     )
