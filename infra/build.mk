@@ -40,6 +40,12 @@ build-NotificationsConsumerFunction:
 build-RecommendationsConsumerFunction:
 	$(call lambda-function,recommendations_consumer)
 
+build-RemindersCheckFunction:
+	$(call lambda-function,reminders_check)
+
+build-RemindersConsumerFunction:
+	$(call lambda-function,reminders_consumer)
+
 build-MigrateFunction:
 	$(call lambda-function,migrate)
 
@@ -54,4 +60,5 @@ build-DependenciesLayer:
 
 .PHONY: build-ApiFunction build-TelegramWebhookFunction build-DeadlineCheckFunction \
 	build-RecommendationsBatchFunction build-NotificationsConsumerFunction \
-	build-RecommendationsConsumerFunction build-MigrateFunction build-DependenciesLayer
+	build-RecommendationsConsumerFunction build-MigrateFunction build-DependenciesLayer \
+	build-RemindersCheckFunction build-RemindersConsumerFunction
