@@ -1087,7 +1087,7 @@ export interface components {
         AccessUpdate: {
             /**
              * Enabled
-             * @description false blocks the user, true lets them in again
+             * @description false blocks the user, true lets them in again (`is_active` is accepted too)
              */
             enabled: boolean;
         };

@@ -1,5 +1,5 @@
-"""The office a newcomer gives when asking for access is kept on the request and carried to the
-user on approval (the original's Mini App sends it with initData)."""
+"""What the original's Mini App sends works here too: the office a newcomer gives at sign-in is
+kept on the access request and carried to the user on approval; blocking sends `is_active`."""
 
 from collections.abc import Callable
 
@@ -68,3 +68,17 @@ async def test_an_office_longer_than_the_column_is_refused(
     )
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["field"] == "office"
+
+
+async def test_blocking_takes_the_originals_is_active_too(
+    client: httpx.AsyncClient, session: AsyncSession, auth: Auth
+) -> None:
+    boss = await session.run_sync(make_user, 9, "Анна Смирнова", role=Role.MANAGER)
+    await session.run_sync(make_user, 1001, "Иван Петров")
+
+    blocked = await client.patch(
+        "/users/1001/access", json={"is_active": False}, headers=auth(boss)
+    )
+
+    assert blocked.status_code == 200, blocked.text
+    assert blocked.json()["is_active"] is False
