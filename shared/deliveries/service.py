@@ -101,8 +101,10 @@ async def _send_notice(
         notice = await repository.claim_notice(session, notice_id)
         if notice is None:  # sent already, or being sent by another press right now
             return None
-        if not await contacts.reachable(session, [notice.user_tgid]):
-            notice.state, notice.reason = NoticeState.SKIPPED, "bot_not_started"
+        if (
+            unreachable := await contacts.unreachable_reason(session, notice.user_tgid)
+        ) is not None:
+            notice.state, notice.reason = NoticeState.SKIPPED, unreachable
             return NoticeState.SKIPPED
         try:
             await send(notice.user_tgid, text)

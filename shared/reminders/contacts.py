@@ -38,3 +38,11 @@ async def reachable(session: AsyncSession, tgids: Iterable[int]) -> set[int]:
         BotContact.tgid.in_(wanted), BotContact.blocked_at.is_(None)
     )
     return set((await session.execute(statement)).scalars())
+
+
+async def unreachable_reason(session: AsyncSession, tgid: int) -> str | None:
+    """Why the bot may not write to the person (`bot_not_started`, `blocked`), or None."""
+    contact = await session.get(BotContact, tgid)
+    if contact is None:
+        return "bot_not_started"
+    return "blocked" if contact.blocked_at is not None else None

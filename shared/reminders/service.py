@@ -216,9 +216,9 @@ async def send_reminder(
                 round_id=job.round_id,
             )
 
-        if not await contacts.reachable(session, [job.tgid]):
-            await record(NoticeState.SKIPPED, "bot_not_started", None)
-            return ReminderOutcome("skipped", "bot_not_started")
+        if (unreachable := await contacts.unreachable_reason(session, job.tgid)) is not None:
+            await record(NoticeState.SKIPPED, unreachable, None)
+            return ReminderOutcome("skipped", unreachable)
         body, markup = reminder_message(job.date, deadline, settings)
         try:
             message_id = await send(job.tgid, body, markup)

@@ -67,12 +67,14 @@ def test_reminders_reach_exactly_the_right_people_once(
     anna.reminders_enabled = False
     gone = make_user(db, 1005, "Уволенный", is_active=False)  # blocked employee
     olga = make_user(db, 9001, "Ольга Смирнова", role=Role.MANAGER)  # a manager eats too
+    boris = make_user(db, 1006, "Борис Блокировавший")  # started the bot, blocked it since
     make_combo_order(db, maria, early, TUESDAY)
     db.add_all(
         BotContact(tgid=person.tgid, started_at=at(8, 0))
-        for person in (ivan, maria, anna, gone, olga)
+        for person in (ivan, maria, anna, gone, olga, boris)
     )
     db.commit()
+    fake_telegram.block_chat(boris.tgid)
     settings = settings_factory(fake_telegram, miniapp_url=MINIAPP_URL)
     api = build_api(settings, FixedClock(at(9, 0)))
 
@@ -87,18 +89,18 @@ def test_reminders_reach_exactly_the_right_people_once(
     assert status == 200, config
     # Then at 09:59 nothing is due yet, and at 10:00 (an hour before 11:00) one round is
     assert run_check(settings, at(9, 59)) == {"recorded": 0, "rounds": 0, "jobs": 0}
-    assert run_check(settings, at(10, 0)) == {"recorded": 1, "rounds": 1, "jobs": 3}
-    records = read_topic(kafka_bootstrap, settings.kafka_topic_reminders, expect=3)
+    assert run_check(settings, at(10, 0)) == {"recorded": 1, "rounds": 1, "jobs": 4}
+    records = read_topic(kafka_bootstrap, settings.kafka_topic_reminders, expect=4)
     jobs = [json.loads(record.value) for record in records]
-    assert sorted(job["tgid"] for job in jobs) == [1001, 1003, 9001]
+    assert sorted(job["tgid"] for job in jobs) == [1001, 1003, 1006, 9001]
     assert {(job["type"], job["date"]) for job in jobs} == {("reminder.due", "2026-11-24")}
     # And the next minute records nothing again
     assert run_check(settings, at(10, 1)) == {"recorded": 0, "rounds": 0, "jobs": 0}
 
-    # When the consumer gets the jobs, and Kafka hands them over a second time
+    # When the consumer gets every job twice in one batch, and Kafka hands them over again
     consumer = build_consumer(settings, FixedClock(at(10, 0)))
-    event = msk_event_from_consumer_records(records)
-    for _ in range(2):
+    for batch in (records + records, records):
+        event = msk_event_from_consumer_records(batch)
         assert consumer(event, lambda_context("reminders_consumer")) == {"batchItemFailures": []}
 
     # Then Ivan and Olga each have exactly one reminder that opens the Mini App
@@ -108,8 +110,11 @@ def test_reminders_reach_exactly_the_right_people_once(
         assert "до 11:00" in reminder.text
         assert reminder.buttons == [{"text": "🍽 Заказать обед", "web_app": {"url": MINIAPP_URL}}]
     # And nobody else got anything
-    for person in (maria, petr, anna, gone):
+    for person in (maria, petr, anna, gone, boris):
         assert fake_telegram.sent_messages(person.tgid) == []
+    # And Boris, whose chat refused the message, no longer counts as reachable
+    db.expire_all()
+    assert db.get(BotContact, boris.tgid).blocked_at is not None  # type: ignore[union-attr]
 
     # And the not-ordered list for the manager is exact, with who was reminded and who cannot be
     status, listed = call_api(
@@ -121,11 +126,12 @@ def test_reminders_reach_exactly_the_right_people_once(
         for row in listed["items"]
     ] == [
         ("Анна Кузнецова", True, None, None),
+        ("Борис Блокировавший", False, "skipped", "blocked"),
         ("Иван Петров", True, "sent", None),
         ("Ольга Смирнова", True, "sent", None),
         ("Пётр Сидоров", False, "skipped", "bot_not_started"),
     ]
-    assert listed["total"] == 4
+    assert listed["total"] == 5
 
     # When Pyotr starts the bot and the manager reminds everyone without an order now
     webhook = Webhook(build_webhook(settings, FixedClock(at(10, 20))), fake_telegram)
@@ -134,14 +140,20 @@ def test_reminders_reach_exactly_the_right_people_once(
         api, "POST", "/api/v1/reminders/send-now", token=token(olga), body={"date": "2026-11-24"}
     )
     assert status == 202, queued
-    assert queued["people"] == 4
-    assert run_check(settings, at(10, 21)) == {"recorded": 0, "rounds": 1, "jobs": 4}
+    assert queued["people"] == 5
+    assert run_check(settings, at(10, 21)) == {"recorded": 0, "rounds": 1, "jobs": 5}
     second = [
         record
-        for record in read_topic(kafka_bootstrap, settings.kafka_topic_reminders, expect=7)
+        for record in read_topic(kafka_bootstrap, settings.kafka_topic_reminders, expect=9)
         if json.loads(record.value)["round_id"] == queued["round_id"]
     ]
-    assert sorted(json.loads(record.value)["tgid"] for record in second) == [1001, 1003, 1004, 9001]
+    assert sorted(json.loads(record.value)["tgid"] for record in second) == [
+        1001,
+        1003,
+        1004,
+        1006,
+        9001,
+    ]
     consumer = build_consumer(settings, FixedClock(at(10, 21)))
     consumer(msk_event_from_consumer_records(second), lambda_context("reminders_consumer"))
 
