@@ -63,6 +63,12 @@ build-NotificationsConsumerFunction:
 build-RecommendationsConsumerFunction:
 	$(call lambda-function,recommendations_consumer)
 
+build-RemindersCheckFunction:
+	$(call lambda-function,reminders_check)
+
+build-RemindersConsumerFunction:
+	$(call lambda-function,reminders_consumer)
+
 build-MigrateFunction:
 	$(call lambda-function,migrate)
 
@@ -75,4 +81,5 @@ build-DependenciesLayerX86:
 .PHONY: build-ApiFunction build-TelegramWebhookFunction build-DeadlineCheckFunction \
 	build-RecommendationsBatchFunction build-NotificationsConsumerFunction \
 	build-RecommendationsConsumerFunction build-MigrateFunction \
+	build-RemindersCheckFunction build-RemindersConsumerFunction \
 	build-DependenciesLayerArm64 build-DependenciesLayerX86

@@ -63,6 +63,22 @@ class RecommendationJob(KafkaEvent):
         return str(self.tgid)
 
 
+class ReminderDue(KafkaEvent):
+    """`reminder.due`: remind this person, who has not ordered, about this date (key = tgid)."""
+
+    topic_setting = "kafka_topic_reminders"
+
+    type: Literal["reminder.due"] = "reminder.due"
+    tgid: int
+    date: date
+    round_id: int | None = None
+    timestamp: datetime
+
+    @property
+    def key(self) -> str:
+        return str(self.tgid)
+
+
 class DeliveryFailed(KafkaEvent):
     """`notification.failed` (dead letter): a cafe's orders could not be delivered, and why."""
 

@@ -11,17 +11,12 @@ from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
-from aws_lambda_powertools.utilities.data_classes.kafka_event import KafkaEvent, KafkaEventRecord
+from aws_lambda_powertools.utilities.data_classes.kafka_event import KafkaEventRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from shared.events import DeadlinePassed
-from shared.kit import runtime
+from shared.kit.batch import KafkaBatch
 from shared.kit.clock import Clock, SystemClock
 from shared.kit.db import create_engine, create_sessionmaker
 from shared.kit.kafka import EventProducer
@@ -37,14 +32,9 @@ logger = Logger(service="notifications_consumer")
 metrics = create_metrics("notifications_consumer")
 
 Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
-type RecordId = tuple[str, int, int]
 
 # Each delivery holds two database connections (the lock and the work): stay inside the pool.
 RECORDS_AT_ONCE = 4
-
-
-def record_id(record: KafkaEventRecord) -> RecordId:
-    return record.topic, record.partition, record.offset
 
 
 def build_handler(
@@ -55,8 +45,6 @@ def build_handler(
     limiter = TelegramRateLimiter.from_settings(create_redis(settings), settings)
     send = TelegramSender(create_bot(settings), limiter)
     notifier = CafeNotifier(sessions, send, producer or EventProducer(settings), settings)
-    # A batch that failed whole is reported like any other, so the ESM retries just those records.
-    processor = BatchProcessor(event_type=EventType.Kafka, raise_on_entire_batch_failure=False)
     slots = asyncio.Semaphore(RECORDS_AT_ONCE)
 
     async def deliver(record: KafkaEventRecord) -> None:
@@ -85,32 +73,12 @@ def build_handler(
         if not outcome.already_done:
             count_notification(metrics, str(outcome.state))
 
-    async def deliver_all(records: list[KafkaEventRecord]) -> dict[RecordId, Exception]:
-        """Every record's delivery at once on the container's loop; the failures by record."""
-        results = await asyncio.gather(*map(deliver, records), return_exceptions=True)
-        failures: dict[RecordId, Exception] = {}
-        for record, result in zip(records, results, strict=True):
-            if isinstance(result, Exception):
-                failures[record_id(record)] = result
-            elif isinstance(result, BaseException):  # cancelled: let Lambda see it
-                raise result
-        return failures
+    batch = KafkaBatch(deliver)
 
     @logger.inject_lambda_context
     @metrics.log_metrics
     def handle(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-        failures = runtime.run(deliver_all(list(KafkaEvent(event).records)))
-
-        def report(record: KafkaEventRecord) -> None:
-            # Powertools builds the partial batch response from what this raises.
-            if (error := failures.get(record_id(record))) is not None:
-                raise error
-
-        return dict(
-            process_partial_response(
-                event=event, record_handler=report, processor=processor, context=context
-            )
-        )
+        return batch(event, context)
 
     return handle
 

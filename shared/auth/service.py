@@ -29,15 +29,25 @@ class AccessRequested:
 
 
 async def sign_in(
-    session: AsyncSession, init_data: InitData, settings: Settings, *, now: datetime
+    session: AsyncSession,
+    init_data: InitData,
+    settings: Settings,
+    *,
+    now: datetime,
+    office: str | None = None,
 ) -> SignedIn | AccessRequested:
-    """Turn verified initData into a token, or record an access request for a stranger."""
+    """Turn verified initData into a token, or record an access request for a stranger.
+
+    `office`: what a stranger says their office is; it is kept on their access request.
+    """
     tg_user = init_data.user
     user = await users.get_user(session, tg_user.id)
     if user is None and tg_user.id in settings.manager_tgids:
         user = await _bootstrap_manager(session, tg_user, now=now)
     if user is None:
-        return AccessRequested(await _refuse_stranger(session, tg_user, now=now))
+        return AccessRequested(
+            await _refuse_stranger(session, tg_user, now=now, office=_clean(office))
+        )
     if not user.is_active:
         raise UserBlocked("Ваш доступ заблокирован. Обратитесь к офис-менеджеру.")
     token = issue_token(
@@ -57,8 +67,13 @@ async def _bootstrap_manager(
     return user
 
 
+def _clean(office: str | None) -> str | None:
+    stripped = " ".join(office.split()) if office else ""
+    return stripped or None
+
+
 async def _refuse_stranger(
-    session: AsyncSession, tg_user: TelegramUser, *, now: datetime
+    session: AsyncSession, tg_user: TelegramUser, *, now: datetime, office: str | None
 ) -> AccessRequestPending:
     """Record (or renew) the stranger's access request; a rejected one stays rejected (raised)."""
     request = await users.get_access_request(session, tg_user.id, for_update=True)
@@ -68,6 +83,7 @@ async def _refuse_stranger(
                 tgid=tg_user.id,
                 name=tg_user.full_name or str(tg_user.id),
                 username=tg_user.username,
+                office=office or "",
                 created_at=now,
             )
         )
@@ -75,6 +91,8 @@ async def _refuse_stranger(
         return AccessRequestPending(
             "Заявка на доступ отправлена. Вы сможете заказывать, когда менеджер её одобрит."
         )
+    if office is not None and request.status != RequestStatus.REJECTED:
+        request.office = office  # the newcomer corrected it while waiting
     if request.status == RequestStatus.REJECTED:
         raise AccessRequestRejected("Заявка на доступ отклонена. Обратитесь к офис-менеджеру.")
     if request.status == RequestStatus.APPROVED:

@@ -53,7 +53,13 @@ async def cafe_has_orders(session: AsyncSession, cafe_id: int) -> bool:
 
 
 async def list_menu_items(
-    session: AsyncSession, cafe_id: int, *, category: str | None, available_only: bool
+    session: AsyncSession,
+    cafe_id: int,
+    *,
+    category: str | None,
+    available_only: bool,
+    labels: Sequence[str] = (),
+    exclude_labels: Sequence[str] = (),
 ) -> Sequence[MenuItem]:
     statement = (
         select(MenuItem)
@@ -65,6 +71,10 @@ async def list_menu_items(
         statement = statement.where(MenuItem.category == category)
     if available_only:
         statement = statement.where(MenuItem.is_available.is_(True))
+    if labels:
+        statement = statement.where(MenuItem.labels.contains(list(labels)))
+    if exclude_labels:
+        statement = statement.where(~MenuItem.labels.overlap(list(exclude_labels)))
     return (await session.execute(statement)).scalars().all()
 
 

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, Self
+from typing import Annotated, Any, ClassVar, Self, get_args
 
 from pydantic import (
     AfterValidator,
@@ -15,6 +15,7 @@ from pydantic import (
     model_validator,
 )
 
+from shared.cafes.labels import DietaryLabel
 from shared.kit.money import Money
 
 CATEGORY_PATTERN = r"^[a-z][a-z0-9_-]{0,49}$"
@@ -215,11 +216,28 @@ class MenuItemOut(BaseModel):
     category: str
     price: Money | None = Field(description="null: the dish is only sold inside a combo")
     is_available: bool
+    labels: list[DietaryLabel] = Field(
+        default_factory=list,
+        description="Dietary and allergen labels: vegetarian, vegan, spicy, and nuts, gluten, "
+        "lactose, fish meaning the dish contains them",
+    )
     options: list[OptionOut]
 
 
 class MenuItemList(BaseModel):
     items: list[MenuItemOut]
+
+
+def _distinct_labels(labels: list[DietaryLabel]) -> list[DietaryLabel]:
+    chosen = set(labels)
+    return [label for label in get_args(DietaryLabel) if label in chosen]
+
+
+Labels = Annotated[
+    list[DietaryLabel],
+    Field(max_length=7, description="Labels from the fixed set; repeated ones count once"),
+    AfterValidator(_distinct_labels),
+]
 
 
 class MenuItemCreate(BaseModel):
@@ -242,19 +260,21 @@ class MenuItemCreate(BaseModel):
     category: Category
     price: Price | None = None
     is_available: bool = True
+    labels: Labels = Field(default_factory=list)
 
 
 class MenuItemUpdate(Patch):
     """Only the fields sent change; `price: null` makes the dish combo-only."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"is_available": False}]})
-    NOT_NULL = ("name", "category", "is_available")
+    NOT_NULL = ("name", "category", "is_available", "labels")
 
     name: Name | None = None
     description: Annotated[Description | None, AfterValidator(_blank_as_none)] = None
     category: Category | None = None
     price: Price | None = None
     is_available: bool | None = None
+    labels: Labels | None = None
 
 
 # --- combos --------------------------------------------------------------------------------

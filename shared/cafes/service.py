@@ -148,12 +148,22 @@ async def list_menu(
     *,
     category: str | None,
     include_unavailable: bool | None,
+    labels: Sequence[str] = (),
+    exclude_labels: Sequence[str] = (),
 ) -> Sequence[MenuItem]:
-    """The cafe's dishes; unavailable ones only for managers (by default, or when they ask)."""
+    """The cafe's dishes; unavailable ones only for managers (by default, or when they ask).
+
+    `labels`: only dishes with every one of them; `exclude_labels`: only dishes with none.
+    """
     cafe = await visible_cafe(session, cafe_id, viewer)
     show_all = viewer.is_manager and include_unavailable is not False
     return await cafes.list_menu_items(
-        session, cafe.id, category=category, available_only=not show_all
+        session,
+        cafe.id,
+        category=category,
+        available_only=not show_all,
+        labels=labels,
+        exclude_labels=exclude_labels,
     )
 
 
@@ -186,6 +196,7 @@ async def create_menu_item(session: AsyncSession, cafe_id: int, data: MenuItemCr
         category=data.category,
         price=price,
         is_available=data.is_available,
+        labels=list(data.labels),
         options=[],
     )
     session.add(item)

@@ -75,6 +75,7 @@ class Settings(BaseSettings):
     kafka_topic_recommendations: str = "lunch-bot.recommendations"
     kafka_topic_dead_letters: str = "lunch-bot.dead-letters"
     kafka_request_timeout_ms: int = 10_000
+    kafka_topic_reminders: str = "lunch-bot.reminders"
 
     # Telegram
     telegram_bot_token: SecretStr = SecretStr(PLACEHOLDER)
@@ -94,6 +95,7 @@ class Settings(BaseSettings):
     # Schedules (EventBridge Scheduler expressions; the same strings are in template.yaml)
     deadline_check_schedule: str = "rate(1 minute)"
     recommendations_schedule: str = "cron(0 3 * * ? *)"
+    reminders_check_schedule: str = "rate(1 minute)"
 
     # Gemini
     gemini_api_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
@@ -109,6 +111,8 @@ class Settings(BaseSettings):
     # How long a key that answered 429 rests when Google's answer names no retry delay.
     gemini_rate_limit_cooldown_seconds: float = 60.0
     recommendations_min_orders: int = 5
+    # POST /users/{tgid}/recommendations/generate: how many times a person may ask per day.
+    recommendations_generate_per_day: int = 3
     recommendations_ttl_seconds: int = 24 * 60 * 60
 
     # API limits: an answer (503 dependency_unavailable at worst) within the budget; request

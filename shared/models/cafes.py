@@ -16,6 +16,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shared.models.base import Base, CreatedAt
@@ -43,6 +44,11 @@ class MenuItem(CreatedAt, Base):
     __table_args__ = (
         Index("ix_menu_items_cafe_id_category", "cafe_id", "category"),
         CheckConstraint("price IS NULL OR price >= 0", name="price_not_negative"),
+        CheckConstraint(
+            "labels <@ ARRAY['vegetarian','vegan','spicy','nuts','gluten','lactose','fish']"
+            "::varchar[]",
+            name="labels_known",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -53,6 +59,10 @@ class MenuItem(CreatedAt, Base):
     # None: the dish is only sold inside a combo.
     price: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     is_available: Mapped[bool] = mapped_column(default=True)
+    # Dietary and allergen labels from a fixed set (shared.cafes.labels), checked by the database.
+    labels: Mapped[list[str]] = mapped_column(
+        postgresql.ARRAY(String(20)), default=list, server_default=text("'{}'")
+    )
 
     options: Mapped[list["MenuItemOption"]] = relationship(
         lazy="raise", cascade="all, delete-orphan", order_by="MenuItemOption.id"

@@ -2,7 +2,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, DateTime, Numeric, String
+from sqlalchemy import BigInteger, DateTime, Numeric, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.models.base import Base, CreatedAt
@@ -29,6 +29,8 @@ class User(CreatedAt, Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     # None means no weekly limit.
     weekly_limit: Mapped[Decimal | None] = mapped_column(Numeric(10, 2), default=None)
+    # Reminders before the deadline (Profile switch); sent only once the person started the bot.
+    reminders_enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     @property
     def is_manager(self) -> bool:

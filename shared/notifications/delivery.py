@@ -16,21 +16,23 @@ caller (`dead_lettered_at` says it was).
 
 import asyncio
 import warnings
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Protocol
 
 from psycopg.errors import LockNotAvailable
 from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import Bot
+from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.error import ChatMigrated as TelegramChatMigrated
 from telegram.warnings import PTBDeprecationWarning
 
+from shared.deliveries.keyboard import arrived_keyboard
+from shared.deliveries.repository import dish_labels
 from shared.kit.db import unit_of_work
 from shared.kit.ratelimit import TelegramRateLimiter
 from shared.models import Cafe, DeliveryState, NotificationDelivery
@@ -45,8 +47,14 @@ from shared.notifications.errors import (
 from shared.notifications.formatting import PersonOrder, cafe_order_messages
 from shared.ordering import repository as orders
 
-# Sends one HTML message to a chat and returns Telegram's message id.
-SendText = Callable[[int, str], Awaitable[int]]
+
+class SendText(Protocol):
+    """Sends one HTML message to a chat (with an optional inline keyboard); returns its id."""
+
+    async def __call__(
+        self, chat_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None
+    ) -> int: ...
+
 
 DELIVERY_LOCK_NAMESPACE = 0x10C4  # advisory-lock key space of deliveries
 LOCK_WAIT_SECONDS = 15
@@ -79,7 +87,9 @@ class TelegramSender:
         self._limiter = limiter
         self._max_flood_waits = max_flood_waits
 
-    async def __call__(self, chat_id: int, text: str) -> int:
+    async def __call__(
+        self, chat_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None
+    ) -> int:
         for _ in range(self._max_flood_waits + 1):
             await self._limiter.acquire(chat_id)
             try:
@@ -88,6 +98,7 @@ class TelegramSender:
                     text=text,
                     parse_mode=ParseMode.HTML,
                     disable_web_page_preview=True,
+                    reply_markup=reply_markup,
                 )
             except RetryAfter as error:
                 await asyncio.sleep(_seconds(error))
@@ -177,7 +188,10 @@ async def _deliver_locked(
         people: list[PersonOrder] = []
         if cafe is not None:
             rows = await orders.orders_with_names(session, cafe_id, order_date)
-            people = [PersonOrder(user_name=name, order=order) for order, name in rows]
+            labels = await dish_labels(session, [order for order, _ in rows])
+            people = [
+                PersonOrder(user_name=name, order=order, labels=labels) for order, name in rows
+            ]
         skip_reason = _skip_reason(cafe, people)
         if skip_reason is not None or cafe is None or cafe.tg_chat_id is None:
             delivery.state = DeliveryState.SKIPPED
@@ -196,8 +210,10 @@ async def _deliver_locked(
         # marks the delivery done.
         message_id = None
         if index < len(messages):
+            # The last part carries the "Привезли" button: the cafe presses it on arrival.
+            markup = arrived_keyboard(cafe_id, order_date) if index == len(messages) - 1 else None
             try:
-                message_id = await send(chat_id, messages[index])
+                message_id = await send(chat_id, messages[index], markup)
             except ChatMigrated as moved:
                 chat_id = moved.new_chat_id
                 await _move_chat(sessions, cafe_id, order_date, chat_id)

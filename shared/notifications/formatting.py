@@ -2,12 +2,14 @@
 Telegram's 4,096-character limit on person boundaries."""
 
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from html import escape
 
 from shared.cafes.categories import category_name
+from shared.cafes.labels import icons
 from shared.kit.money import format_rub
 from shared.models import ItemKind, Order
 
@@ -21,6 +23,12 @@ RULE = "━━━━━━━━━━━━━━━━━━━━━"
 class PersonOrder:
     user_name: str
     order: Order
+    # Dietary labels of the dishes by menu item id, drawn as icons after the dish's name.
+    labels: Mapping[int, list[str]] = field(default_factory=dict)
+
+    def marks(self, menu_item_id: int | None) -> str:
+        drawn = icons(self.labels.get(menu_item_id, [])) if menu_item_id is not None else ""
+        return f" {drawn}" if drawn else ""
 
 
 def plural(count: int, one: str, few: str, many: str) -> str:
@@ -40,14 +48,16 @@ def person_block(person: PersonOrder) -> str:
         for item in order.items:
             if item.kind == ItemKind.COMBO:
                 lines.append(
-                    f"     - {escape(item.menu_item_name)} ({escape(category_name(item.category))})"
+                    f"     - {escape(item.menu_item_name)}{person.marks(item.menu_item_id)}"
+                    f" ({escape(category_name(item.category))})"
                 )
     for item in order.items:
         if item.kind == ItemKind.STANDALONE:
             options = ", ".join(escape(value) for value in item.options.values())
             suffix = f" ({options})" if options else ""
             quantity = f" ×{item.quantity}" if item.quantity > 1 else ""
-            lines.append(f"   • {escape(item.menu_item_name)}{suffix}{quantity}")
+            marks = person.marks(item.menu_item_id)
+            lines.append(f"   • {escape(item.menu_item_name)}{marks}{suffix}{quantity}")
     for extra in order.extras:
         lines.append(f"   • {escape(extra.menu_item_name)} ×{extra.quantity}")
     if order.notes:

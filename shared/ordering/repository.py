@@ -1,14 +1,14 @@
 """Every query about orders."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, CursorResult, Select, func, select, update
+from sqlalchemy import ColumnElement, CursorResult, ScalarSelect, Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from shared.models import Cafe, Order, OrderStatus, User
+from shared.models import Cafe, CafeArrival, Order, OrderStatus, User
 
 
 @dataclass(frozen=True)
@@ -19,11 +19,22 @@ class OrderView:
     status: OrderStatus
     user_name: str
     cafe_name: str
+    # When the cafe reported the lunch delivered ("Привезли"); None until then.
+    delivered_at: datetime | None = None
 
 
-def _with_names() -> Select[Order, OrderStatus, str, str]:
+def delivered_at() -> ScalarSelect[datetime]:
+    """When the order's cafe reported that day's lunch delivered, if it did."""
     return (
-        select(Order, Order.status, User.name, Cafe.name)
+        select(CafeArrival.arrived_at)
+        .where(CafeArrival.cafe_id == Order.cafe_id, CafeArrival.order_date == Order.order_date)
+        .scalar_subquery()
+    )
+
+
+def _with_names() -> Select[Order, OrderStatus, str, str, datetime | None]:
+    return (
+        select(Order, Order.status, User.name, Cafe.name, delivered_at())
         .join(User, User.tgid == Order.user_tgid)
         .join(Cafe, Cafe.id == Order.cafe_id)
         .options(selectinload(Order.items), selectinload(Order.extras))
@@ -48,8 +59,8 @@ async def order_view(session: AsyncSession, order_id: int) -> OrderView | None:
     row = (await session.execute(_with_names().where(Order.id == order_id))).one_or_none()
     if row is None:
         return None
-    order, status, user_name, cafe_name = row
-    return OrderView(order, OrderStatus(status), user_name, cafe_name)
+    order, status, user_name, cafe_name, delivered = row
+    return OrderView(order, OrderStatus(status), user_name, cafe_name, delivered)
 
 
 async def list_orders(
@@ -81,8 +92,10 @@ async def list_orders(
         .offset(offset)
     )
     views = [
-        OrderView(order, OrderStatus(shown), user_name, cafe_name)
-        for order, shown, user_name, cafe_name in (await session.execute(statement)).all()
+        OrderView(order, OrderStatus(shown), user_name, cafe_name, delivered)
+        for order, shown, user_name, cafe_name, delivered in (
+            await session.execute(statement)
+        ).all()
     ]
     return views, total or 0
 

@@ -141,6 +141,9 @@ class OrderOut(BaseModel):
     total_price: Money
     created_at: datetime
     updated_at: datetime
+    delivered_at: datetime | None = Field(
+        default=None, description="When the cafe reported the lunch delivered; null until then"
+    )
 
 
 class OrderList(BaseModel):
@@ -149,7 +152,12 @@ class OrderList(BaseModel):
 
 
 def order_out(
-    order: Order, *, user_name: str, cafe_name: str, status: OrderStatus | None = None
+    order: Order,
+    *,
+    user_name: str,
+    cafe_name: str,
+    status: OrderStatus | None = None,
+    delivered_at: datetime | None = None,
 ) -> OrderOut:
     """The API view of an order whose items and extras are loaded."""
     items: list[ComboItemOut | StandaloneItemOut] = []
@@ -207,4 +215,5 @@ def order_out(
         total_price=order.total_price,
         created_at=order.created_at,
         updated_at=order.updated_at,
+        delivered_at=delivered_at,
     )

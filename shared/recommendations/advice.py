@@ -15,7 +15,8 @@ def category_name(category: str) -> str:
 def build_prompt(stats: OrderStats, untried: Sequence[MenuDish]) -> str:
     """The prompt of the design (seed 001, section 2.3) with the user's real menu dishes."""
     categories = ", ".join(
-        f"{category_name(category)} {share:g}%" for category, share in stats.categories.items()
+        f"{category_name(category)} {share.percent:g}%"
+        for category, share in stats.categories.items()
     )
     favorites = "; ".join(f"{dish.name} ({dish.count})" for dish in stats.favorite_dishes)
     new_dishes = "; ".join(f"{dish.name} ({category_name(dish.category)})" for dish in untried)
@@ -39,7 +40,7 @@ def build_prompt(stats: OrderStats, untried: Sequence[MenuDish]) -> str:
 
 def rule_based_advice(stats: OrderStats, untried: Sequence[MenuDish]) -> Advice:
     """Deterministic advice from the same stats, for when Gemini cannot be asked."""
-    shares = stats.categories
+    shares = {category: share.percent for category, share in stats.categories.items()}
     if shares:
         top = max(shares, key=lambda category: (shares[category], category))
         summary = (

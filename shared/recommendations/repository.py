@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.cafes.categories import EXTRA_CATEGORY
 from shared.models import MenuItem, Order, OrderExtra, OrderItem, OrderStatus, User
-from shared.recommendations.schemas import FavoriteDish, OrderStats
+from shared.recommendations.schemas import CategoryShare, FavoriteDish, OrderStats
 
 WINDOW_DAYS = 30
 FAVORITES = 5
@@ -71,7 +71,8 @@ async def order_stats(session: AsyncSession, tgid: int, window: Window) -> Order
     ).all()
     portions = sum(int(amount) for _, amount in by_category)
     categories = {
-        category: round(100 * int(amount) / portions, 1) for category, amount in by_category
+        category: CategoryShare(count=int(amount), percent=round(100 * int(amount) / portions, 1))
+        for category, amount in by_category
     }
 
     unique_dishes = await session.scalar(select(func.count(func.distinct(dishes.c.name)))) or 0

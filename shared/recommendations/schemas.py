@@ -13,12 +13,18 @@ class FavoriteDish(BaseModel):
     count: int = Field(description="Portions ordered in the last 30 days")
 
 
+class CategoryShare(BaseModel):
+    count: int = Field(description="Portions of the category ordered in the last 30 days")
+    percent: float = Field(description="Its share of all portions, in percent (one decimal)")
+
+
 class OrderStats(BaseModel):
     """A user's last 30 days (company time zone), cancelled orders left out."""
 
     orders_count: int = Field(description="Orders in the last 30 days")
-    categories: dict[str, float] = Field(
-        description="Share of each category among ordered dishes, in percent"
+    categories: dict[str, CategoryShare] = Field(
+        description="Each category's portions and share among ordered dishes (the original's "
+        "{count, percent})"
     )
     unique_dishes: int = Field(description="Different dishes ordered")
     total_dishes_available: int = Field(

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from shared.kit.money import Money
 
@@ -77,7 +77,11 @@ class UserUpdate(BaseModel):
 class AccessUpdate(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"enabled": False}]})
 
-    enabled: bool = Field(description="false blocks the user, true lets them in again")
+    enabled: bool = Field(
+        # `is_active` is what the original's Mini App sends.
+        validation_alias=AliasChoices("enabled", "is_active"),
+        description="false blocks the user, true lets them in again (`is_active` is accepted too)",
+    )
 
 
 class BalanceOut(BaseModel):

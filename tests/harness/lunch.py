@@ -34,6 +34,7 @@ def settings_factory(
             "kafka_topic_deadlines": f"test-{suffix}.deadlines",
             "kafka_topic_recommendations": f"test-{suffix}.recommendations",
             "kafka_topic_dead_letters": f"test-{suffix}.dead-letters",
+            "kafka_topic_reminders": f"test-{suffix}.reminders",
             "jwt_secret": JWT_SECRET,
             "telegram_webhook_secret": WEBHOOK_SECRET,
             "company_timezone": "Europe/Moscow",

@@ -17,6 +17,13 @@ class TelegramAuthIn(BaseModel):
         max_length=4096,
         description="`Telegram.WebApp.initData` exactly as the Mini App received it",
     )
+    office: str | None = Field(
+        default=None,
+        max_length=200,
+        description="The office a newcomer gives when asking for access: kept on the access "
+        "request and given to the user on approval; ignored for existing employees, whose "
+        "office managers keep",
+    )
 
 
 class TokenOut(BaseModel):
@@ -41,7 +48,7 @@ async def telegram_sign_in(
         now=now,
         max_age_seconds=settings.init_data_max_age_seconds,
     )
-    signed_in = await sign_in(session, init_data, settings, now=now)
+    signed_in = await sign_in(session, init_data, settings, now=now, office=body.office)
     if isinstance(signed_in, AccessRequested):
         # Answered, not raised: the access request is committed with this 403.
         return domain_error_response(signed_in.refusal)

@@ -5,6 +5,7 @@ from fastapi import APIRouter, Query, Response, status
 from functions.api.deps import CurrentUser, Manager, SessionDep
 from functions.api.errors import error_responses
 from shared.cafes import service
+from shared.cafes.labels import DietaryLabel
 from shared.cafes.schemas import (
     CATEGORY_PATTERN,
     MenuItemCreate,
@@ -35,10 +36,24 @@ async def list_menu(
             "employees never see them"
         ),
     ] = None,
+    label: Annotated[
+        list[DietaryLabel] | None,
+        Query(description="Only dishes with every label given (repeat: ?label=vegan&label=spicy)"),
+    ] = None,
+    exclude_label: Annotated[
+        list[DietaryLabel] | None,
+        Query(description="Only dishes with none of these labels (e.g. ?exclude_label=nuts)"),
+    ] = None,
 ) -> MenuItemList:
-    """A cafe's dishes with their options, by category and name."""
+    """A cafe's dishes with their options, by category and name, filtered by labels."""
     items = await service.list_menu(
-        session, cafe_id, user, category=category, include_unavailable=include_unavailable
+        session,
+        cafe_id,
+        user,
+        category=category,
+        include_unavailable=include_unavailable,
+        labels=label or (),
+        exclude_labels=exclude_label or (),
     )
     return MenuItemList(items=[MenuItemOut.model_validate(item) for item in items])
 

@@ -44,7 +44,11 @@ async def list_orders(
     return OrderList(
         items=[
             order_out(
-                view.order, user_name=view.user_name, cafe_name=view.cafe_name, status=view.status
+                view.order,
+                user_name=view.user_name,
+                cafe_name=view.cafe_name,
+                status=view.status,
+                delivered_at=view.delivered_at,
             )
             for view in views
         ],
@@ -71,7 +75,11 @@ async def get_order(order_id: int, user: CurrentUser, session: SessionDep) -> Or
     """One order, to its owner or a manager; anyone else's order answers 404."""
     view = await visible_order(session, user, order_id)
     return order_out(
-        view.order, user_name=view.user_name, cafe_name=view.cafe_name, status=view.status
+        view.order,
+        user_name=view.user_name,
+        cafe_name=view.cafe_name,
+        status=view.status,
+        delivered_at=view.delivered_at,
     )
 
 
@@ -88,7 +96,11 @@ async def update_order(
     order = await change_order(session, user, order_id, body, settings, now=now)
     view = await saved_order(session, user, order)
     return order_out(
-        view.order, user_name=view.user_name, cafe_name=view.cafe_name, status=view.status
+        view.order,
+        user_name=view.user_name,
+        cafe_name=view.cafe_name,
+        status=view.status,
+        delivered_at=view.delivered_at,
     )
 
 

@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import ApplicationBuilder
 
 from functions.telegram_webhook.bot import (
+    arrivals,
     help,
     link,
     membership,
@@ -47,7 +48,7 @@ def build_application(
     application: BotApplication = builder.context_types(CONTEXT_TYPES).job_queue(None).build()
     application.bot_data.deps = BotDeps(settings, sessions, clock)
     # Order matters: the catch-all help handlers come last.
-    for feature in (start, link, status, orders, unlink, membership, help):
+    for feature in (start, link, status, orders, unlink, arrivals, membership, help):
         feature.register(application)
     application.add_error_handler(on_error)
     return application

@@ -12,6 +12,7 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from shared.kit.clock import Clock
 from shared.kit.settings import Settings
+from shared.notifications.delivery import TelegramSender
 
 
 @dataclass(frozen=True)
@@ -24,9 +25,11 @@ class BotDeps:
 
 
 class BotData:
-    """The Application's bot_data: only the dependencies, set once by build_application."""
+    """The Application's bot_data: the dependencies, set once by build_application, and the
+    clients a feature builds on first use and keeps for the container's life."""
 
     deps: BotDeps
+    arrival_sender: TelegramSender | None = None
 
 
 type ChatData = dict[Any, Any]

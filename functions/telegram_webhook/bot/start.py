@@ -12,6 +12,7 @@ from functions.telegram_webhook.bot.context import BotApplication, BotContext
 from shared.kit.db import unit_of_work
 from shared.links import service as links
 from shared.links.codes import PREFIX as LINK_CODE_PREFIX
+from shared.reminders import contacts
 from shared.users import service as users
 
 DEEP_LINK = re.compile(r"^cafe_(\d{1,9})$")
@@ -63,6 +64,9 @@ async def start(update: Update, context: BotContext) -> None:
     async with unit_of_work(context.deps.sessions) as session:
         employee = await users.find_user(session, user.id) if user is not None else None
         status = await links.link_status(session, chat.id)
+        if chat.type == ChatType.PRIVATE and user is not None:
+            # Telegram lets the bot write to a person only after /start: reminders need it.
+            await contacts.record_start(session, user.id, now=context.deps.clock.now())
     if chat.type == ChatType.PRIVATE and employee is not None and employee.is_active:
         name = employee.name.split()[0] if employee.name.strip() else employee.name
         if settings.miniapp_url.startswith("https://"):

@@ -262,7 +262,7 @@ export interface paths {
         };
         /**
          * List Menu
-         * @description A cafe's dishes with their options, by category and name.
+         * @description A cafe's dishes with their options, by category and name, filtered by labels.
          */
         get: operations["list_menu_api_v1_cafes__cafe_id__menu_get"];
         put?: never;
@@ -391,6 +391,26 @@ export interface paths {
          * @description Activate or deactivate a cafe; employees neither see nor order from inactive cafes.
          */
         patch: operations["set_cafe_status_api_v1_cafes__cafe_id__status_patch"];
+        trace?: never;
+    };
+    "/api/v1/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Deliveries
+         * @description Every cafe with orders for the date: whether and when it reported the lunch delivered.
+         */
+        get: operations["list_deliveries_api_v1_deliveries_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/health": {
@@ -563,6 +583,90 @@ export interface paths {
          * @description Change your order before the deadline: it is re-checked and re-priced like a new one.
          */
         patch: operations["update_order_api_v1_orders__order_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/orders/{order_id}/repeat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Repeat
+         * @description Order the same again for an open date, at today's prices; 409 names dishes now gone.
+         */
+        post: operations["repeat_api_v1_orders__order_id__repeat_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reminders/not-ordered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Not Ordered
+         * @description Active employees without an order for the date, with their reminder for it.
+         */
+        get: operations["list_not_ordered_api_v1_reminders_not_ordered_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reminders/send-now": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remind Now
+         * @description Remind those without an order for the date now (each person once per date).
+         */
+        post: operations["remind_now_api_v1_reminders_send_now_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reminders/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Reminder Settings
+         * @description When employees are reminded: one setting for the whole company.
+         */
+        get: operations["get_reminder_settings_api_v1_reminders_settings_get"];
+        /**
+         * Set Reminder Settings
+         * @description Switch reminders on or off and set how long before the first deadline they go out.
+         */
+        put: operations["set_reminder_settings_api_v1_reminders_settings_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/summaries": {
@@ -852,6 +956,26 @@ export interface paths {
         patch: operations["set_weekly_limit_api_v1_users__tgid__balance_limit_patch"];
         trace?: never;
     };
+    "/api/v1/users/{tgid}/favourite-dishes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Favourite Dishes
+         * @description Dishes still on the menu that the person ordered most (90 days), most first (self).
+         */
+        get: operations["list_favourite_dishes_api_v1_users__tgid__favourite_dishes_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/{tgid}/recommendations": {
         parameters: {
             query?: never;
@@ -865,6 +989,50 @@ export interface paths {
          */
         get: operations["get_recommendations_api_v1_users__tgid__recommendations_get"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{tgid}/recommendations/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate
+         * @description Make the summary and tips now (at least 5 orders in 30 days; a few times a day).
+         */
+        post: operations["generate_api_v1_users__tgid__recommendations_generate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{tgid}/reminders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get My Reminders
+         * @description Whether the person gets reminders and whether the bot may write to them (self).
+         */
+        get: operations["get_my_reminders_api_v1_users__tgid__reminders_get"];
+        /**
+         * Set My Reminders
+         * @description Switch one's reminders on or off (Profile).
+         */
+        put: operations["set_my_reminders_api_v1_users__tgid__reminders_put"];
         post?: never;
         delete?: never;
         options?: never;
@@ -928,7 +1096,7 @@ export interface components {
         AccessUpdate: {
             /**
              * Enabled
-             * @description false blocks the user, true lets them in again
+             * @description false blocks the user, true lets them in again (`is_active` is accepted too)
              */
             enabled: boolean;
         };
@@ -1038,6 +1206,50 @@ export interface components {
             description?: string | null;
             /** Name */
             name: string;
+        };
+        /** CafeDeliveryList */
+        CafeDeliveryList: {
+            /** Items */
+            items: components["schemas"]["CafeDeliveryOut"][];
+            /** Total */
+            total: number;
+        };
+        /** CafeDeliveryOut */
+        CafeDeliveryOut: {
+            /** Cafe Id */
+            cafe_id: number;
+            /** Cafe Name */
+            cafe_name: string;
+            /**
+             * Delivered At
+             * @description When the cafe pressed «Привезли»
+             */
+            delivered_at: string | null;
+            /**
+             * Not Reachable
+             * @description Employees who could not be told (never started the bot, or blocked it)
+             */
+            not_reachable: number;
+            /**
+             * Notified
+             * @description Employees told that their lunch arrived
+             */
+            notified: number;
+            /**
+             * Order Date
+             * Format: date
+             */
+            order_date: string;
+            /**
+             * Orders
+             * @description Active orders at the cafe for the date
+             */
+            orders: number;
+            /**
+             * Reported By
+             * @description Who pressed it (their Telegram name)
+             */
+            reported_by: string | null;
         };
         /** CafeList */
         CafeList: {
@@ -1162,6 +1374,19 @@ export interface components {
             description?: string | null;
             /** Name */
             name?: string | null;
+        };
+        /** CategoryShare */
+        CategoryShare: {
+            /**
+             * Count
+             * @description Portions of the category ordered in the last 30 days
+             */
+            count: number;
+            /**
+             * Percent
+             * @description Its share of all portions, in percent (one decimal)
+             */
+            percent: number;
         };
         /** ComboCount */
         ComboCount: {
@@ -1361,6 +1586,29 @@ export interface components {
             /** Name */
             name: string;
         };
+        /** FavouriteDishList */
+        FavouriteDishList: {
+            /** Items */
+            items: components["schemas"]["FavouriteDishOut"][];
+            /** Total */
+            total: number;
+        };
+        /** FavouriteDishOut */
+        FavouriteDishOut: {
+            /** Cafe Id */
+            cafe_id: number;
+            /** Category */
+            category: string;
+            /**
+             * Count
+             * @description Portions ordered in the last 90 days
+             */
+            count: number;
+            /** Menu Item Id */
+            menu_item_id: number;
+            /** Name */
+            name: string;
+        };
         /** HealthOut */
         HealthOut: {
             /**
@@ -1507,6 +1755,11 @@ export interface components {
              * @default true
              */
             is_available: boolean;
+            /**
+             * Labels
+             * @description Labels from the fixed set; repeated ones count once
+             */
+            labels?: ("vegetarian" | "vegan" | "spicy" | "nuts" | "gluten" | "lactose" | "fish")[];
             /** Name */
             name: string;
             /** Price */
@@ -1529,6 +1782,11 @@ export interface components {
             id: number;
             /** Is Available */
             is_available: boolean;
+            /**
+             * Labels
+             * @description Dietary and allergen labels: vegetarian, vegan, spicy, and nuts, gluten, lactose, fish meaning the dish contains them
+             */
+            labels?: ("vegetarian" | "vegan" | "spicy" | "nuts" | "gluten" | "lactose" | "fish")[];
             /** Name */
             name: string;
             /** Options */
@@ -1553,10 +1811,70 @@ export interface components {
             description?: string | null;
             /** Is Available */
             is_available?: boolean | null;
+            /** Labels */
+            labels?: ("vegetarian" | "vegan" | "spicy" | "nuts" | "gluten" | "lactose" | "fish")[] | null;
             /** Name */
             name?: string | null;
             /** Price */
             price?: (number | string) | null;
+        };
+        /**
+         * MyRemindersIn
+         * @example {
+         *       "enabled": false
+         *     }
+         */
+        MyRemindersIn: {
+            /** Enabled */
+            enabled: boolean;
+        };
+        /** MyRemindersOut */
+        MyRemindersOut: {
+            /**
+             * Bot Started
+             * @description The person started the bot, so it may write to them; without it no reminder can reach them
+             */
+            bot_started: boolean;
+            /**
+             * Enabled
+             * @description The person wants reminders (Profile switch)
+             */
+            enabled: boolean;
+        };
+        /** NotOrderedList */
+        NotOrderedList: {
+            /** Items */
+            items: components["schemas"]["NotOrderedOut"][];
+            /**
+             * Order Date
+             * Format: date
+             */
+            order_date: string;
+            /** Total */
+            total: number;
+        };
+        /** NotOrderedOut */
+        NotOrderedOut: {
+            /** Bot Started */
+            bot_started: boolean;
+            /** Name */
+            name: string;
+            /** Office */
+            office: string;
+            /**
+             * Reminder
+             * @description This date's reminder: sent, skipped (with `reminder_reason`) or null
+             */
+            reminder: string | null;
+            /**
+             * Reminder Reason
+             * @description Why it was skipped: bot_not_started, blocked, or Telegram's refusal
+             */
+            reminder_reason: string | null;
+            /** Reminders Enabled */
+            reminders_enabled: boolean;
+            /** Tgid */
+            tgid: number;
         };
         /** NotificationsIn */
         NotificationsIn: {
@@ -1720,6 +2038,11 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Delivered At
+             * @description When the cafe reported the lunch delivered; null until then
+             */
+            delivered_at?: string | null;
             /** Extras */
             extras: components["schemas"]["OrderExtraOut"][];
             /** Id */
@@ -1757,10 +2080,10 @@ export interface components {
         OrderStats: {
             /**
              * Categories
-             * @description Share of each category among ordered dishes, in percent
+             * @description Each category's portions and share among ordered dishes (the original's {count, percent})
              */
             categories: {
-                [key: string]: number;
+                [key: string]: components["schemas"]["CategoryShare"];
             };
             /**
              * Favorite Dishes
@@ -1922,6 +2245,100 @@ export interface components {
             row: number;
             /** Tgid */
             tgid?: number | null;
+        };
+        /**
+         * RemindNowIn
+         * @example {
+         *       "date": "2026-12-08"
+         *     }
+         * @example {
+         *       "date": "2026-12-08",
+         *       "tgids": [
+         *         1001
+         *       ]
+         *     }
+         */
+        RemindNowIn: {
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /**
+             * Tgids
+             * @description Only these people (those of them without an order); omitted: everyone without an order
+             */
+            tgids?: number[] | null;
+        };
+        /** RemindNowOut */
+        RemindNowOut: {
+            /**
+             * Order Date
+             * Format: date
+             */
+            order_date: string;
+            /**
+             * People
+             * @description How many reminder jobs will be produced
+             */
+            people: number;
+            /**
+             * Produced
+             * @description false: queued; the reminders check produces it within a minute
+             */
+            produced: boolean;
+            /** Round Id */
+            round_id: number;
+        };
+        /**
+         * ReminderSettingsIn
+         * @example {
+         *       "is_enabled": true,
+         *       "minutes_before": 60
+         *     }
+         */
+        ReminderSettingsIn: {
+            /** Is Enabled */
+            is_enabled: boolean;
+            /**
+             * Minutes Before
+             * @description 5 minutes to 12 hours
+             */
+            minutes_before: number;
+        };
+        /** ReminderSettingsOut */
+        ReminderSettingsOut: {
+            /**
+             * Is Enabled
+             * @description Whether employees are reminded before deadlines
+             */
+            is_enabled: boolean;
+            /**
+             * Minutes Before
+             * @description How long before the first open deadline of a date the reminder goes out
+             */
+            minutes_before: number;
+            /** Updated At */
+            updated_at: string | null;
+            /**
+             * Updated By
+             * @description The manager who changed it last
+             */
+            updated_by: number | null;
+        };
+        /**
+         * RepeatIn
+         * @example {
+         *       "order_date": "2026-12-08"
+         *     }
+         */
+        RepeatIn: {
+            /**
+             * Order Date
+             * Format: date
+             * @description The open date to order the same again for
+             */
+            order_date: string;
         };
         /**
          * RequestStatus
@@ -2125,6 +2542,11 @@ export interface components {
              * @description `Telegram.WebApp.initData` exactly as the Mini App received it
              */
             init_data: string;
+            /**
+             * Office
+             * @description The office a newcomer gives when asking for access: kept on the access request and given to the user on approval; ignored for existing employees, whose office managers keep
+             */
+            office?: string | null;
         };
         /** TokenOut */
         TokenOut: {
@@ -3755,6 +4177,10 @@ export interface operations {
                 category?: string | null;
                 /** @description Managers see unavailable dishes unless they pass false; employees never see them */
                 include_unavailable?: boolean | null;
+                /** @description Only dishes with every label given (repeat: ?label=vegan&label=spicy) */
+                label?: ("vegetarian" | "vegan" | "spicy" | "nuts" | "gluten" | "lactose" | "fish")[] | null;
+                /** @description Only dishes with none of these labels (e.g. ?exclude_label=nuts) */
+                exclude_label?: ("vegetarian" | "vegan" | "spicy" | "nuts" | "gluten" | "lactose" | "fish")[] | null;
             };
             header?: never;
             path: {
@@ -4735,6 +5161,65 @@ export interface operations {
             };
         };
     };
+    list_deliveries_api_v1_deliveries_get: {
+        parameters: {
+            query: {
+                /** @description The lunch date */
+                date: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CafeDeliveryList"];
+                };
+            };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not signed in, or the token expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Signed in but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body or query is malformed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     health_api_v1_health_get: {
         parameters: {
             query?: never;
@@ -5593,6 +6078,321 @@ export interface operations {
             };
             /** @description A store did not answer in time: retry shortly */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    repeat_api_v1_orders__order_id__repeat_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RepeatIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderOut"];
+                };
+            };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not signed in, or the token expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Signed in but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with what exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body or query is malformed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    list_not_ordered_api_v1_reminders_not_ordered_get: {
+        parameters: {
+            query: {
+                /** @description The lunch date */
+                date: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotOrderedList"];
+                };
+            };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not signed in, or the token expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Signed in but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body or query is malformed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    remind_now_api_v1_reminders_send_now_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RemindNowIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RemindNowOut"];
+                };
+            };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not signed in, or the token expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Signed in but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body or query is malformed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    get_reminder_settings_api_v1_reminders_settings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReminderSettingsOut"];
+                };
+            };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not signed in, or the token expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Signed in but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body or query is malformed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    set_reminder_settings_api_v1_reminders_settings_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReminderSettingsIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReminderSettingsOut"];
+                };
+            };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not signed in, or the token expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Signed in but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body or query is malformed */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7205,6 +8005,68 @@ export interface operations {
             };
         };
     };
+    list_favourite_dishes_api_v1_users__tgid__favourite_dishes_get: {
+        parameters: {
+            query?: {
+                /** @description Only this cafe's dishes */
+                cafe_id?: number | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                tgid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FavouriteDishList"];
+                };
+            };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not signed in, or the token expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Signed in but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body or query is malformed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     get_recommendations_api_v1_users__tgid__recommendations_get: {
         parameters: {
             query?: never;
@@ -7281,6 +8143,229 @@ export interface operations {
             };
             /** @description A store did not answer in time: retry shortly */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    generate_api_v1_users__tgid__recommendations_generate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tgid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecommendationsOut"];
+                };
+            };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not signed in, or the token expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Signed in but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body or query is malformed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Asked too often today */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Gemini cannot answer now (keys spent, down) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    get_my_reminders_api_v1_users__tgid__reminders_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tgid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyRemindersOut"];
+                };
+            };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not signed in, or the token expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Signed in but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body or query is malformed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    set_my_reminders_api_v1_users__tgid__reminders_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tgid: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MyRemindersIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyRemindersOut"];
+                };
+            };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not signed in, or the token expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Signed in but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No such object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body or query is malformed */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

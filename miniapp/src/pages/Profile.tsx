@@ -32,7 +32,9 @@ export function Profile() {
     const { balance, recommendations } = query.data;
     const stats = recommendations?.stats;
     const ordersCount = stats?.orders_last_30_days ?? stats?.orders_count ?? 0;
-    const categories = Object.entries(stats?.categories ?? {}).sort((a, b) => b[1] - a[1]);
+    const categories = Object.entries(stats?.categories ?? {})
+      .map(([name, share]) => [name, share.percent] as const)
+      .sort((a, b) => b[1] - a[1]);
     body = (
       <>
         <Section title={`💰 ${t.profile.budget}`} testId="budget">

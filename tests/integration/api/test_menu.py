@@ -60,6 +60,7 @@ async def test_employees_see_available_dishes_and_managers_see_the_whole_menu(
         "category": "soup",
         "price": 180.0,
         "is_available": True,
+        "labels": [],
         "options": [
             {
                 "id": borscht["options"][0]["id"],
@@ -95,6 +96,7 @@ async def test_a_manager_adds_combo_only_dishes_and_priced_extras(
         "category": "soup",
         "price": None,
         "is_available": True,
+        "labels": [],
         "options": [],
     }
     dessert = await client.post(

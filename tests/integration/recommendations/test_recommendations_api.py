@@ -95,7 +95,12 @@ async def test_an_employee_sees_cached_advice_with_fresh_stats(
         "orders_count": 2,
         "orders_last_30_days": 2,
         # 12 portions: 2 salads, 2 soups of the day + 2 borscht, 2 mains, 4 mors
-        "categories": {"extra": 33.3, "soup": 33.3, "main": 16.7, "salad": 16.7},
+        "categories": {
+            "extra": {"count": 4, "percent": 33.3},
+            "soup": {"count": 4, "percent": 33.3},
+            "main": {"count": 2, "percent": 16.7},
+            "salad": {"count": 2, "percent": 16.7},
+        },
         "unique_dishes": 5,
         "total_dishes_available": 5,
         "favorite_dishes": [

@@ -8,12 +8,16 @@ from shared.recommendations.advice import build_prompt, rule_based_advice
 from shared.recommendations.gemini import _refuses_key, _retry_delay
 from shared.recommendations.keypool import key_hash, next_quota_reset, quota_day
 from shared.recommendations.repository import MenuDish
-from shared.recommendations.schemas import FavoriteDish, OrderStats
+from shared.recommendations.schemas import CategoryShare, FavoriteDish, OrderStats
 from tests.fakes.gemini import google_error, invalid_api_key, quota_exceeded
 
 STATS = OrderStats(
     orders_count=18,
-    categories={"main": 80.0, "soup": 15.0, "salad": 5.0},
+    categories={
+        "main": CategoryShare(count=16, percent=80.0),
+        "soup": CategoryShare(count=3, percent=15.0),
+        "salad": CategoryShare(count=1, percent=5.0),
+    },
     unique_dishes=8,
     total_dishes_available=45,
     favorite_dishes=[FavoriteDish(name="Котлета с пюре", count=9)],
@@ -43,7 +47,14 @@ def test_rules_name_a_real_dish_for_the_missing_category() -> None:
 
 def test_rules_work_without_dishes_to_suggest() -> None:
     balanced = STATS.model_copy(
-        update={"categories": {"main": 40.0, "soup": 30.0, "salad": 30.0}, "unique_dishes": 30}
+        update={
+            "categories": {
+                "main": CategoryShare(count=4, percent=40.0),
+                "soup": CategoryShare(count=3, percent=30.0),
+                "salad": CategoryShare(count=3, percent=30.0),
+            },
+            "unique_dishes": 30,
+        }
     )
     advice = rule_based_advice(balanced, [])
     assert len(advice.tips) == 2

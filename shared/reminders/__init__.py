@@ -1,0 +1,1 @@
+"""Reminders before the deadline, and who the bot may write to."""
