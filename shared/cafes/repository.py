@@ -2,12 +2,12 @@
 
 from collections.abc import Sequence
 
-from sqlalchemy import CursorResult, exists, select, update
+from sqlalchemy import CursorResult, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from shared.cafes.deadlines import DaySchedule
-from shared.models import Cafe, Combo, DeadlineSchedule, MenuItem, Order
+from shared.models import Cafe, Combo, DeadlineSchedule, MenuItem, Order, OrderExtra, OrderItem
 
 
 async def get_cafe(session: AsyncSession, cafe_id: int, *, for_update: bool = False) -> Cafe | None:
@@ -158,3 +158,17 @@ def _as_day_schedule(row: DeadlineSchedule) -> DaySchedule:
     return DaySchedule(
         deadline_time=row.deadline_time, advance_days=row.advance_days, is_enabled=row.is_enabled
     )
+
+
+async def dish_labels(session: AsyncSession, placed: Sequence[Order]) -> dict[int, list[str]]:
+    """The current dietary labels of the dishes in these orders, by menu item id."""
+    lines: list[OrderItem | OrderExtra] = []
+    for order in placed:
+        lines += [*order.items, *order.extras]
+    ids = {line.menu_item_id for line in lines if line.menu_item_id is not None}
+    if not ids:
+        return {}
+    statement = select(MenuItem.id, MenuItem.labels).where(
+        MenuItem.id.in_(ids), func.cardinality(MenuItem.labels) > 0
+    )
+    return {item_id: list(labels) for item_id, labels in (await session.execute(statement)).all()}

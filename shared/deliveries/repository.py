@@ -1,6 +1,5 @@
 """Queries about arrivals of lunch and the notices sent to employees."""
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -12,27 +11,10 @@ from shared.models import (
     ArrivalNotice,
     Cafe,
     CafeArrival,
-    MenuItem,
     NoticeState,
     Order,
-    OrderExtra,
-    OrderItem,
     OrderStatus,
 )
-
-
-async def dish_labels(session: AsyncSession, placed: Sequence[Order]) -> dict[int, list[str]]:
-    """The current dietary labels of the dishes in these orders, by menu item id."""
-    lines: list[OrderItem | OrderExtra] = []
-    for order in placed:
-        lines += [*order.items, *order.extras]
-    ids = {line.menu_item_id for line in lines if line.menu_item_id is not None}
-    if not ids:
-        return {}
-    statement = select(MenuItem.id, MenuItem.labels).where(
-        MenuItem.id.in_(ids), func.cardinality(MenuItem.labels) > 0
-    )
-    return {item_id: list(labels) for item_id, labels in (await session.execute(statement)).all()}
 
 
 async def record_arrival(

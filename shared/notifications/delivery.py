@@ -31,11 +31,11 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.error import ChatMigrated as TelegramChatMigrated
 from telegram.warnings import PTBDeprecationWarning
 
-from shared.deliveries.keyboard import arrived_keyboard
-from shared.deliveries.repository import dish_labels
+from shared.cafes.repository import dish_labels
 from shared.kit.db import unit_of_work
 from shared.kit.ratelimit import TelegramRateLimiter
 from shared.models import Cafe, DeliveryState, NotificationDelivery
+from shared.notifications.arrival_button import arrived_keyboard
 from shared.notifications.errors import (
     ChatMigrated,
     ChatUnreachable,

@@ -7,11 +7,11 @@ from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler
 
 from functions.telegram_webhook.bot.context import BotApplication, BotContext
-from shared.deliveries.keyboard import CALLBACK, parse_arrived
 from shared.deliveries.service import report_arrival
 from shared.kit.errors import DomainError
 from shared.kit.ratelimit import TelegramRateLimiter
 from shared.kit.redis import create_redis
+from shared.notifications.arrival_button import CALLBACK, parse_arrived
 from shared.notifications.delivery import TelegramSender
 
 THANKS = "Спасибо! Сообщаем сотрудникам 🙌"

@@ -4,8 +4,8 @@ from datetime import date
 from decimal import Decimal
 
 from shared.cafes.labels import LABELS, icons
-from shared.deliveries.keyboard import arrived_callback, arrived_keyboard, parse_arrived
 from shared.models import ItemKind, Order, OrderItem
+from shared.notifications.arrival_button import arrived_callback, arrived_keyboard, parse_arrived
 from shared.notifications.formatting import PersonOrder, cafe_order_messages
 
 DAY = date(2026, 11, 24)
