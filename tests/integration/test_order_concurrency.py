@@ -73,8 +73,14 @@ async def test_two_hundred_employees_in_the_last_minute_lose_and_double_nothing(
     make_user(db, 9001, "Ольга Менеджер", role=Role.MANAGER)
     db.commit()
     # Lambda gives each request its own container and connection; one process stands in for the
-    # fleet here, so its pool is as wide as the server allows (max_connections is 200).
-    settings = settings_factory(database_pool_size=90)
+    # fleet here, so its pool is as wide as the server allows (max_connections is 200), and the
+    # per-request time budgets are a fleet's too: 200 requests share this process' CPU.
+    settings = settings_factory(
+        database_pool_size=90,
+        database_pool_timeout_seconds=60,
+        database_statement_timeout_ms=60_000,
+        api_request_budget_seconds=60,
+    )
     engine = create_engine(settings)
     clock = FixedClock(LAST_MINUTE)
     app = create_app(
