@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from functions.api.messages import detail_of, language_of, problems_of
 from shared.kit.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -28,26 +29,22 @@ def _error(
     return JSONResponse(status_code=status, content=body)
 
 
-def _field(location: tuple[Any, ...]) -> str:
-    return ".".join(str(part) for part in location if part not in ("body", "query", "path"))
-
-
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
-    async def domain_error(_: Request, error: DomainError) -> JSONResponse:
-        return _error(error.status_code, error.message, error.code)
+    async def domain_error(request: Request, error: DomainError) -> JSONResponse:
+        message = error.message_in(language_of(request.headers.get("accept-language")))
+        problems = [{"field": error.field, "message": message}] if error.field else None
+        return _error(error.status_code, message, error.code, problems)
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(_: Request, error: RequestValidationError) -> JSONResponse:
-        problems = [
-            {"field": "", "message": "Тело запроса — не JSON"}
-            if item.get("type") == "json_invalid"
-            else {"field": _field(tuple(item["loc"])), "message": str(item["msg"])}
-            for item in error.errors()
-        ]
-        first = problems[0] if problems else {"field": "", "message": "invalid request"}
-        detail = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
-        return _error(422, detail, "validation_error", problems)
+    async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+        # Each problem readable beside its field, in the caller's language (messages.py).
+        language = language_of(request.headers.get("accept-language"))
+        problems = problems_of(error.errors(), language)
+        for problem in problems:
+            if problem["code"] == "json_invalid":
+                problem["field"] = ""
+        return _error(422, detail_of(problems, language), "validation_error", problems)
 
     @app.exception_handler(DataError)
     async def data_error(_: Request, error: DataError) -> JSONResponse:

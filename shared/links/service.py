@@ -15,6 +15,7 @@ Functions never commit; the caller's unit of work does.
 """
 
 from datetime import datetime
+from urllib.parse import quote
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -185,3 +186,13 @@ async def _refuse_a_flood(session: AsyncSession, cafe: Cafe, chat_id: int) -> No
             f"К кафе «{cafe.name}» уже много заявок ждут решения менеджера. "
             "Попробуйте позже или свяжитесь с офис-менеджером"
         )
+
+
+def cafe_deep_link(bot_username: str, cafe_id: int) -> str:
+    """The link a manager shares with a cafe: opening it asks to link that cafe's chat."""
+    return f"https://t.me/{bot_username}?start=cafe_{cafe_id}"
+
+
+def share_url(link: str, text: str) -> str:
+    """Telegram's share sheet for a link (t.me/share/url), with a line of text for the cafe."""
+    return f"https://t.me/share/url?url={quote(link, safe='')}&text={quote(text, safe='')}"
