@@ -158,7 +158,7 @@ function Wizard({
           {cafeName} · {capitalize(formatDate(date))}
         </div>
         <h1 className="mt-1 text-[26px] font-bold leading-tight text-text">{t.order.steps[step]}</h1>
-        <div className="mt-3 flex gap-1" aria-label={`Шаг ${stepIndex + 1} из ${steps.length}`}>
+        <div className="mt-3 flex gap-1" aria-label={t.order.step(stepIndex + 1, steps.length)}>
           {steps.map((s, i) => (
             <span key={s} className={`h-1 flex-1 rounded-full ${i <= stepIndex ? "bg-button" : "bg-hint/25"}`} />
           ))}
@@ -207,7 +207,7 @@ function Wizard({
         : null}
 
       {step === "standalone" ? (
-        <Section footer="Блюда сверх комбо, по своей цене.">
+        <Section footer={t.order.standaloneHint}>
           {standalone.map((dish) => {
             const pick = draft.standalone[dish.id];
             return (
