@@ -177,7 +177,10 @@ async def _deliver_locked(
         people: list[PersonOrder] = []
         if cafe is not None:
             rows = await orders.orders_with_names(session, cafe_id, order_date)
-            people = [PersonOrder(user_name=name, order=order) for order, name in rows]
+            people = [
+                PersonOrder(user_name=name, order=order, office=office)
+                for order, name, office in rows
+            ]
         skip_reason = _skip_reason(cafe, people)
         if skip_reason is not None or cafe is None or cafe.tg_chat_id is None:
             delivery.state = DeliveryState.SKIPPED

@@ -1,7 +1,13 @@
 """The message a cafe receives after a deadline: HTML, every user string escaped, split at
-Telegram's 4,096-character limit on person boundaries."""
+Telegram's 4,096-character limit on person boundaries.
 
-from collections import Counter
+Header: the cafe, the date and where to deliver (the offices of the people who ordered). Then
+each person with their combo's picks (category and options), dishes on their own, extras and
+notes. Then what to cook, grouped by category in menu order (salads, soups, mains, the cafe's own
+categories, extras last), each dish split by the options chosen, and the totals.
+"""
+
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -25,10 +31,16 @@ CATEGORY_NAMES = {
 }
 
 
+# Categories in the order a cook reads them; others follow alphabetically, extras come last.
+CATEGORY_ORDER = ("salad", "soup", "main")
+NO_OPTIONS = "без опций"
+
+
 @dataclass(frozen=True)
 class PersonOrder:
     user_name: str
     order: Order
+    office: str = ""
 
 
 def category_name(category: str) -> str:
@@ -44,19 +56,25 @@ def plural(count: int, one: str, few: str, many: str) -> str:
     return many
 
 
-def person_block(person: PersonOrder) -> str:
+def _options(options: dict[str, str]) -> str:
+    return ", ".join(escape(str(value)) for value in options.values())
+
+
+def person_block(person: PersonOrder, *, show_office: bool = False) -> str:
     order = person.order
-    lines = [f"👤 <b>{escape(person.user_name)}</b>:"]
+    office = f" ({escape(person.office)})" if show_office and person.office else ""
+    lines = [f"👤 <b>{escape(person.user_name)}</b>{office}:"]
     if order.combo_name:
         lines.append(f"   • {escape(order.combo_name)}")
         for item in order.items:
             if item.kind == ItemKind.COMBO:
-                lines.append(
-                    f"     - {escape(item.menu_item_name)} ({escape(category_name(item.category))})"
-                )
+                options = _options(item.options)
+                chosen = f": {options}" if options else ""
+                category = escape(category_name(item.category))
+                lines.append(f"     - {escape(item.menu_item_name)} ({category}){chosen}")
     for item in order.items:
         if item.kind == ItemKind.STANDALONE:
-            options = ", ".join(escape(value) for value in item.options.values())
+            options = _options(item.options)
             suffix = f" ({options})" if options else ""
             quantity = f" ×{item.quantity}" if item.quantity > 1 else ""
             lines.append(f"   • {escape(item.menu_item_name)}{suffix}{quantity}")
@@ -67,31 +85,65 @@ def person_block(person: PersonOrder) -> str:
     return "\n".join(lines)
 
 
-def dish_counts(people: list[PersonOrder]) -> Counter[str]:
-    """How many of each dish to cook, combos' picks and standalone dishes and extras alike."""
-    counts: Counter[str] = Counter()
+# category -> dish -> options as shown ("" for none) -> how many
+CookList = dict[str, dict[str, Counter[str]]]
+
+
+def dish_counts(people: list[PersonOrder]) -> CookList:
+    """How many of each dish to cook, by category and by the options chosen: combos' picks,
+    standalone dishes and extras alike."""
+    counts: CookList = defaultdict(lambda: defaultdict(Counter))
     for person in people:
         for item in person.order.items:
-            counts[item.menu_item_name] += item.quantity
+            shown = _options(item.options)
+            counts[item.category][item.menu_item_name][shown] += item.quantity
         for extra in person.order.extras:
-            counts[extra.menu_item_name] += extra.quantity
+            counts["extra"][extra.menu_item_name][""] += extra.quantity
     return counts
+
+
+def _category_rank(category: str) -> tuple[int, str]:
+    if category in CATEGORY_ORDER:
+        return (CATEGORY_ORDER.index(category), "")
+    return (len(CATEGORY_ORDER) + (1 if category == "extra" else 0), category_name(category))
+
+
+def cook_list(people: list[PersonOrder]) -> str:
+    """What to cook: a heading per category, each dish with its total, then one line per choice
+    of options when they differ (2 Стандарт + 1 Большая, never a folded "Борщ — 3")."""
+    lines: list[str] = []
+    counts = dish_counts(people)
+    for category in sorted(counts, key=_category_rank):
+        lines.append(f"<b>{escape(category_name(category).capitalize())}</b>")
+        for name, by_options in sorted(counts[category].items()):
+            total = sum(by_options.values())
+            if set(by_options) == {""}:
+                lines.append(f"   {escape(name)} — {total}")
+            elif len(by_options) == 1:
+                [(options, _)] = by_options.items()
+                lines.append(f"   {escape(name)} ({options}) — {total}")
+            else:
+                lines.append(f"   {escape(name)} — {total}")
+                for options, qty in sorted(by_options.items(), key=lambda pair: pair[0] or "~"):
+                    lines.append(f"      · {options or NO_OPTIONS} — {qty}")
+    return "\n".join(lines)
 
 
 def cafe_order_messages(cafe_name: str, order_date: date, people: list[PersonOrder]) -> list[str]:
     """The whole day's orders as one or more messages, never splitting a person."""
     if not people:
         return []
-    header = f"📋 <b>{escape(cafe_name)}</b> — Заказ на {order_date:%d.%m.%Y}\n{RULE}"
+    offices = sorted({person.office.strip() for person in people if person.office.strip()})
+    where = f"\n📍 Доставка: {escape('; '.join(offices))}" if offices else ""
+    header = f"📋 <b>{escape(cafe_name)}</b> — Заказ на {order_date:%d.%m.%Y}{where}\n{RULE}"
     total = sum((person.order.total_price for person in people), Decimal(0))
-    counts = dish_counts(people)
     count = len(people)
-    cook = "\n".join(f"   {escape(name)} — {qty}" for name, qty in sorted(counts.items()))
     footer = (
-        f"{RULE}\n🍳 Приготовить:\n{cook}\n{RULE}\n"
+        f"{RULE}\n🍳 Приготовить:\n{cook_list(people)}\n{RULE}\n"
         f"Итого: {count} {plural(count, 'заказ', 'заказа', 'заказов')}, {format_rub(total)}"
     )
-    blocks = [person_block(person) for person in people]
+    # With several offices each person says where their lunch goes.
+    blocks = [person_block(person, show_office=len(offices) > 1) for person in people]
     return _pack(header, blocks, footer)
 
 

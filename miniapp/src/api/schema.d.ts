@@ -1251,6 +1251,10 @@ export interface components {
             menu_item_id: number | null;
             /** Menu Item Name */
             menu_item_name: string;
+            /** Options */
+            options?: {
+                [key: string]: string;
+            };
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -1293,6 +1297,13 @@ export interface components {
             category: string;
             /** Menu Item Id */
             menu_item_id: number;
+            /**
+             * Options
+             * @description The dish's options, as for a dish ordered on its own
+             */
+            options?: {
+                [key: string]: string;
+            };
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}

@@ -61,7 +61,8 @@ def test_a_manager_approves_a_cafe_link_request(telegram: Telegram, live_app: Li
 
     # Then the request is processed and the cafe shows its linked chat with notifications on
     expect(page.get_by_text("Заявок на подключение нет.")).to_be_visible()
-    expect(page.get_by_text("Одобрена")).to_be_visible()
+    expect(page.get_by_test_id("toast")).to_have_text("✓ Заявка одобрена")
+    expect(page.get_by_text("Одобрена", exact=True)).to_be_visible()
     page.evaluate("window.location.hash = '/manage/cafes/1'")
     expect(page.get_by_text("@stolovaya1")).to_be_visible()
     expect(page.get_by_role("switch", name="Уведомления в чат кафе")).to_have_attribute(

@@ -35,7 +35,12 @@ def test_every_main_screen_renders_in_the_theme(
             "combo_id": 2,
             "items": [
                 {"type": "combo", "category": "salad", "menu_item_id": 1},
-                {"type": "combo", "category": "soup", "menu_item_id": 3},
+                {
+                    "type": "combo",
+                    "category": "soup",
+                    "menu_item_id": 3,
+                    "options": {"Размер порции": "Большая"},
+                },
                 {"type": "combo", "category": "main", "menu_item_id": 6},
             ],
             "extras": [{"menu_item_id": 8, "quantity": 1}],
