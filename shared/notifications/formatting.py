@@ -56,8 +56,9 @@ def plural(count: int, one: str, few: str, many: str) -> str:
     return many
 
 
-def _options(options: dict[str, str]) -> str:
-    return ", ".join(escape(str(value)) for value in options.values())
+def _options(options: dict[str, str] | None) -> str:
+    # A line built in memory (the sample a newly linked cafe gets) may have no options at all.
+    return ", ".join(escape(str(value)) for value in (options or {}).values())
 
 
 def person_block(person: PersonOrder, *, show_office: bool = False) -> str:
