@@ -116,10 +116,10 @@ class LiveApp:
     clock: FixedClock
     settings: Settings
 
-    def init_data(self, tgid: int, name: str) -> str:
+    def init_data(self, tgid: int, name: str, language: str = "ru") -> str:
         first, _, last = name.partition(" ")
         return launch_init_data(
-            TelegramUser(id=tgid, first_name=first, last_name=last or None),
+            TelegramUser(id=tgid, first_name=first, last_name=last or None, language_code=language),
             BOT_TOKEN,
             auth_date=self.clock.now(),
         )
@@ -236,12 +236,22 @@ class Telegram:
     browser: Browser
     pages: list[Page]
 
-    def open(self, tgid: int, name: str, *, dark: bool = False, route: str = "") -> Page:
+    def open(
+        self,
+        tgid: int,
+        name: str,
+        *,
+        dark: bool = False,
+        route: str = "",
+        language: str = "ru",
+        width: int = 390,
+    ) -> Page:
+        """The app as a person whose Telegram speaks `language`, on a phone `width` wide."""
         theme = DARK if dark else LIGHT
         context = self.browser.new_context(
-            viewport={"width": 390, "height": 844},
+            viewport={"width": width, "height": 844},
             device_scale_factor=2,
-            locale="ru-RU",
+            locale="en-GB" if language == "en" else "ru-RU",
             color_scheme="dark" if dark else "light",
             accept_downloads=True,
         )
@@ -256,7 +266,7 @@ class Telegram:
         page.on("pageerror", _log_page_error)
         launch = urlencode(
             {
-                "tgWebAppData": self.live.init_data(tgid, name),
+                "tgWebAppData": self.live.init_data(tgid, name, language),
                 "tgWebAppVersion": "8.0",
                 "tgWebAppPlatform": "ios",
                 "tgWebAppThemeParams": json.dumps(theme, separators=(",", ":")),

@@ -117,7 +117,7 @@ export function EmployeeEdit({ tgid }: { tgid: number }) {
   const query = useQuery(() => loadEmployee(tgid), [tgid], `employees/${tgid}`);
   if (query.loading && !query.data) return <Page back="/manage/employees"><Spinner /></Page>;
   if (!query.data) return <Page back="/manage/employees"><ErrorBox error={query.error ?? t.errors.unknown} onRetry={query.reload} /></Page>;
-  return <EmployeeForm key={JSON.stringify(query.data.user)} data={query.data} />;
+  return <EmployeeForm key={query.data.user.tgid} data={query.data} />;
 }
 
 function EmployeeForm({ data }: { data: Awaited<ReturnType<typeof loadEmployee>> }) {
