@@ -150,8 +150,14 @@ def built_miniapp() -> Path:
 
 
 @pytest.fixture
+def miniapp_build(built_miniapp: Path) -> Path:
+    """Which build the live app serves: the deployed one unless a test module says otherwise."""
+    return built_miniapp
+
+
+@pytest.fixture
 def live_app(
-    built_miniapp: Path,
+    miniapp_build: Path,
     sync_engine: Engine,
     database_url: str,
     redis_url: str,
@@ -179,7 +185,9 @@ def live_app(
             engine = create_engine(settings)
             async with unit_of_work(create_sessionmaker(engine)) as session:
                 await load_demo_data(session)
-            app = create_app(AppContext(settings, create_sessionmaker(engine), clock))
+            app = create_app(
+                AppContext(settings, create_sessionmaker(engine), clock), miniapp=miniapp_build
+            )
             server = uvicorn.Server(
                 uvicorn.Config(
                     app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"
