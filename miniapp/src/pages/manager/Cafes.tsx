@@ -563,31 +563,36 @@ function Deadlines({ cafeId, schedules }: { cafeId: number; schedules: Schedule[
     >
       {rows.map((row, i) => (
         <div key={row.weekday} className="cell relative px-4">
-          <div className="flex min-h-11 flex-wrap items-center gap-x-3">
-            <span className={`min-w-24 flex-1 text-[16px] ${row.enabled ? "text-text" : "text-hint"}`}>{t.manage.weekdays[row.weekday]}</span>
-            <input
-              type="time"
-              aria-label={`${t.manage.deadlineTime}: ${t.manage.weekdays[row.weekday]}`}
-              disabled={!row.enabled}
-              className="bg-transparent text-[16px] text-text disabled:text-hint"
-              value={row.time}
-              onChange={(event) => change(i, { time: event.target.value })}
-            />
-            <select
-              aria-label={`${t.manage.advanceDays}: ${t.manage.weekdays[row.weekday]}`}
-              disabled={!row.enabled}
-              className="bg-transparent text-[15px] text-link disabled:text-hint"
-              value={row.advance}
-              onChange={(event) => change(i, { advance: Number(event.target.value) })}
-            >
-              {[...new Set([0, 1, 2, 3, 5, 7, 14, row.advance])].sort((a, b) => a - b).map((n) => (
-                <option key={n} value={n}>
-                  {t.manage.daysAhead(n)}
-                </option>
-              ))}
-            </select>
+          <div className="flex min-h-11 items-center gap-3">
+            <span className={`flex-1 text-[16px] ${row.enabled ? "text-text" : "text-hint"}`}>{t.manage.weekdays[row.weekday]}</span>
             <Toggle label={t.manage.weekdays[row.weekday] ?? ""} checked={row.enabled} onChange={(enabled) => change(i, { enabled })} />
           </div>
+          {row.enabled ? (
+            <div className="-mt-1 flex items-center gap-4 pb-2.5 text-[15px]">
+              <label className="flex items-center gap-1.5 whitespace-nowrap text-hint">
+                {t.manage.deadlineTime}
+                <input
+                  type="time"
+                  aria-label={`${t.manage.deadlineTime}: ${t.manage.weekdays[row.weekday]}`}
+                  className="bg-transparent text-[15px] text-link"
+                  value={row.time}
+                  onChange={(event) => change(i, { time: event.target.value })}
+                />
+              </label>
+              <select
+                aria-label={`${t.manage.advanceDays}: ${t.manage.weekdays[row.weekday]}`}
+                className="bg-transparent text-[15px] text-link"
+                value={row.advance}
+                onChange={(event) => change(i, { advance: Number(event.target.value) })}
+              >
+                {[...new Set([0, 1, 2, 3, 5, 7, 14, row.advance])].sort((a, b) => a - b).map((n) => (
+                  <option key={n} value={n}>
+                    {t.manage.daysAhead(n)}
+                  </option>
+                ))}
+              </select>
+            </div>
+          ) : null}
           <FieldError message={save.error?.field(`schedules.${i}`)} />
         </div>
       ))}
