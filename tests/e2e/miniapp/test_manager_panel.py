@@ -100,7 +100,9 @@ def test_a_manager_downloads_the_cafe_report_as_csv(telegram: Telegram, live_app
     expect(report).to_contain_text("470\u00a0₽")
     with page.expect_download() as downloaded:
         page.get_by_role("button", name="Скачать CSV").click()
+    # Named by the server's UTF-8 filename*, not its ASCII fallback of underscores
     assert downloaded.value.suggested_filename.endswith(".csv")
+    assert "Столовая" in downloaded.value.suggested_filename
     text = downloaded.value.path().read_text(encoding="utf-8-sig")
     assert "Иван Петров" in text
     assert "Морс клюквенный" in text
