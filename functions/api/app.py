@@ -1,5 +1,7 @@
 """The REST API under /api/v1 (FastAPI), built from its dependencies so tests can inject them."""
 
+from pathlib import Path
+
 from fastapi import APIRouter, FastAPI
 from redis.asyncio import Redis
 
@@ -52,7 +54,7 @@ ROUTERS = (
 API_PREFIX = "/api/v1"
 
 
-def create_app(context: AppContext) -> FastAPI:
+def create_app(context: AppContext, *, miniapp: Path | None = None) -> FastAPI:
     app = FastAPI(
         title="Lunch ordering API",
         version="1.0.0",
@@ -76,7 +78,9 @@ def create_app(context: AppContext) -> FastAPI:
         api.include_router(dev_routes.router)
     app.include_router(api)
     # After the API: the Mini App's catch-all route must not shadow /api/v1.
-    install_miniapp(app, miniapp_dist(dev_login_enabled=context.settings.dev_login_enabled))
+    # `miniapp` picks a build explicitly: the browser tests run the deployed and the local one.
+    dist = miniapp or miniapp_dist(dev_login_enabled=context.settings.dev_login_enabled)
+    install_miniapp(app, dist)
     install_middleware(app, context)
     return app
 

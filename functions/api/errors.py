@@ -13,6 +13,7 @@ from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from functions.api.messages import Language, detail_of, language_of, problems_of
 from shared.kit.errors import DependencyUnavailable, DomainError
 
 logger = logging.getLogger(__name__)
@@ -31,31 +32,28 @@ def _error(
     return JSONResponse(status_code=status, content=body)
 
 
-def _field(location: tuple[Any, ...]) -> str:
-    return ".".join(str(part) for part in location if part not in ("body", "query", "path"))
-
-
-def domain_error_response(error: DomainError) -> JSONResponse:
-    """The response for a domain refusal, for routes that answer one without raising it."""
-    return _error(error.status_code, error.message, error.code)
+def domain_error_response(error: DomainError, language: Language = "ru") -> JSONResponse:
+    """The response for a domain refusal, in the caller's language; also for routes that answer
+    one without raising it."""
+    message = error.message_in(language)
+    problems = [{"field": error.field, "message": message}] if error.field else None
+    return _error(error.status_code, message, error.code, problems)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
-    async def domain_error(_: Request, error: DomainError) -> JSONResponse:
-        return domain_error_response(error)
+    async def domain_error(request: Request, error: DomainError) -> JSONResponse:
+        return domain_error_response(error, language_of(request.headers.get("accept-language")))
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(_: Request, error: RequestValidationError) -> JSONResponse:
-        problems = [
-            {"field": "", "message": "Тело запроса — не JSON"}
-            if item.get("type") == "json_invalid"
-            else {"field": _field(tuple(item["loc"])), "message": str(item["msg"])}
-            for item in error.errors()
-        ]
-        first = problems[0] if problems else {"field": "", "message": "invalid request"}
-        detail = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
-        return _error(422, detail, "validation_error", problems)
+    async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+        # Each problem readable beside its field, in the caller's language (messages.py).
+        language = language_of(request.headers.get("accept-language"))
+        problems = problems_of(error.errors(), language)
+        for problem in problems:
+            if problem["code"] == "json_invalid":
+                problem["field"] = ""
+        return _error(422, detail_of(problems, language), "validation_error", problems)
 
     @app.exception_handler(DataError)
     async def data_error(_: Request, error: DataError) -> JSONResponse:

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from shared.kit.errors import DomainError
 from shared.kit.settings import Settings
@@ -155,7 +156,10 @@ async def load_order_history(session: AsyncSession, settings: Settings, *, today
 async def _demo_order(session: AsyncSession, cafe: Cafe, day: date, *, variant: int) -> OrderCreate:
     dishes = list(
         await session.scalars(
-            select(MenuItem).where(MenuItem.cafe_id == cafe.id).order_by(MenuItem.id)
+            select(MenuItem)
+            .where(MenuItem.cafe_id == cafe.id)
+            .options(selectinload(MenuItem.options))
+            .order_by(MenuItem.id)
         )
     )
     combos = list(
@@ -166,7 +170,11 @@ async def _demo_order(session: AsyncSession, cafe: Cafe, day: date, *, variant: 
     for category in combo.categories:
         choices = [d for d in dishes if d.category == category]
         chosen = choices[variant % len(choices)]
-        picks.append(ComboPickIn(type="combo", category=category, menu_item_id=chosen.id))
+        # Required options are asked inside a combo too: take each one's first value.
+        options = {o.name: o.values[0] for o in chosen.options if o.is_required}
+        picks.append(
+            ComboPickIn(type="combo", category=category, menu_item_id=chosen.id, options=options)
+        )
     drinks = [d for d in dishes if d.category == "extra"]
     extras = [ExtraIn(menu_item_id=drinks[0].id, quantity=1)] if variant % 2 and drinks else []
     notes = "Без лука, пожалуйста" if variant % 5 == 0 else None

@@ -21,6 +21,7 @@ them. It refuses to start with ENVIRONMENT other than local; none of this is dep
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import importlib
 import importlib.util
 import logging
@@ -106,15 +107,37 @@ def start_kafka(state: Path, environ: Mapping[str, str]) -> str | None:
     return kafka.url
 
 
+MINIAPP_SOURCES = ("src", "index.html", "package.json", "package-lock.json", "vite.config.ts")
+SOURCE_STAMP = ".source-hash"
+
+
+def miniapp_fingerprint(app: Path) -> str:
+    """A hash of everything the Mini App's build reads, to tell a stale build after a pull."""
+    digest = hashlib.sha256()
+    for name in MINIAPP_SOURCES:
+        path = app / name
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            if file.is_file():
+                digest.update(file.relative_to(app).as_posix().encode())
+                digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
 def ensure_miniapp(root: Path, environ: Mapping[str, str]) -> None:
-    """Build the Mini App once (miniapp/dist-local, served at /) when Node.js is there.
+    """Build the Mini App (miniapp/dist-local, served at /) when Node.js is there and the build
+    is missing or older than its sources.
 
     The local build carries the mock Telegram environment, so the app opens signed in as the
     demo employee in a plain browser (`?as=manager` for the manager).
     """
     app = root / "miniapp"
-    if (app / "dist-local" / "index.html").is_file():
-        step("Mini App: miniapp/dist-local")
+    stamp = app / "dist-local" / SOURCE_STAMP
+    fingerprint = miniapp_fingerprint(app) if (app / "src").is_dir() else ""
+    if (app / "dist-local" / "index.html").is_file() and (
+        stamp.is_file() and stamp.read_text().strip() == fingerprint
+    ):
+        step("Mini App: miniapp/dist-local (up to date)")
         return
     if not (app / "package.json").is_file():
         step("Mini App: not in this checkout; serving the API alone")
@@ -123,7 +146,7 @@ def ensure_miniapp(root: Path, environ: Mapping[str, str]) -> None:
     if npm is None:
         step("Mini App: npm not found, serving the API alone (Node.js 20+ builds the app)")
         return
-    step("Mini App: building it once (npm ci, npm run build:local)…")
+    step("Mini App: building it (npm ci, npm run build:local)…")
     environment = dict(environ) | {"PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1"}
     quiet = ["--no-audit", "--no-fund", "--loglevel=error"]
     # `npm ci` installs exactly the lock file; should the lock and package.json disagree, an
@@ -142,6 +165,7 @@ def ensure_miniapp(root: Path, environ: Mapping[str, str]) -> None:
             tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
             step(f"Mini App build failed at `npm {command[1]}`: " + " | ".join(tail))
             return
+    stamp.write_text(fingerprint)
     step("Mini App built into miniapp/dist-local")
 
 

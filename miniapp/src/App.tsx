@@ -1,9 +1,9 @@
-import { lazy, Suspense } from "react";
+import { Component, lazy, Suspense, type ReactNode } from "react";
 import { UserProvider, useSignIn } from "./auth";
 import { TabBar } from "./components/TabBar";
-import { Spinner } from "./components/ui";
+import { Button, Empty, Spinner, Toasts } from "./components/ui";
 import type { Launch } from "./init";
-import { match, queryParam, usePath } from "./lib/router";
+import { match, navigate, queryParam, usePath } from "./lib/router";
 import { Gate } from "./pages/Gate";
 import { History } from "./pages/History";
 import { Home } from "./pages/Home";
@@ -17,29 +17,70 @@ const Manage = lazy(() => import("./pages/manager/Manage"));
 
 const TAB_ROOTS = ["/", "/history", "/profile", "/manage"];
 
-function Routes({ path, manager }: { path: string; manager: boolean }) {
-  const clean = path.split("?")[0] ?? "/";
-  let params;
-  if (clean === "/") return <Home />;
-  if (clean === "/history") return <History flash={queryParam(path, "cancelled")} />;
-  if (clean === "/profile") return <Profile />;
-  if ((params = match("/order/:cafe/:date", path)))
-    return <OrderWizard cafeId={Number(params.cafe)} date={params.date ?? ""} orderId={null} />;
-  if ((params = match("/orders/:id/edit", path))) return <OrderWizard cafeId={0} date="" orderId={Number(params.id)} />;
-  if ((params = match("/orders/:id", path)))
-    return (
+type Params = Record<string, string>;
+type Route = [pattern: string, render: (params: Params, path: string) => ReactNode, managerOnly?: boolean];
+
+// Every screen by path; the first pattern that matches wins; anything else is the home screen.
+const ROUTES: Route[] = [
+  ["/", () => <Home />],
+  ["/history", (_, path) => <History flash={queryParam(path, "cancelled")} />],
+  ["/profile", () => <Profile />],
+  ["/order/:cafe/:date", (p) => <OrderWizard cafeId={Number(p.cafe)} date={p.date ?? ""} orderId={null} />],
+  ["/orders/:id/edit", (p) => <OrderWizard cafeId={0} date="" orderId={Number(p.id)} />],
+  [
+    "/orders/:id",
+    (p, path) => (
       <OrderDetail
-        id={Number(params.id)}
+        id={Number(p.id)}
         flash={queryParam(path, "placed") ? "placed" : queryParam(path, "updated") ? "updated" : null}
       />
-    );
+    ),
+  ],
+];
+
+function Routes({ path, manager }: { path: string; manager: boolean }) {
+  const clean = path.split("?")[0] ?? "/";
   if (manager && clean.startsWith("/manage"))
     return (
       <Suspense fallback={<Spinner />}>
         <Manage path={path} />
       </Suspense>
     );
+  for (const [pattern, render] of ROUTES) {
+    const params = match(pattern, path);
+    if (params) return render(params, path);
+  }
   return <Home />;
+}
+
+/** A screen that throws shows a way home instead of a blank page. */
+class ErrorBoundary extends Component<{ children: ReactNode }, { failed: boolean }> {
+  override state = { failed: false };
+
+  static getDerivedStateFromError(): { failed: boolean } {
+    return { failed: true };
+  }
+
+  override componentDidCatch(error: unknown): void {
+    console.error(error);
+  }
+
+  override render(): ReactNode {
+    if (!this.state.failed) return this.props.children;
+    return (
+      <main className="pt-16" data-testid="crashed">
+        <Empty>{t.errors.crashed}</Empty>
+        <Button
+          onClick={() => {
+            this.setState({ failed: false });
+            navigate("/", { replace: true });
+          }}
+        >
+          {t.errors.toHome}
+        </Button>
+      </main>
+    );
+  }
 }
 
 export function App({ launch }: { launch: Launch }) {
@@ -50,8 +91,11 @@ export function App({ launch }: { launch: Launch }) {
   const clean = path.split("?")[0] ?? "/";
   return (
     <UserProvider user={status.user}>
-      <Routes key={clean} path={path} manager={manager} />
+      <ErrorBoundary key={clean}>
+        <Routes path={path} manager={manager} />
+      </ErrorBoundary>
       {TAB_ROOTS.includes(clean) ? <TabBar path={clean} manager={manager} /> : null}
+      <Toasts />
       <span className="sr-only">{t.appName}</span>
     </UserProvider>
   );

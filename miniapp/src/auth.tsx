@@ -13,6 +13,7 @@ export type SignIn =
   | { state: "rejected"; message: string }
   | { state: "blocked"; message: string }
   | { state: "outside" }
+  | { state: "unknown-dev-user"; tgid: string }
   | { state: "failed"; error: ApiError };
 
 const UserContext = createContext<User | null>(null);
@@ -43,11 +44,15 @@ export async function signIn(initData: string): Promise<SignIn> {
 
 export function useSignIn(launch: Launch): { status: SignIn; retry: () => void } {
   const [status, setStatus] = useState<SignIn>(
-    launch.kind === "outside" ? { state: "outside" } : { state: "signing-in" },
+    launch.kind === "outside"
+      ? { state: "outside" }
+      : launch.kind === "unknown-dev-user"
+        ? { state: "unknown-dev-user", tgid: launch.tgid }
+        : { state: "signing-in" },
   );
   const [attempt, setAttempt] = useState(0);
   useEffect(() => {
-    if (launch.kind === "outside") return;
+    if (launch.kind !== "telegram") return;
     let alive = true;
     setStatus({ state: "signing-in" });
     void signIn(launch.initData).then((result) => {

@@ -6,19 +6,36 @@
 
 import {
   backButton,
+  copyTextToClipboard,
   hapticFeedback,
   init as initSdk,
   isTMA,
   mainButton,
   miniApp,
+  openTelegramLink,
   popup,
   retrieveRawInitData,
+  shareURL,
   swipeBehavior,
   themeParams,
   viewport,
 } from "@tma.js/sdk-react";
 
-export type Launch = { kind: "telegram"; initData: string } | { kind: "outside" };
+export type Launch =
+  | { kind: "telegram"; initData: string }
+  | { kind: "outside" }
+  | { kind: "unknown-dev-user"; tgid: string };
+
+/** The person's Telegram language (`language_code` in initData's user), if any. */
+export function languageCodeOf(initData: string): string | null {
+  try {
+    const user = new URLSearchParams(initData).get("user");
+    const parsed = user ? (JSON.parse(user) as { language_code?: unknown }) : null;
+    return typeof parsed?.language_code === "string" ? parsed.language_code : null;
+  } catch {
+    return null;
+  }
+}
 
 function tryTo(action: () => void): void {
   try {
@@ -34,7 +51,8 @@ export async function initTelegram(): Promise<Launch> {
     // Only in `vite dev` and the local runner's build (`npm run build:local`, mode "runner"):
     // the whole module is dropped from production builds, where MODE is "production".
     const { mockEnvironmentIfOutside } = await import("./mockEnv");
-    await mockEnvironmentIfOutside();
+    const refused = await mockEnvironmentIfOutside();
+    if (refused) return { kind: "unknown-dev-user", tgid: refused };
   }
   if (!isTMA()) return { kind: "outside" };
 
@@ -112,4 +130,31 @@ export async function confirmAction(message: string, confirmText: string): Promi
     // Fall through to the browser's dialog.
   }
   return window.confirm(message);
+}
+
+/** Telegram's share sheet for a link; false where the client cannot share (the caller copies). */
+export function shareLink(url: string, text: string): boolean {
+  try {
+    if (shareURL.isAvailable()) {
+      shareURL(url, text);
+      return true;
+    }
+    if (openTelegramLink.isAvailable()) {
+      openTelegramLink(`https://t.me/share/url?url=${encodeURIComponent(url)}&text=${encodeURIComponent(text)}`);
+      return true;
+    }
+  } catch {
+    // Fall through: the caller offers to copy instead.
+  }
+  return false;
+}
+
+/** Copies text through Telegram (or the browser's clipboard); false if neither could. */
+export async function copyText(text: string): Promise<boolean> {
+  try {
+    await copyTextToClipboard(text);
+    return true;
+  } catch {
+    return false;
+  }
 }

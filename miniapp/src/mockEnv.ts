@@ -95,6 +95,74 @@ function drawMainButton(params: MainButtonParams): void {
   document.body.style.paddingBottom = params.is_visible ? "72px" : "";
 }
 
+type PopupParams = { title?: string; message: string; buttons?: { id?: string; type?: string; text?: string }[] };
+
+// Telegram shows a native popup and answers popup_closed with the pressed button's id; here a
+// small dialog in the page does the same, so confirmations (cancel an order, unlink a chat,
+// delete a dish) work in a plain browser.
+function drawPopup(params: PopupParams): void {
+  document.getElementById("mock-popup")?.remove();
+  const overlay = document.createElement("div");
+  overlay.id = "mock-popup";
+  overlay.setAttribute("role", "dialog");
+  overlay.setAttribute("aria-modal", "true");
+  Object.assign(overlay.style, {
+    position: "fixed",
+    inset: "0",
+    background: "rgba(0,0,0,0.4)",
+    display: "flex",
+    alignItems: "center",
+    justifyContent: "center",
+    zIndex: "2000",
+  });
+  const box = document.createElement("div");
+  Object.assign(box.style, {
+    background: "var(--tg-theme-bg-color, #fff)",
+    color: "var(--tg-theme-text-color, #000)",
+    borderRadius: "14px",
+    width: "min(300px, 85vw)",
+    font: "15px system-ui, sans-serif",
+    overflow: "hidden",
+    textAlign: "center",
+  });
+  const text = document.createElement("p");
+  text.textContent = params.message;
+  Object.assign(text.style, { margin: "0", padding: "18px 16px" });
+  if (params.title) {
+    const title = document.createElement("strong");
+    title.textContent = params.title;
+    Object.assign(title.style, { display: "block", paddingTop: "16px" });
+    box.append(title);
+  }
+  box.append(text);
+  const close = (id: string | undefined) => {
+    overlay.remove();
+    emitEvent("popup_closed", id === undefined ? {} : { button_id: id });
+  };
+  const buttons = params.buttons?.length ? params.buttons : [{ id: "", type: "close" }];
+  for (const spec of buttons) {
+    const button = document.createElement("button");
+    const label = spec.text || { ok: "OK", close: "Закрыть", cancel: "Отмена" }[spec.type ?? "ok"] || "OK";
+    button.textContent = label;
+    button.dataset.mockPopupButton = spec.type ?? "default";
+    Object.assign(button.style, {
+      display: "block",
+      width: "100%",
+      padding: "12px",
+      border: "none",
+      borderTop: "0.5px solid rgba(128,128,128,0.35)",
+      background: "transparent",
+      color: spec.type === "destructive" ? "#ff3b30" : "var(--tg-theme-link-color, #2481cc)",
+      font: spec.type === "cancel" ? "400 16px system-ui" : "600 16px system-ui",
+      cursor: "pointer",
+    });
+    button.addEventListener("click", () => close(spec.id));
+    box.append(button);
+  }
+  overlay.append(box);
+  document.body.append(overlay);
+}
+
 function drawBackButton(visible: boolean): void {
   const element = button(
     "mock-back-button",
@@ -116,19 +184,25 @@ function drawBackButton(visible: boolean): void {
   element.style.display = visible ? "block" : "none";
 }
 
-export async function mockEnvironmentIfOutside(): Promise<void> {
-  if (isTMA()) return;
+/** Fakes Telegram around the app outside it. Returns the tgid asked for when no such user
+ * exists (the app says so), null otherwise. */
+export async function mockEnvironmentIfOutside(): Promise<string | null> {
+  if (isTMA()) return null;
   const query = new URLSearchParams(window.location.search);
-  const tgid = query.get("as") === "manager" ? DEMO_MANAGER : Number(query.get("tgid") ?? DEMO_EMPLOYEE);
+  const asked = query.get("tgid");
+  const tgid = query.get("as") === "manager" ? DEMO_MANAGER : Number(asked ?? DEMO_EMPLOYEE);
   const dark = query.get("theme") === "dark" || window.matchMedia("(prefers-color-scheme: dark)").matches;
+  // ?lang=en opens the app as a person whose Telegram speaks English.
+  const languageCode = query.get("lang") ?? navigator.language.slice(0, 2);
   const response = await fetch("/api/v1/dev/sign-in", {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ tgid }),
+    body: JSON.stringify({ tgid, language_code: languageCode }),
   });
+  if (response.status === 404) return String(asked ?? tgid);
   if (!response.ok) {
     console.warn("Dev sign-in is off: start the local runner with DEV_LOGIN_ENABLED=true");
-    return;
+    return null;
   }
   const { init_data: initData } = (await response.json()) as { init_data: string };
   const theme = dark ? DARK : LIGHT;
@@ -159,8 +233,20 @@ export async function mockEnvironmentIfOutside(): Promise<void> {
         emitEvent("safe_area_changed", { top: 0, bottom: 0, left: 0, right: 0 });
       } else if (event.name === "web_app_request_content_safe_area") {
         emitEvent("content_safe_area_changed", { top: 0, bottom: 0, left: 0, right: 0 });
+      } else if (event.name === "web_app_open_popup") {
+        drawPopup(event.params as PopupParams);
+      } else if (event.name === "web_app_open_tg_link") {
+        // The share sheet and t.me links: a new tab shows where Telegram would go.
+        const path = (event.params as { path_full: string }).path_full;
+        window.open(`https://t.me${path}`, "_blank", "noopener");
+      } else if (event.name === "web_app_request_file_download") {
+        const { url, file_name: fileName } = event.params as { url: string; file_name: string };
+        const link = Object.assign(document.createElement("a"), { href: url, download: fileName });
+        link.click();
+        emitEvent("file_download_requested", { status: "downloading" });
       }
     },
   });
   console.info(`Mock Telegram environment: signed initData for ${tgid}`);
+  return null;
 }

@@ -66,6 +66,8 @@ def user_init_data(
         user_json["last_name"] = user.last_name
     if user.username:
         user_json["username"] = user.username
+    if user.language_code:
+        user_json["language_code"] = user.language_code
     fields = {
         "query_id": f"AAH{user.id}",
         "user": json.dumps(user_json, ensure_ascii=False, separators=(",", ":")),

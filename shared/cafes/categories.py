@@ -31,3 +31,14 @@ def category_name(category: str, *, many: bool = False) -> str:
     if name is None:
         return category
     return name.many if many else name.one
+
+
+# The order a cook reads categories in: these first, the cafe's own by name, extras last.
+MENU_ORDER = ("salad", "soup", "main")
+
+
+def menu_rank(category: str) -> tuple[int, str]:
+    """Sort key for categories in menu order."""
+    if category in MENU_ORDER:
+        return (MENU_ORDER.index(category), "")
+    return (len(MENU_ORDER) + (category == EXTRA_CATEGORY), category_name(category))

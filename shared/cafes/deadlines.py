@@ -22,6 +22,8 @@ WEEKDAY_NAMES = (
     "Воскресенье",
 )
 
+WEEKDAY_NAMES_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
 
 class ClosedReason(StrEnum):
     CAFE_INACTIVE = "cafe_inactive"

@@ -120,6 +120,19 @@ async def week_schedule(session: AsyncSession, cafe_id: int) -> dict[int, DaySch
     }
 
 
+async def week_schedules(
+    session: AsyncSession, cafe_ids: Sequence[int]
+) -> dict[int, dict[int, DaySchedule]]:
+    """Several cafes' schedules in one query: cafe id -> weekday -> schedule."""
+    found: dict[int, dict[int, DaySchedule]] = {cafe_id: {} for cafe_id in cafe_ids}
+    if not cafe_ids:
+        return found
+    statement = select(DeadlineSchedule).where(DeadlineSchedule.cafe_id.in_(cafe_ids))
+    for row in (await session.execute(statement)).scalars():
+        found[row.cafe_id][row.weekday] = _as_day_schedule(row)
+    return found
+
+
 async def get_combo(session: AsyncSession, combo_id: int) -> Combo | None:
     return await session.get(Combo, combo_id)
 

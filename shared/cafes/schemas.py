@@ -14,11 +14,13 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from shared.cafes.labels import DietaryLabel
 from shared.kit.money import Money
 
-CATEGORY_PATTERN = r"^[a-z][a-z0-9_-]{0,49}$"
+# A letter first, then letters, digits, spaces, "_" or "-": "soup", or a manager's own "напитки".
+CATEGORY_PATTERN = r"^[^\W\d_][\w -]{0,49}$"
 
 
 def _normalise_slug(value: object) -> object:
@@ -30,7 +32,7 @@ Category = Annotated[
     BeforeValidator(_normalise_slug),
     StringConstraints(pattern=CATEGORY_PATTERN),
     Field(
-        description="A lowercase slug: soup, salad, main, extra or any other a manager adds",
+        description="Lowercase: soup, salad, main, extra or any other a manager adds (напитки)",
         examples=["soup"],
     ),
 ]
@@ -58,7 +60,7 @@ class Patch(BaseModel):
     def _required_fields_not_cleared(self) -> Self:
         for name in self.NOT_NULL:
             if name in self.model_fields_set and getattr(self, name) is None:
-                raise ValueError(f"{name} cannot be null")
+                raise PydanticCustomError("not_null", "{field} cannot be null", {"field": name})
         return self
 
     def changes(self) -> dict[str, Any]:
@@ -140,6 +142,14 @@ class CafeUpdate(Patch):
     address: Annotated[Address | None, AfterValidator(_blank_as_none)] = None
 
 
+class BotLinkOut(BaseModel):
+    """The cafe's link to the bot, for the manager to send to the cafe."""
+
+    url: str = Field(examples=["https://t.me/lunch_office_bot?start=cafe_3"])
+    share_url: str = Field(description="Telegram's share sheet with the link and a line of text")
+    text: str = Field(description="What the share sheet says to the cafe")
+
+
 class CafeStatusIn(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"is_active": False}]})
 
@@ -153,7 +163,9 @@ def _distinct_values(values: list[str]) -> list[str]:
     seen: set[str] = set()
     for value in values:
         if value.casefold() in seen:
-            raise ValueError(f"value «{value}» is listed twice")
+            raise PydanticCustomError(
+                "duplicate_value", "value «{value}» is listed twice", {"value": value}
+            )
         seen.add(value.casefold())
     return values
 
@@ -282,7 +294,7 @@ class MenuItemUpdate(Patch):
 
 def _distinct_categories(categories: list[str]) -> list[str]:
     if len(set(categories)) != len(categories):
-        raise ValueError("each category may appear once")
+        raise PydanticCustomError("duplicate_category", "each category may appear once")
     return categories
 
 
@@ -359,7 +371,7 @@ class ScheduleIn(BaseModel):
     @classmethod
     def _whole_minutes(cls, value: time | None) -> time | None:
         if value is not None and (value.second or value.microsecond or value.tzinfo):
-            raise ValueError("use HH:MM, in the company time zone")
+            raise PydanticCustomError("whole_minutes", "use HH:MM, in the company time zone")
         return value
 
 
@@ -389,7 +401,7 @@ class ScheduleWeekIn(BaseModel):
     def _one_entry_per_weekday(cls, schedules: list[ScheduleIn]) -> list[ScheduleIn]:
         weekdays = [entry.weekday for entry in schedules]
         if len(set(weekdays)) != len(weekdays):
-            raise ValueError("each weekday may appear once")
+            raise PydanticCustomError("duplicate_weekday", "each weekday may appear once")
         return schedules
 
 
@@ -404,6 +416,8 @@ class AvailabilityOut(BaseModel):
                     "can_order": True,
                     "deadline": "2026-11-24T11:00:00+03:00",
                     "time_remaining": "01:45:00",
+                    "seconds_remaining": 6300,
+                    "now": "2026-11-24T09:15:00+03:00",
                     "reason": None,
                     "reason_code": None,
                 }
@@ -416,6 +430,12 @@ class AvailabilityOut(BaseModel):
     time_remaining: str | None = Field(
         description="HH:MM:SS until the deadline while ordering is open (hours may exceed 24)"
     )
+    seconds_remaining: int | None = Field(
+        default=None, description="Whole seconds until the deadline while ordering is open"
+    )
+    now: datetime | None = Field(
+        default=None, description="The server's clock when it answered, with the company offset"
+    )
     reason: str | None = Field(description="Why ordering is closed, for a person")
     reason_code: str | None = Field(
         description="cafe_inactive | not_served | not_open_yet | deadline_passed"
@@ -427,9 +447,35 @@ class DayAvailabilityOut(BaseModel):
     weekday: str = Field(examples=["Вторник"])
     can_order: bool
     deadline: str | None = Field(description="HH:MM on that date", examples=["11:00"])
+    deadline_at: datetime | None = Field(
+        default=None,
+        description="When ordering for the date closes: ISO 8601 with the company offset",
+        examples=["2026-11-24T11:00:00+03:00"],
+    )
+    opens_at: datetime | None = Field(
+        default=None, description="When ordering for the date opens (ISO 8601 with offset)"
+    )
+    seconds_remaining: int | None = Field(
+        default=None, description="Whole seconds until `deadline_at` while ordering is open"
+    )
     reason: str | None
     reason_code: str | None
 
 
 class WeekAvailabilityOut(BaseModel):
+    now: datetime | None = Field(
+        default=None, description="The server's clock when it answered, with the company offset"
+    )
     days: list[DayAvailabilityOut]
+
+
+class CafeWeekOut(BaseModel):
+    cafe: CafeOut
+    days: list[DayAvailabilityOut]
+
+
+class OpenWeeksOut(BaseModel):
+    """Every active cafe's next seven days: all the home screen needs, in one answer."""
+
+    now: datetime = Field(description="The server's clock, ISO 8601 with the company offset")
+    cafes: list[CafeWeekOut]

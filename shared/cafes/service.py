@@ -15,6 +15,7 @@ from shared.cafes import repository as cafes
 from shared.cafes.categories import EXTRA_CATEGORY
 from shared.cafes.deadlines import (
     WEEKDAY_NAMES,
+    WEEKDAY_NAMES_EN,
     Availability,
     DaySchedule,
     availability,
@@ -31,7 +32,9 @@ from shared.cafes.errors import (
 from shared.cafes.schemas import (
     AvailabilityOut,
     CafeCreate,
+    CafeOut,
     CafeUpdate,
+    CafeWeekOut,
     ComboCreate,
     ComboUpdate,
     DayAvailabilityOut,
@@ -56,14 +59,14 @@ async def visible_cafe(session: AsyncSession, cafe_id: int, viewer: User) -> Caf
     """The cafe, if the viewer may see it: employees never see inactive cafes."""
     cafe = await cafes.get_cafe(session, cafe_id)
     if cafe is None or not (cafe.is_active or viewer.is_manager):
-        raise NotFound(f"Кафе #{cafe_id} не найдено")
+        raise NotFound(f"Кафе #{cafe_id} не найдено", en=f"Cafe #{cafe_id} not found")
     return cafe
 
 
 async def existing_cafe(session: AsyncSession, cafe_id: int, *, for_update: bool = False) -> Cafe:
     cafe = await cafes.get_cafe(session, cafe_id, for_update=for_update)
     if cafe is None:
-        raise NotFound(f"Кафе #{cafe_id} не найдено")
+        raise NotFound(f"Кафе #{cafe_id} не найдено", en=f"Cafe #{cafe_id} not found")
     return cafe
 
 
@@ -116,7 +119,9 @@ async def delete_cafe(session: AsyncSession, cafe_id: int) -> None:
     if await cafes.cafe_has_orders(session, cafe.id):
         raise CafeHasOrders(
             f"У «{cafe.name}» есть заказы, поэтому его нельзя удалить: "
-            "деактивируйте кафе, чтобы оно пропало из списка у сотрудников"
+            "деактивируйте кафе, чтобы оно пропало из списка у сотрудников",
+            en=f"«{cafe.name}» has orders, so it cannot be deleted: "
+            "turn off «Takes orders» to hide it from employees",
         )
     await session.delete(cafe)
     await session.flush()
@@ -126,7 +131,11 @@ async def _check_cafe_name_free(
     session: AsyncSession, name: str, *, except_id: int | None = None
 ) -> None:
     if await cafes.cafe_named(session, name, except_id=except_id):
-        raise CafeExists(f"Кафе «{name}» уже есть: выберите другое название")
+        raise CafeExists(
+            f"Кафе «{name}» уже есть: выберите другое название",
+            en=f"There is already a cafe «{name}»: choose another name",
+            field="name",
+        )
 
 
 async def _flush_cafe(session: AsyncSession, cafe: Cafe) -> None:
@@ -135,7 +144,11 @@ async def _flush_cafe(session: AsyncSession, cafe: Cafe) -> None:
         async with session.begin_nested():
             await session.flush()
     except IntegrityError:
-        raise CafeExists(f"Кафе «{cafe.name}» уже есть: выберите другое название") from None
+        raise CafeExists(
+            f"Кафе «{cafe.name}» уже есть: выберите другое название",
+            en=f"There is already a cafe «{cafe.name}»: choose another name",
+            field="name",
+        ) from None
 
 
 # --- menu items ----------------------------------------------------------------------------
@@ -173,7 +186,10 @@ async def visible_menu_item(
     cafe = await visible_cafe(session, cafe_id, viewer)
     item = await cafes.get_menu_item(session, cafe.id, item_id)
     if item is None or not (item.is_available or viewer.is_manager):
-        raise NotFound(f"Блюда #{item_id} нет в меню «{cafe.name}»")
+        raise NotFound(
+            f"Блюда #{item_id} нет в меню «{cafe.name}»",
+            en=f"Dish #{item_id} is not on the menu of «{cafe.name}»",
+        )
     return item
 
 
@@ -181,7 +197,10 @@ async def existing_menu_item(session: AsyncSession, cafe_id: int, item_id: int) 
     cafe = await existing_cafe(session, cafe_id)
     item = await cafes.get_menu_item(session, cafe.id, item_id)
     if item is None:
-        raise NotFound(f"Блюда #{item_id} нет в меню «{cafe.name}»")
+        raise NotFound(
+            f"Блюда #{item_id} нет в меню «{cafe.name}»",
+            en=f"Dish #{item_id} is not on the menu of «{cafe.name}»",
+        )
     return item
 
 
@@ -232,7 +251,11 @@ async def delete_menu_item(session: AsyncSession, cafe_id: int, item_id: int) ->
 
 def _check_priced(name: str, category: str, price: object) -> None:
     if category == EXTRA_CATEGORY and price is None:
-        raise ExtraNeedsPrice(f"«{name}» в категории extra продаётся только отдельно: укажите цену")
+        raise ExtraNeedsPrice(
+            f"«{name}» в категории extra продаётся только отдельно: укажите цену",
+            en=f"«{name}» is an extra, sold only on its own: enter a price",
+            field="price",
+        )
 
 
 # --- options -------------------------------------------------------------------------------
@@ -282,13 +305,20 @@ def _option_of(item: MenuItem, option_id: int) -> MenuItemOption:
     for option in item.options:
         if option.id == option_id:
             return option
-    raise NotFound(f"У блюда «{item.name}» нет опции #{option_id}")
+    raise NotFound(
+        f"У блюда «{item.name}» нет опции #{option_id}",
+        en=f"«{item.name}» has no option #{option_id}",
+    )
 
 
 def _check_option_name_free(item: MenuItem, name: str, *, except_id: int | None = None) -> None:
     for option in item.options:
         if option.id != except_id and option.name.casefold() == name.casefold():
-            raise OptionExists(f"У блюда «{item.name}» уже есть опция «{option.name}»")
+            raise OptionExists(
+                f"У блюда «{item.name}» уже есть опция «{option.name}»",
+                en=f"«{item.name}» already has an option «{option.name}»",
+                field="name",
+            )
 
 
 # --- combos --------------------------------------------------------------------------------
@@ -345,7 +375,10 @@ async def _existing_combo(session: AsyncSession, cafe_id: int, combo_id: int) ->
     cafe = await existing_cafe(session, cafe_id)
     combo = await cafes.get_combo(session, combo_id)
     if combo is None or combo.cafe_id != cafe.id:
-        raise NotFound(f"Комбо #{combo_id} нет в меню «{cafe.name}»")
+        raise NotFound(
+            f"Комбо #{combo_id} нет в меню «{cafe.name}»",
+            en=f"Combo #{combo_id} is not on the menu of «{cafe.name}»",
+        )
     return cafe, combo
 
 
@@ -353,7 +386,11 @@ async def _check_combo_name_free(
     session: AsyncSession, cafe: Cafe, name: str, *, except_id: int | None = None
 ) -> None:
     if await cafes.combo_named(session, cafe.id, name, except_id=except_id):
-        raise ComboExists(f"В «{cafe.name}» уже есть комбо «{name}»")
+        raise ComboExists(
+            f"В «{cafe.name}» уже есть комбо «{name}»",
+            en=f"«{cafe.name}» already has a combo «{name}»",
+            field="name",
+        )
 
 
 # --- schedules -----------------------------------------------------------------------------
@@ -372,10 +409,14 @@ async def set_schedules(
     # Locking the cafe serialises two managers saving its schedule at once.
     cafe = await existing_cafe(session, cafe_id, for_update=True)
     rows = await cafes.schedule_rows(session, cafe.id)
-    for entry in entries:
+    for index, entry in enumerate(entries):
         if entry.weekday not in rows and entry.is_enabled and entry.deadline_time is None:
             day = WEEKDAY_NAMES[entry.weekday]
-            raise InvalidSchedule(f"{day}: укажите время, до которого принимаются заказы")
+            raise InvalidSchedule(
+                f"{day}: укажите время, до которого принимаются заказы",
+                en=f"{WEEKDAY_NAMES_EN[entry.weekday]}: enter the time orders are taken until",
+                field=f"schedules.{index}.deadline_time",
+            )
     for entry in entries:
         row = rows.get(entry.weekday)
         if row is None:
@@ -429,6 +470,8 @@ async def availability_on(
         can_order=verdict.can_order,
         deadline=verdict.deadline,
         time_remaining=format_duration(remaining) if remaining is not None else None,
+        seconds_remaining=_seconds(remaining),
+        now=now.astimezone(tz),
         reason=verdict.message,
         reason_code=verdict.reason,
     )
@@ -440,6 +483,25 @@ async def week_availability(
     """The seven days from today (in the company time zone) and whether each can be ordered."""
     cafe = await existing_cafe(session, cafe_id)
     schedules = await cafes.week_schedule(session, cafe.id)
+    return _week(cafe, schedules, now=now, tz=tz)
+
+
+async def open_weeks(session: AsyncSession, *, now: datetime, tz: ZoneInfo) -> list[CafeWeekOut]:
+    """Every active cafe's seven days from today, in one answer for the home screen."""
+    active = await cafes.list_cafes(session, active_only=True)
+    schedules = await cafes.week_schedules(session, [cafe.id for cafe in active])
+    return [
+        CafeWeekOut(
+            cafe=CafeOut.model_validate(cafe),
+            days=_week(cafe, schedules[cafe.id], now=now, tz=tz),
+        )
+        for cafe in active
+    ]
+
+
+def _week(
+    cafe: Cafe, schedules: dict[int, DaySchedule], *, now: datetime, tz: ZoneInfo
+) -> list[DayAvailabilityOut]:
     today = now.astimezone(tz).date()
     days = []
     for offset in range(7):
@@ -451,16 +513,19 @@ async def week_availability(
             tz=tz,
             cafe_active=cafe.is_active,
         )
-        days.append(_day_out(verdict))
+        days.append(_day_out(verdict, now))
     return days
 
 
-def _day_out(verdict: Availability) -> DayAvailabilityOut:
+def _day_out(verdict: Availability, now: datetime) -> DayAvailabilityOut:
     return DayAvailabilityOut(
         date=verdict.order_date,
         weekday=WEEKDAY_NAMES[verdict.order_date.weekday()],
         can_order=verdict.can_order,
         deadline=f"{verdict.deadline:%H:%M}" if verdict.deadline else None,
+        deadline_at=verdict.deadline,
+        opens_at=verdict.opens_at,
+        seconds_remaining=_seconds(verdict.time_remaining(now)),
         reason=verdict.message,
         reason_code=verdict.reason,
     )
@@ -479,6 +544,10 @@ async def upcoming_deadlines(
         if (deadline := next_deadline(weeks.get(cafe.id, {}), after=now, tz=tz)) is not None
     ]
     return sorted(upcoming, key=lambda pair: (pair[1], pair[0].name))
+
+
+def _seconds(delta: timedelta | None) -> int | None:
+    return None if delta is None else max(int(delta.total_seconds()), 0)
 
 
 def format_duration(delta: timedelta) -> str:

@@ -1,6 +1,7 @@
 """Domain errors: each has an HTTP status and a stable machine-readable code.
 
-The API maps them to `{"detail": <message>, "code": <code>}`; the bot answers with the message.
+The API maps them to `{"detail": <message>, "code": <code>}` (with `errors: [{field, message}]`
+when the message is about one field); the bot answers with the message.
 Nobody matches on message text.
 """
 
@@ -11,10 +12,20 @@ class DomainError(Exception):
     status_code: ClassVar[int] = 400
     code: ClassVar[str] = "bad_request"
 
-    def __init__(self, message: str, **context: Any) -> None:
+    def __init__(
+        self, message: str, *, en: str | None = None, field: str | None = None, **context: Any
+    ) -> None:
         super().__init__(message)
         self.message = message
+        # The same sentence in English, for people whose Telegram speaks English; Russian is the
+        # default. `field` names the input the message is about, so a form shows it beside it.
+        self.english = en
+        self.field = field
         self.context = context
+
+    def message_in(self, language: str) -> str:
+        """The message in `language` ("ru" or "en"), Russian where no English was given."""
+        return self.english if language == "en" and self.english else self.message
 
 
 class InvalidRequest(DomainError):

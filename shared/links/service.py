@@ -16,6 +16,7 @@ Functions never commit; the caller's unit of work does.
 """
 
 from datetime import datetime
+from urllib.parse import quote
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -260,3 +261,13 @@ async def _refuse_a_flood(session: AsyncSession, chat_id: int) -> None:
             f"У этого чата уже {MAX_PENDING_PER_CHAT} заявки ждут решения менеджера. "
             "Дождитесь ответа, прежде чем отправлять новую"
         )
+
+
+def cafe_deep_link(bot_username: str, cafe_id: int) -> str:
+    """The link a manager shares with a cafe: opening it asks to link that cafe's chat."""
+    return f"https://t.me/{bot_username}?start=cafe_{cafe_id}"
+
+
+def share_url(link: str, text: str) -> str:
+    """Telegram's share sheet for a link (t.me/share/url), with a line of text for the cafe."""
+    return f"https://t.me/share/url?url={quote(link, safe='')}&text={quote(text, safe='')}"

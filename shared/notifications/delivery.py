@@ -188,9 +188,10 @@ async def _deliver_locked(
         people: list[PersonOrder] = []
         if cafe is not None:
             rows = await orders.orders_with_names(session, cafe_id, order_date)
-            labels = await dish_labels(session, [order for order, _ in rows])
+            labels = await dish_labels(session, [order for order, _, _ in rows])
             people = [
-                PersonOrder(user_name=name, order=order, labels=labels) for order, name in rows
+                PersonOrder(user_name=name, order=order, office=office, labels=labels)
+                for order, name, office in rows
             ]
         skip_reason = _skip_reason(cafe, people)
         if skip_reason is not None or cafe is None or cafe.tg_chat_id is None:

@@ -1,14 +1,21 @@
 """The message a cafe receives after a deadline: HTML, every user string escaped, split at
-Telegram's 4,096-character limit on person boundaries."""
+Telegram's 4,096-character limit on person boundaries.
 
-from collections import Counter
+Header: the cafe, the date and where to deliver (the offices of the people who ordered). Then
+each person with their combo's picks (category and options), dishes on their own, extras and
+notes, each dish followed by the icons of its dietary labels. Then what to cook, grouped by
+category in menu order (salads, soups, mains, the cafe's own categories, extras last), each dish
+split by the options chosen, and the totals.
+"""
+
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from html import escape
 
-from shared.cafes.categories import category_name
+from shared.cafes.categories import EXTRA_CATEGORY, category_name, menu_rank
 from shared.cafes.labels import icons
 from shared.kit.money import format_rub
 from shared.models import ItemKind, Order
@@ -19,10 +26,14 @@ PART_MARK_ROOM = 16
 RULE = "━━━━━━━━━━━━━━━━━━━━━"
 
 
+NO_OPTIONS = "без опций"
+
+
 @dataclass(frozen=True)
 class PersonOrder:
     user_name: str
     order: Order
+    office: str = ""
     # Dietary labels of the dishes by menu item id, drawn as icons after the dish's name.
     labels: Mapping[int, list[str]] = field(default_factory=dict)
 
@@ -40,20 +51,27 @@ def plural(count: int, one: str, few: str, many: str) -> str:
     return many
 
 
-def person_block(person: PersonOrder) -> str:
+def _options(options: dict[str, str] | None) -> str:
+    # A line built in memory (the sample a newly linked cafe gets) may have no options at all.
+    return ", ".join(escape(str(value)) for value in (options or {}).values())
+
+
+def person_block(person: PersonOrder, *, show_office: bool = False) -> str:
     order = person.order
-    lines = [f"👤 <b>{escape(person.user_name)}</b>:"]
+    office = f" ({escape(person.office)})" if show_office and person.office else ""
+    lines = [f"👤 <b>{escape(person.user_name)}</b>{office}:"]
     if order.combo_name:
         lines.append(f"   • {escape(order.combo_name)}")
         for item in order.items:
             if item.kind == ItemKind.COMBO:
-                lines.append(
-                    f"     - {escape(item.menu_item_name)}{person.marks(item.menu_item_id)}"
-                    f" ({escape(category_name(item.category))})"
-                )
+                options = _options(item.options)
+                chosen = f": {options}" if options else ""
+                category = escape(category_name(item.category))
+                marks = person.marks(item.menu_item_id)
+                lines.append(f"     - {escape(item.menu_item_name)}{marks} ({category}){chosen}")
     for item in order.items:
         if item.kind == ItemKind.STANDALONE:
-            options = ", ".join(escape(value) for value in item.options.values())
+            options = _options(item.options)
             suffix = f" ({options})" if options else ""
             quantity = f" ×{item.quantity}" if item.quantity > 1 else ""
             marks = person.marks(item.menu_item_id)
@@ -65,31 +83,59 @@ def person_block(person: PersonOrder) -> str:
     return "\n".join(lines)
 
 
-def dish_counts(people: list[PersonOrder]) -> Counter[str]:
-    """How many of each dish to cook, combos' picks and standalone dishes and extras alike."""
-    counts: Counter[str] = Counter()
+# category -> dish -> options as shown ("" for none) -> how many
+CookList = dict[str, dict[str, Counter[str]]]
+
+
+def dish_counts(people: list[PersonOrder]) -> CookList:
+    """How many of each dish to cook, by category and by the options chosen: combos' picks,
+    standalone dishes and extras alike."""
+    counts: CookList = defaultdict(lambda: defaultdict(Counter))
     for person in people:
         for item in person.order.items:
-            counts[item.menu_item_name] += item.quantity
+            shown = _options(item.options)
+            counts[item.category][item.menu_item_name][shown] += item.quantity
         for extra in person.order.extras:
-            counts[extra.menu_item_name] += extra.quantity
+            counts[EXTRA_CATEGORY][extra.menu_item_name][""] += extra.quantity
     return counts
+
+
+def cook_list(people: list[PersonOrder]) -> str:
+    """What to cook: a heading per category, each dish with its total, then one line per choice
+    of options when they differ (2 Стандарт + 1 Большая, never a folded "Борщ — 3")."""
+    lines: list[str] = []
+    counts = dish_counts(people)
+    for category in sorted(counts, key=menu_rank):
+        lines.append(f"<b>{escape(category_name(category).capitalize())}</b>")
+        for name, by_options in sorted(counts[category].items()):
+            total = sum(by_options.values())
+            if set(by_options) == {""}:
+                lines.append(f"   {escape(name)} — {total}")
+            elif len(by_options) == 1:
+                [(options, _)] = by_options.items()
+                lines.append(f"   {escape(name)} ({options}) — {total}")
+            else:
+                lines.append(f"   {escape(name)} — {total}")
+                for options, qty in sorted(by_options.items(), key=lambda pair: pair[0] or "~"):
+                    lines.append(f"      · {options or NO_OPTIONS} — {qty}")
+    return "\n".join(lines)
 
 
 def cafe_order_messages(cafe_name: str, order_date: date, people: list[PersonOrder]) -> list[str]:
     """The whole day's orders as one or more messages, never splitting a person."""
     if not people:
         return []
-    header = f"📋 <b>{escape(cafe_name)}</b> — Заказ на {order_date:%d.%m.%Y}\n{RULE}"
+    offices = sorted({person.office.strip() for person in people if person.office.strip()})
+    where = f"\n📍 Доставка: {escape('; '.join(offices))}" if offices else ""
+    header = f"📋 <b>{escape(cafe_name)}</b> — Заказ на {order_date:%d.%m.%Y}{where}\n{RULE}"
     total = sum((person.order.total_price for person in people), Decimal(0))
-    counts = dish_counts(people)
     count = len(people)
-    cook = "\n".join(f"   {escape(name)} — {qty}" for name, qty in sorted(counts.items()))
     footer = (
-        f"{RULE}\n🍳 Приготовить:\n{cook}\n{RULE}\n"
+        f"{RULE}\n🍳 Приготовить:\n{cook_list(people)}\n{RULE}\n"
         f"Итого: {count} {plural(count, 'заказ', 'заказа', 'заказов')}, {format_rub(total)}"
     )
-    blocks = [person_block(person) for person in people]
+    # With several offices each person says where their lunch goes.
+    blocks = [person_block(person, show_office=len(offices) > 1) for person in people]
     return _pack(header, blocks, footer)
 
 

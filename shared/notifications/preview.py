@@ -18,7 +18,9 @@ async def upcoming_orders(
     if day is None:
         return []
     rows = await orders.orders_with_names(session, cafe_id, day)
-    people = [PersonOrder(user_name=name, order=order) for order, name in rows]
+    people = [
+        PersonOrder(user_name=name, order=order, office=office) for order, name, office in rows
+    ]
     return cafe_order_messages(cafe_name, day, people)
 
 

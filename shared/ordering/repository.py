@@ -128,10 +128,10 @@ async def spent_between(
 
 async def orders_with_names(
     session: AsyncSession, cafe_id: int, order_date: date
-) -> list[tuple[Order, str]]:
-    """Active orders of a cafe for a date with each employee's name, in the order placed."""
+) -> list[tuple[Order, str, str]]:
+    """Active orders of a cafe for a date with each employee's name and office, by name."""
     statement = (
-        select(Order, User.name)
+        select(Order, User.name, User.office)
         .join(User, User.tgid == Order.user_tgid)
         .where(
             Order.cafe_id == cafe_id,
@@ -141,7 +141,9 @@ async def orders_with_names(
         .options(selectinload(Order.items), selectinload(Order.extras))
         .order_by(User.name, Order.id)
     )
-    return [(order, name) for order, name in (await session.execute(statement)).all()]
+    return [
+        (order, name, office) for order, name, office in (await session.execute(statement)).all()
+    ]
 
 
 async def next_order_date(session: AsyncSession, cafe_id: int, today: date) -> date | None:

@@ -21,6 +21,9 @@ class ComboPickIn(BaseModel):
     type: Literal["combo"]
     category: str = Field(min_length=1, max_length=50)
     menu_item_id: int
+    options: dict[str, str] = Field(
+        default_factory=dict, description="The dish's options, as for a dish ordered on its own"
+    )
 
 
 class StandaloneItemIn(BaseModel):
@@ -104,6 +107,7 @@ class ComboItemOut(BaseModel):
     category: str
     menu_item_id: int | None
     menu_item_name: str
+    options: dict[str, str] = Field(default_factory=dict)
 
 
 class StandaloneItemOut(BaseModel):
@@ -168,6 +172,7 @@ def order_out(
                     category=item.category,
                     menu_item_id=item.menu_item_id,
                     menu_item_name=item.menu_item_name,
+                    options=dict(item.options),
                 )
             )
         else:

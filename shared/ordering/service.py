@@ -204,15 +204,20 @@ def _items_as_sent(order: Order) -> list[OrderItemIn]:
     lines: list[OrderItemIn] = []
     for item in order.items:
         item_id = item.menu_item_id if item.menu_item_id is not None else 0
+        options = {str(name): str(value) for name, value in item.options.items()}
         if item.kind == ItemKind.COMBO:
-            lines.append(ComboPickIn(type="combo", category=item.category, menu_item_id=item_id))
+            lines.append(
+                ComboPickIn(
+                    type="combo", category=item.category, menu_item_id=item_id, options=options
+                )
+            )
         else:
             lines.append(
                 StandaloneItemIn(
                     type="standalone",
                     menu_item_id=item_id,
                     quantity=item.quantity,
-                    options={str(name): str(value) for name, value in item.options.items()},
+                    options=options,
                 )
             )
     return lines
@@ -276,7 +281,7 @@ async def price_order(
                 raise InvalidOrder(
                     f"«{dish.name}» — не {pick.category}: выберите блюдо этой категории"
                 )
-            lines.append(_combo_line(dish, len(lines)))
+            lines.append(_combo_line(dish, pick, len(lines)))
         combo_name, combo_price = combo.name, to_money(combo.price)
     elif picks:
         raise InvalidOrder(
@@ -319,7 +324,7 @@ def _dish(menu: dict[int, MenuItem], item_id: int, cafe: Cafe) -> MenuItem:
     return dish
 
 
-def _combo_line(dish: MenuItem, position: int) -> OrderItem:
+def _combo_line(dish: MenuItem, pick: ComboPickIn, position: int) -> OrderItem:
     return OrderItem(
         position=position,
         kind=ItemKind.COMBO,
@@ -327,20 +332,20 @@ def _combo_line(dish: MenuItem, position: int) -> OrderItem:
         menu_item_id=dish.id,
         menu_item_name=dish.name,
         quantity=1,
-        options={},
+        # A dish's required options are asked inside a combo too (Харчо's spice level).
+        options=_checked_options(dish, pick.options),
         unit_price=None,
     )
 
 
-def _standalone_line(dish: MenuItem, line: StandaloneItemIn, position: int) -> OrderItem:
-    if dish.price is None:
-        raise InvalidOrder(f"«{dish.name}» продаётся только в комбо")
+def _checked_options(dish: MenuItem, chosen: dict[str, str]) -> dict[str, str]:
+    """The options chosen for a dish, each known and allowed, every required one present."""
     options_by_name = {option.name: option for option in dish.options}
-    unknown = sorted(set(line.options) - set(options_by_name))
+    unknown = sorted(set(chosen) - set(options_by_name))
     if unknown:
         raise InvalidOrder(f"У блюда «{dish.name}» нет опции «{unknown[0]}»")
     for option in dish.options:
-        value = line.options.get(option.name)
+        value = chosen.get(option.name)
         if value is None:
             if option.is_required:
                 raise InvalidOrder(f"Для «{dish.name}» выберите «{option.name}»")
@@ -348,6 +353,13 @@ def _standalone_line(dish: MenuItem, line: StandaloneItemIn, position: int) -> O
         if value not in option.values:
             allowed = ", ".join(option.values)
             raise InvalidOrder(f"«{option.name}» для «{dish.name}»: выберите одно из: {allowed}")
+    return dict(chosen)
+
+
+def _standalone_line(dish: MenuItem, line: StandaloneItemIn, position: int) -> OrderItem:
+    if dish.price is None:
+        raise InvalidOrder(f"«{dish.name}» продаётся только в комбо")
+    _checked_options(dish, line.options)
     return OrderItem(
         position=position,
         kind=ItemKind.STANDALONE,

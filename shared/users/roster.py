@@ -5,6 +5,7 @@ import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from shared.users.errors import InvalidImportFile
 from shared.users.schemas import MAX_TGID, RejectedRow
@@ -13,7 +14,8 @@ MAX_BYTES = 1024 * 1024
 MAX_ROWS = 5000
 MAX_TEXT = 200
 REQUIRED_COLUMNS = ("tgid", "name")
-KNOWN_COLUMNS = (*REQUIRED_COLUMNS, "office")
+KNOWN_COLUMNS = (*REQUIRED_COLUMNS, "office", "weekly_limit")
+MAX_LIMIT = Decimal("99999999.99")
 CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -23,6 +25,9 @@ class RosterRow:
     tgid: int
     name: str
     office: str
+    # Set only when the file has a weekly_limit column; an empty cell there means "no limit".
+    weekly_limit: Decimal | None = None
+    sets_limit: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,7 +84,8 @@ def _columns(header: list[str]) -> dict[str, int]:
     if unknown or missing or repeated:
         found = ", ".join(cell.strip() for cell in header)
         raise InvalidImportFile(
-            f"Первая строка должна быть заголовком tgid,name,office, а в файле: {found}"
+            "Первая строка должна быть заголовком tgid,name,office "
+            f"(и, если нужно, weekly_limit), а в файле: {found}"
         )
     return {name: index for index, name in enumerate(names)}
 
@@ -92,15 +98,40 @@ def _check_rows(columns: dict[str, int], data: list[tuple[int, list[str]]]) -> R
     rows: list[RosterRow] = []
     rejected: list[RejectedRow] = []
     for number, record in data:
-        raw_tgid, name, office = (cell(record, column) for column in KNOWN_COLUMNS)
+        raw_tgid, name, office, raw_limit = (cell(record, column) for column in KNOWN_COLUMNS)
         tgid = _tgid(raw_tgid)
-        reason = _problem(raw_tgid, tgid, name, office)
+        limit = _limit(raw_limit)
+        reason = _problem(raw_tgid, tgid, name, office) or (
+            None
+            if limit is not None or not raw_limit
+            else f"weekly_limit «{raw_limit[:30]}» — не сумма: нужно число от 0, например 3000"
+        )
         if reason:
             rejected.append(RejectedRow(row=number, tgid=tgid, reason=reason))
         else:
             assert tgid is not None
-            rows.append(RosterRow(row=number, tgid=tgid, name=name, office=office))
+            rows.append(
+                RosterRow(
+                    row=number,
+                    tgid=tgid,
+                    name=name,
+                    office=office,
+                    weekly_limit=limit,
+                    sets_limit="weekly_limit" in columns,
+                )
+            )
     return _without_duplicates(rows, rejected)
+
+
+def _limit(raw: str) -> Decimal | None:
+    """A sum in roubles ("3000", "2500,50" as Russian Excel writes it); None if it is not one."""
+    try:
+        value = Decimal(raw.replace(" ", "").replace("\u00a0", "").replace(",", "."))
+    except InvalidOperation:
+        return None
+    if not value.is_finite() or value < 0 or value > MAX_LIMIT:
+        return None
+    return value.quantize(Decimal("0.01"))
 
 
 def _tgid(raw: str) -> int | None:

@@ -72,6 +72,13 @@ class UserUpdate(BaseModel):
     name: Name | None = None
     office: Office | None = None
     role: RoleName | None = None
+    weekly_limit: Decimal | None = Field(
+        default=None,
+        ge=0,
+        le=Decimal("99999999.99"),
+        decimal_places=2,
+        description="Sent: the new weekly limit (null removes it); not sent: unchanged",
+    )
 
 
 class AccessUpdate(BaseModel):

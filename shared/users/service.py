@@ -111,6 +111,10 @@ async def update_user(session: AsyncSession, actor: User, tgid: int, changes: Us
         user.office = changes.office
     if changes.role is not None:
         user.role = Role(changes.role)
+    if "weekly_limit" in changes.model_fields_set:
+        # Sent with the name and office so that one save never half-succeeds; null: no limit.
+        limit = changes.weekly_limit
+        user.weekly_limit = None if limit is None else to_money(limit)
     await session.flush()
     return user
 
@@ -154,10 +158,17 @@ async def import_roster(session: AsyncSession, content: bytes, *, now: datetime)
     for row in roster.rows:
         user = existing.get(row.tgid)
         if user is None:
-            session.add(User(tgid=row.tgid, name=row.name, office=row.office, created_at=now))
+            user = User(tgid=row.tgid, name=row.name, office=row.office, created_at=now)
+            if row.sets_limit:
+                user.weekly_limit = row.weekly_limit
+            session.add(user)
             created += 1
-        elif (user.name, user.office) != (row.name, row.office):
-            user.name, user.office = row.name, row.office
+            continue
+        before = (user.name, user.office, user.weekly_limit)
+        user.name, user.office = row.name, row.office
+        if row.sets_limit:
+            user.weekly_limit = row.weekly_limit
+        if (user.name, user.office, user.weekly_limit) != before:
             updated += 1
         else:
             unchanged += 1

@@ -1,9 +1,10 @@
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from functions.api.deps import NowDep, SessionDep, SettingsDep
 from functions.api.errors import domain_error_response, error_responses
+from functions.api.messages import language_of
 from shared.auth.init_data import verify_init_data
 from shared.auth.service import AccessRequested, sign_in
 from shared.users.schemas import UserOut
@@ -39,7 +40,11 @@ class TokenOut(BaseModel):
     responses=error_responses(400, 401, 403, 422, 429, 503),
 )
 async def telegram_sign_in(
-    body: TelegramAuthIn, session: SessionDep, settings: SettingsDep, now: NowDep
+    body: TelegramAuthIn,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
 ) -> TokenOut | JSONResponse:
     """Sign in with the Mini App's initData; strangers get an access request and a 403."""
     init_data = verify_init_data(
@@ -51,7 +56,8 @@ async def telegram_sign_in(
     signed_in = await sign_in(session, init_data, settings, now=now, office=body.office)
     if isinstance(signed_in, AccessRequested):
         # Answered, not raised: the access request is committed with this 403.
-        return domain_error_response(signed_in.refusal)
+        language = language_of(request.headers.get("accept-language"))
+        return domain_error_response(signed_in.refusal, language)
     return TokenOut(
         access_token=signed_in.access_token, user=UserOut.model_validate(signed_in.user)
     )

@@ -6,12 +6,21 @@ from fastapi import APIRouter, Query
 from functions.api.deps import CurrentUser, NowDep, SessionDep, SettingsDep
 from functions.api.errors import error_responses
 from shared.cafes import service
-from shared.cafes.schemas import AvailabilityOut, WeekAvailabilityOut
+from shared.cafes.schemas import AvailabilityOut, OpenWeeksOut, WeekAvailabilityOut
 
 router = APIRouter(prefix="/orders", tags=["availability"])
 
 CafeId = Annotated[int, Query(description="The cafe to order from")]
 ERRORS = error_responses(401, 403, 404, 422)
+
+
+@router.get("/availability", responses=ERRORS)
+async def open_weeks(
+    _: CurrentUser, session: SessionDep, settings: SettingsDep, now: NowDep
+) -> OpenWeeksOut:
+    """Every active cafe's next seven days, with the server's clock: the home screen's one call."""
+    cafes = await service.open_weeks(session, now=now, tz=settings.tz)
+    return OpenWeeksOut(now=now.astimezone(settings.tz), cafes=cafes)
 
 
 # Declared before /availability/{date}, which would otherwise try to read "week" as a date.
@@ -21,7 +30,7 @@ async def week_availability(
 ) -> WeekAvailabilityOut:
     """The seven days from today (company time zone): which can be ordered and until when."""
     days = await service.week_availability(session, cafe_id, now=now, tz=settings.tz)
-    return WeekAvailabilityOut(days=days)
+    return WeekAvailabilityOut(now=now.astimezone(settings.tz), days=days)
 
 
 @router.get("/availability/{date}", responses=ERRORS)

@@ -1,11 +1,20 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Header, Query, Response, status
 
-from functions.api.deps import CurrentUser, Manager, SessionDep
+from functions.api.deps import CurrentUser, Manager, SessionDep, SettingsDep
 from functions.api.errors import error_responses
+from functions.api.messages import language_of
 from shared.cafes import service
-from shared.cafes.schemas import CafeCreate, CafeList, CafeOut, CafeStatusIn, CafeUpdate
+from shared.cafes.schemas import (
+    BotLinkOut,
+    CafeCreate,
+    CafeList,
+    CafeOut,
+    CafeStatusIn,
+    CafeUpdate,
+)
+from shared.links.service import cafe_deep_link, share_url
 
 router = APIRouter(prefix="/cafes", tags=["cafes"])
 
@@ -62,3 +71,22 @@ async def set_cafe_status(
     """Activate or deactivate a cafe; employees neither see nor order from inactive cafes."""
     cafe = await service.set_cafe_status(session, cafe_id, is_active=body.is_active)
     return CafeOut.model_validate(cafe)
+
+
+@router.get("/{cafe_id}/bot-link", responses=error_responses(401, 403, 404))
+async def bot_link(
+    cafe_id: int,
+    _: Manager,
+    session: SessionDep,
+    settings: SettingsDep,
+    accept_language: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> BotLinkOut:
+    """The cafe's link to the bot: opened in the cafe's chat, it asks to link that chat."""
+    cafe = await service.existing_cafe(session, cafe_id)
+    url = cafe_deep_link(settings.telegram_bot_username, cafe.id)
+    text = (
+        f"Orders for «{cafe.name}» will come to your chat: open the link and press Start"
+        if language_of(accept_language) == "en"
+        else f"Заказы для «{cafe.name}» будут приходить в чат: откройте ссылку и нажмите «Старт»"
+    )
+    return BotLinkOut(url=url, share_url=share_url(url, text), text=text)

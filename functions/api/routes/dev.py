@@ -11,7 +11,7 @@ from datetime import datetime
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from functions.api.deps import NowDep, SessionDep, SettingsDep
 from functions.api.errors import error_responses
@@ -36,6 +36,9 @@ def launch_init_data(user: TelegramUser, bot_token: str, *, auth_date: datetime)
 
 class DevSignInIn(BaseModel):
     tgid: int
+    language_code: str | None = Field(
+        default=None, max_length=35, description="As Telegram sends it: ru, en, …"
+    )
 
 
 class DevSignInOut(BaseModel):
@@ -49,10 +52,18 @@ async def dev_sign_in(
     """initData for a user who exists, as Telegram would sign it (local and test only)."""
     user = await users.find_user(session, body.tgid)
     if user is None:
-        raise NotFound(f"Нет пользователя с Telegram ID {body.tgid}: загрузите демо-данные")
+        raise NotFound(
+            f"Нет пользователя с Telegram ID {body.tgid}: загрузите демо-данные",
+            en=f"No user with Telegram ID {body.tgid}: load the demo data",
+        )
     first, _, last = user.name.partition(" ")
     init_data = launch_init_data(
-        TelegramUser(id=user.tgid, first_name=first, last_name=last or None),
+        TelegramUser(
+            id=user.tgid,
+            first_name=first,
+            last_name=last or None,
+            language_code=body.language_code,
+        ),
         settings.telegram_bot_token.get_secret_value(),
         auth_date=now,
     )

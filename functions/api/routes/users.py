@@ -79,7 +79,7 @@ async def add_manager(
 async def import_users(
     file: UploadFile, _: Manager, session: SessionDep, now: NowDep
 ) -> ImportReport:
-    """Create or update employees from a CSV staff list (columns tgid,name,office)."""
+    """Create or update employees from a CSV staff list: tgid,name,office[,weekly_limit]."""
     # One byte over the limit is enough to refuse the file without reading all of it.
     content = await file.read(MAX_BYTES + 1)
     return await service.import_roster(session, content, now=now)
@@ -96,7 +96,7 @@ async def get_user(tgid: TgidPath, viewer: CurrentUser, session: SessionDep) -> 
 async def update_user(
     tgid: TgidPath, body: UserUpdate, manager: Manager, session: SessionDep
 ) -> UserOut:
-    """Change an employee's name, office or role (only the fields sent)."""
+    """Change an employee's name, office, role or weekly limit in one go (only the fields sent)."""
     return UserOut.model_validate(await service.update_user(session, manager, tgid, body))
 
 

@@ -40,7 +40,7 @@ DECIDED_REJECTED = "\n\n❌ Отклонено"
 
 def cafe_deep_link(settings: Settings, cafe_id: int) -> str:
     """The link a manager shares with a cafe: opening it asks to link that cafe's chat."""
-    return f"https://t.me/{settings.telegram_bot_username}?start=cafe_{cafe_id}"
+    return links.cafe_deep_link(settings.telegram_bot_username, cafe_id)
 
 
 async def show_cafes(update: Update, context: BotContext) -> None:

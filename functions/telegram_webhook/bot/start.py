@@ -9,6 +9,7 @@ from telegram.ext import CommandHandler
 
 from functions.telegram_webhook.bot import link
 from functions.telegram_webhook.bot.context import BotApplication, BotContext
+from functions.telegram_webhook.bot.texts import Texts, text_for
 from shared.kit.db import unit_of_work
 from shared.links import service as links
 from shared.links.codes import PREFIX as LINK_CODE_PREFIX
@@ -17,15 +18,23 @@ from shared.users import service as users
 
 DEEP_LINK = re.compile(r"^cafe_(\d{1,9})$")
 
-EMPLOYEE_HELLO = (
-    "Привет, {name}! 👋\n"
-    "Здесь заказывают обеды в офис: выберите кафе, блюда — и готово. "
-    "Нажмите кнопку ниже, чтобы открыть приложение."
-)
-EMPLOYEE_HELLO_NO_BUTTON = (
-    "Привет, {name}! 👋\nЗдесь заказывают обеды в офис. Откройте приложение: {url}"
-)
-OPEN_APP = "🍽 Открыть приложение"
+EMPLOYEE_HELLO: Texts = {
+    "ru": (
+        "Привет, {name}! 👋\n"
+        "Здесь заказывают обеды в офис: выберите кафе, блюда — и готово. "
+        "Нажмите кнопку ниже, чтобы открыть приложение."
+    ),
+    "en": (
+        "Hi, {name}! 👋\n"
+        "This is where lunch for the office is ordered: pick a cafe and dishes, done. "
+        "Press the button below to open the app."
+    ),
+}
+EMPLOYEE_HELLO_NO_BUTTON: Texts = {
+    "ru": "Привет, {name}! 👋\nЗдесь заказывают обеды в офис. Откройте приложение: {url}",
+    "en": "Hi, {name}! 👋\nThis is where lunch for the office is ordered. Open the app: {url}",
+}
+OPEN_APP: Texts = {"ru": "🍽 Открыть приложение", "en": "🍽 Open the app"}
 CAFE_HELLO = (
     "Здравствуйте! Я бот офисных обедов 🍲\n"
     "После дедлайна я присылаю кафе список заказов сотрудников на день.\n\n"
@@ -70,13 +79,18 @@ async def start(update: Update, context: BotContext) -> None:
     if chat.type == ChatType.PRIVATE and employee is not None and employee.is_active:
         name = employee.name.split()[0] if employee.name.strip() else employee.name
         if settings.miniapp_url.startswith("https://"):
-            button = InlineKeyboardButton(OPEN_APP, web_app=WebAppInfo(settings.miniapp_url))
+            button = InlineKeyboardButton(
+                text_for(update, OPEN_APP), web_app=WebAppInfo(settings.miniapp_url)
+            )
             await message.reply_text(
-                EMPLOYEE_HELLO.format(name=name), reply_markup=InlineKeyboardMarkup([[button]])
+                text_for(update, EMPLOYEE_HELLO).format(name=name),
+                reply_markup=InlineKeyboardMarkup([[button]]),
             )
         else:  # a local run: Telegram only opens Mini Apps over HTTPS
             await message.reply_text(
-                EMPLOYEE_HELLO_NO_BUTTON.format(name=name, url=settings.miniapp_url)
+                text_for(update, EMPLOYEE_HELLO_NO_BUTTON).format(
+                    name=name, url=settings.miniapp_url
+                )
             )
         return
     if status.cafe is not None:

@@ -139,6 +139,26 @@ export interface paths {
         patch: operations["update_cafe_api_v1_cafes__cafe_id__patch"];
         trace?: never;
     };
+    "/api/v1/cafes/{cafe_id}/bot-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Bot Link
+         * @description The cafe's link to the bot: opened in the cafe's chat, it asks to link that chat.
+         */
+        get: operations["bot_link_api_v1_cafes__cafe_id__bot_link_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cafes/{cafe_id}/combos": {
         parameters: {
             query?: never;
@@ -517,6 +537,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orders/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open Weeks
+         * @description Every active cafe's next seven days, with the server's clock: the home screen's one call.
+         */
+        get: operations["open_weeks_api_v1_orders_availability_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orders/availability/week": {
         parameters: {
             query?: never;
@@ -839,7 +879,7 @@ export interface paths {
         put?: never;
         /**
          * Import Users
-         * @description Create or update employees from a CSV staff list (columns tgid,name,office).
+         * @description Create or update employees from a CSV staff list: tgid,name,office[,weekly_limit].
          */
         post: operations["import_users_api_v1_users_import_post"];
         delete?: never;
@@ -891,7 +931,7 @@ export interface paths {
         head?: never;
         /**
          * Update User
-         * @description Change an employee's name, office or role (only the fields sent).
+         * @description Change an employee's name, office, role or weekly limit in one go (only the fields sent).
          */
         patch: operations["update_user_api_v1_users__tgid__patch"];
         trace?: never;
@@ -1118,6 +1158,8 @@ export interface components {
          * @example {
          *       "can_order": true,
          *       "deadline": "2026-11-24T11:00:00+03:00",
+         *       "now": "2026-11-24T09:15:00+03:00",
+         *       "seconds_remaining": 6300,
          *       "time_remaining": "01:45:00"
          *     }
          */
@@ -1130,6 +1172,11 @@ export interface components {
              */
             deadline: string | null;
             /**
+             * Now
+             * @description The server's clock when it answered, with the company offset
+             */
+            now?: string | null;
+            /**
              * Reason
              * @description Why ordering is closed, for a person
              */
@@ -1139,6 +1186,11 @@ export interface components {
              * @description cafe_inactive | not_served | not_open_yet | deadline_passed
              */
             reason_code: string | null;
+            /**
+             * Seconds Remaining
+             * @description Whole seconds until the deadline while ordering is open
+             */
+            seconds_remaining?: number | null;
             /**
              * Time Remaining
              * @description HH:MM:SS until the deadline while ordering is open (hours may exceed 24)
@@ -1190,6 +1242,27 @@ export interface components {
         Body_import_users_api_v1_users_import_post: {
             /** File */
             file: string;
+        };
+        /**
+         * BotLinkOut
+         * @description The cafe's link to the bot, for the manager to send to the cafe.
+         */
+        BotLinkOut: {
+            /**
+             * Share Url
+             * @description Telegram's share sheet with the link and a line of text
+             */
+            share_url: string;
+            /**
+             * Text
+             * @description What the share sheet says to the cafe
+             */
+            text: string;
+            /**
+             * Url
+             * @example https://t.me/lunch_office_bot?start=cafe_3
+             */
+            url: string;
         };
         /**
          * CafeCreate
@@ -1375,6 +1448,12 @@ export interface components {
             /** Name */
             name?: string | null;
         };
+        /** CafeWeekOut */
+        CafeWeekOut: {
+            cafe: components["schemas"]["CafeOut"];
+            /** Days */
+            days: components["schemas"]["DayAvailabilityOut"][];
+        };
         /** CategoryShare */
         CategoryShare: {
             /**
@@ -1432,6 +1511,10 @@ export interface components {
             menu_item_id: number | null;
             /** Menu Item Name */
             menu_item_name: string;
+            /** Options */
+            options?: {
+                [key: string]: string;
+            };
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -1475,6 +1558,13 @@ export interface components {
             /** Menu Item Id */
             menu_item_id: number;
             /**
+             * Options
+             * @description The dish's options, as for a dish ordered on its own
+             */
+            options?: {
+                [key: string]: string;
+            };
+            /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
@@ -1512,10 +1602,26 @@ export interface components {
              * @example 11:00
              */
             deadline: string | null;
+            /**
+             * Deadline At
+             * @description When ordering for the date closes: ISO 8601 with the company offset
+             * @example 2026-11-24T11:00:00+03:00
+             */
+            deadline_at?: string | null;
+            /**
+             * Opens At
+             * @description When ordering for the date opens (ISO 8601 with offset)
+             */
+            opens_at?: string | null;
             /** Reason */
             reason: string | null;
             /** Reason Code */
             reason_code: string | null;
+            /**
+             * Seconds Remaining
+             * @description Whole seconds until `deadline_at` while ordering is open
+             */
+            seconds_remaining?: number | null;
             /**
              * Weekday
              * @example Вторник
@@ -1744,7 +1850,7 @@ export interface components {
         MenuItemCreate: {
             /**
              * Category
-             * @description A lowercase slug: soup, salad, main, extra or any other a manager adds
+             * @description Lowercase: soup, salad, main, extra or any other a manager adds (напитки)
              * @example soup
              */
             category: string;
@@ -1880,6 +1986,20 @@ export interface components {
         NotificationsIn: {
             /** Enabled */
             enabled: boolean;
+        };
+        /**
+         * OpenWeeksOut
+         * @description Every active cafe's next seven days: all the home screen needs, in one answer.
+         */
+        OpenWeeksOut: {
+            /** Cafes */
+            cafes: components["schemas"]["CafeWeekOut"][];
+            /**
+             * Now
+             * Format: date-time
+             * @description The server's clock, ISO 8601 with the company offset
+             */
+            now: string;
         };
         /**
          * OptionCreate
@@ -2634,11 +2754,21 @@ export interface components {
             office?: string | null;
             /** Role */
             role?: ("user" | "manager") | null;
+            /**
+             * Weekly Limit
+             * @description Sent: the new weekly limit (null removes it); not sent: unchanged
+             */
+            weekly_limit?: number | string | null;
         };
         /** WeekAvailabilityOut */
         WeekAvailabilityOut: {
             /** Days */
             days: components["schemas"]["DayAvailabilityOut"][];
+            /**
+             * Now
+             * @description The server's clock when it answered, with the company offset
+             */
+            now?: string | null;
         };
         /** WeeklyLimitOut */
         WeeklyLimitOut: {
@@ -3423,6 +3553,91 @@ export interface operations {
             };
             /** @description Conflicts with what exists */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body or query is malformed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    bot_link_api_v1_cafes__cafe_id__bot_link_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cafe_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BotLinkOut"];
+                };
+            };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not signed in, or the token expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Signed in but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No such object */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5209,8 +5424,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5620,6 +5853,89 @@ export interface operations {
             };
             /** @description Conflicts with what exists */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body or query is malformed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    open_weeks_api_v1_orders_availability_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenWeeksOut"];
+                };
+            };
+            /** @description The request breaks a business rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not signed in, or the token expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Signed in but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No such object */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6156,8 +6472,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6215,8 +6549,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6275,8 +6627,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6331,8 +6701,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6391,8 +6779,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8056,8 +8462,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8208,6 +8632,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
                 headers: {
@@ -8293,8 +8726,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8364,8 +8815,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description The request body or query is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A store did not answer in time: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

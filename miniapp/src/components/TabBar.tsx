@@ -4,7 +4,7 @@ import { t } from "../strings";
 
 interface Tab {
   path: string;
-  label: string;
+  label: keyof typeof t.tabs;
   icon: ReactNode;
 }
 
@@ -13,7 +13,7 @@ const stroke = { stroke: "currentColor", strokeWidth: 1.8, fill: "none", strokeL
 const TABS: Tab[] = [
   {
     path: "/",
-    label: t.tabs.order,
+    label: "order",
     icon: (
       <svg viewBox="0 0 24 24" className="h-6 w-6">
         <path {...stroke} d="M4 11h16a8 8 0 0 1-16 0zM12 3v3M8 4.5v2M16 4.5v2M3 19h18" />
@@ -22,7 +22,7 @@ const TABS: Tab[] = [
   },
   {
     path: "/history",
-    label: t.tabs.history,
+    label: "history",
     icon: (
       <svg viewBox="0 0 24 24" className="h-6 w-6">
         <circle {...stroke} cx="12" cy="12" r="8.5" />
@@ -32,7 +32,7 @@ const TABS: Tab[] = [
   },
   {
     path: "/profile",
-    label: t.tabs.profile,
+    label: "profile",
     icon: (
       <svg viewBox="0 0 24 24" className="h-6 w-6">
         <circle {...stroke} cx="12" cy="8.5" r="3.8" />
@@ -44,7 +44,7 @@ const TABS: Tab[] = [
 
 const MANAGE: Tab = {
   path: "/manage",
-  label: t.tabs.manage,
+  label: "manage",
   icon: (
     <svg viewBox="0 0 24 24" className="h-6 w-6">
       <path {...stroke} d="M4 6h10M18 6h2M4 12h4M12 12h8M4 18h12M19 18h1" />
@@ -74,7 +74,7 @@ export function TabBar({ path, manager }: { path: string; manager: boolean }) {
               }`}
             >
               {tab.icon}
-              {tab.label}
+              {t.tabs[tab.label]}
             </button>
           ))}
         </div>

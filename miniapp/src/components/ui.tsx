@@ -1,7 +1,7 @@
 // Telegram-like building blocks: sections of cells on the secondary background, hint text,
 // radio and stepper controls, loading and error states.
 
-import type { ReactNode } from "react";
+import { type ReactNode, useSyncExternalStore } from "react";
 import type { ApiError } from "../api/client";
 import { t } from "../strings";
 
@@ -125,13 +125,13 @@ export function Stepper({
     "flex h-8 w-8 items-center justify-center rounded-full bg-button/12 text-[20px] font-medium text-button disabled:opacity-30";
   return (
     <div className="flex items-center gap-2" role="group" aria-label={label}>
-      <button type="button" className={button} disabled={value <= min} onClick={() => onChange(value - 1)} aria-label={`${label}: меньше`}>
+      <button type="button" className={button} disabled={value <= min} onClick={() => onChange(value - 1)} aria-label={`${label}: ${t.order.less}`}>
         −
       </button>
       <span className="w-5 text-center text-[16px] tabular-nums text-text" data-testid="quantity">
         {value}
       </span>
-      <button type="button" className={button} disabled={value >= max} onClick={() => onChange(value + 1)} aria-label={`${label}: больше`}>
+      <button type="button" className={button} disabled={value >= max} onClick={() => onChange(value + 1)} aria-label={`${label}: ${t.order.more}`}>
         +
       </button>
     </div>
@@ -219,6 +219,7 @@ export function Field({
   placeholder,
   inputMode,
   name,
+  error,
 }: {
   label: string;
   value: string;
@@ -227,21 +228,84 @@ export function Field({
   placeholder?: string;
   inputMode?: "numeric" | "decimal" | "text";
   name?: string;
+  error?: string;
 }) {
+  const id = `field-${label.replace(/\W+/gu, "-")}`;
   return (
-    <label className="cell relative flex min-h-11 items-center px-4">
-      <span className="w-40 shrink-0 text-[15px] text-text">{label}</span>
-      <input
-        className="min-w-0 flex-1 bg-transparent py-2.5 text-right text-[16px] text-text outline-none placeholder:text-hint"
-        value={value}
-        type={type}
-        name={name}
-        inputMode={inputMode}
-        placeholder={placeholder}
-        aria-label={label}
-        onChange={(event) => onChange(event.target.value)}
-      />
-    </label>
+    <div className="cell relative px-4">
+      <label className="flex min-h-11 items-center">
+        <span className={`w-36 shrink-0 py-2.5 text-[15px] ${error ? "text-destructive" : "text-text"}`}>{label}</span>
+        <input
+          className="min-w-0 flex-1 bg-transparent py-2.5 text-right text-[16px] text-text outline-none placeholder:text-hint"
+          value={value}
+          type={type}
+          name={name}
+          inputMode={inputMode}
+          placeholder={placeholder}
+          aria-label={label}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? id : undefined}
+          onChange={(event) => onChange(event.target.value)}
+        />
+      </label>
+      <FieldError id={id} message={error} />
+    </div>
+  );
+}
+
+/** A refusal shown right under the input it is about. */
+export function FieldError({ message, id }: { message: string | undefined; id?: string }) {
+  if (!message) return null;
+  return (
+    <p id={id} className="pb-2 text-[13px] leading-snug text-destructive" role="alert" data-testid="field-error">
+      {message}
+    </p>
+  );
+}
+
+// --- toasts: feedback that stays long enough to be read ---------------------------------------
+
+let toasts: { id: number; text: string; tone: "ok" | "error" }[] = [];
+const listeners = new Set<() => void>();
+let nextId = 1;
+
+function emit(): void {
+  for (const listener of listeners) listener();
+}
+
+/** Shows a short message at the top for a few seconds (after a save, a delete, an approval). */
+export function toast(text: string, tone: "ok" | "error" = "ok"): void {
+  const id = nextId++;
+  toasts = [...toasts, { id, text, tone }];
+  emit();
+  window.setTimeout(() => {
+    toasts = toasts.filter((item) => item.id !== id);
+    emit();
+  }, 4000);
+}
+
+export function Toasts() {
+  const shown = useSyncExternalStore(
+    (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    () => toasts,
+  );
+  if (shown.length === 0) return null;
+  return (
+    <div className="pointer-events-none fixed inset-x-3 top-3 z-[1100] flex flex-col gap-2" role="status" aria-live="polite">
+      {shown.map((item) => (
+        <div
+          key={item.id}
+          data-testid="toast"
+          className={`rounded-xl px-4 py-3 text-[15px] leading-snug text-white shadow-lg ${item.tone === "error" ? "bg-[#e53935]" : "bg-[#323232]/95"}`}
+        >
+          {item.tone === "ok" ? "✓ " : ""}
+          {item.text}
+        </div>
+      ))}
+    </div>
   );
 }
 

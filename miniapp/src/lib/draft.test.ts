@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Combo, MenuItem, Order } from "../api/client";
-import { draftFromOrder, emptyDraft, missingOptions, missingPicks, priceDraft, toOrderBody } from "./draft";
+import { draftFromOrder, emptyDraft, missingOptions, missingPickOptions, missingPicks, priceDraft, toOrderBody } from "./draft";
 
 const dish = (id: number, name: string, category: string, price: number | null, options: MenuItem["options"] = []): MenuItem => ({
   id,
@@ -44,8 +44,23 @@ describe("an order put together in the wizard", () => {
     expect(missingOptions(draft, menu)).toEqual(["Борщ с курицей: Размер порции"]);
   });
 
+  it("asks the required options of a dish chosen inside the combo", () => {
+    const draft = { ...emptyDraft(), comboId: 7, picks: { salad: 1, soup: 2 } };
+    expect(missingPickOptions(draft, menu, combo)).toEqual(["Борщ с курицей: Размер порции"]);
+    draft.pickOptions = { soup: { "Размер порции": "Большая" } };
+    expect(missingPickOptions(draft, menu, combo)).toEqual([]);
+    expect(priceDraft(draft, [combo], menu).lines[0]?.detail).toBe("Салат Цезарь, Борщ с курицей (Большая)");
+  });
+
   it("becomes the REST contract's order body", () => {
-    const draft = { ...emptyDraft(), comboId: 7, picks: { salad: 1, soup: 2 }, extras: { 4: 1, 5: 0 }, notes: "  без лука " };
+    const draft = {
+      ...emptyDraft(),
+      comboId: 7,
+      picks: { salad: 1, soup: 2 },
+      pickOptions: { soup: { "Размер порции": "Стандарт" } },
+      extras: { 4: 1, 5: 0 },
+      notes: "  без лука ",
+    };
     draft.standalone = { 2: { quantity: 1, options: { "Размер порции": "Большая" } } };
 
     expect(toOrderBody(draft, 1, "2026-11-24", combo)).toEqual({
@@ -53,8 +68,8 @@ describe("an order put together in the wizard", () => {
       order_date: "2026-11-24",
       combo_id: 7,
       items: [
-        { type: "combo", category: "salad", menu_item_id: 1 },
-        { type: "combo", category: "soup", menu_item_id: 2 },
+        { type: "combo", category: "salad", menu_item_id: 1, options: {} },
+        { type: "combo", category: "soup", menu_item_id: 2, options: { "Размер порции": "Стандарт" } },
         { type: "standalone", menu_item_id: 2, quantity: 1, options: { "Размер порции": "Большая" } },
       ],
       extras: [{ menu_item_id: 4, quantity: 1 }],
@@ -66,7 +81,7 @@ describe("an order put together in the wizard", () => {
     const order = {
       combo_id: 7,
       items: [
-        { type: "combo", category: "salad", menu_item_id: 1, menu_item_name: "Салат Цезарь" },
+        { type: "combo", category: "salad", menu_item_id: 1, menu_item_name: "Салат Цезарь", options: { Заправка: "Без соуса" } },
         { type: "standalone", category: "main", menu_item_id: 3, menu_item_name: "Котлета", quantity: 2, options: {}, price: 290, subtotal: 580 },
       ],
       extras: [{ menu_item_id: 4, menu_item_name: "Морс", quantity: 3, price: 60, subtotal: 180 }],
@@ -76,6 +91,7 @@ describe("an order put together in the wizard", () => {
     expect(draftFromOrder(order)).toEqual({
       comboId: 7,
       picks: { salad: 1 },
+      pickOptions: { salad: { Заправка: "Без соуса" } },
       standalone: { 3: { quantity: 2, options: {} } },
       extras: { 4: 3 },
       notes: "",

@@ -11,13 +11,15 @@ export interface StandalonePick {
 export interface Draft {
   comboId: number | null;
   picks: Record<string, number>;
+  /** Options of the combo's dishes, by category (Харчо's spice level in a soup + main combo). */
+  pickOptions: Record<string, Record<string, string>>;
   standalone: Record<number, StandalonePick>;
   extras: Record<number, number>;
   notes: string;
 }
 
 export function emptyDraft(): Draft {
-  return { comboId: null, picks: {}, standalone: {}, extras: {}, notes: "" };
+  return { comboId: null, picks: {}, pickOptions: {}, standalone: {}, extras: {}, notes: "" };
 }
 
 export function draftFromOrder(order: Order): Draft {
@@ -25,8 +27,10 @@ export function draftFromOrder(order: Order): Draft {
   draft.comboId = order.combo_id ?? null;
   for (const item of order.items) {
     if (item.menu_item_id == null) continue;
-    if (item.type === "combo") draft.picks[item.category] = item.menu_item_id;
-    else draft.standalone[item.menu_item_id] = { quantity: item.quantity, options: { ...item.options } };
+    if (item.type === "combo") {
+      draft.picks[item.category] = item.menu_item_id;
+      draft.pickOptions[item.category] = { ...(item.options ?? {}) };
+    } else draft.standalone[item.menu_item_id] = { quantity: item.quantity, options: { ...item.options } };
   }
   for (const extra of order.extras) {
     if (extra.menu_item_id != null) draft.extras[extra.menu_item_id] = extra.quantity;
@@ -54,6 +58,19 @@ export function dishesFor(menu: MenuItem[], category: string): MenuItem[] {
 export function missingPicks(draft: Draft, combo: Combo | undefined): string[] {
   if (!combo) return [];
   return combo.categories.filter((category) => draft.picks[category] === undefined);
+}
+
+/** Required options of the combo's chosen dishes left unchosen, as "Dish: Option". */
+export function missingPickOptions(draft: Draft, menu: MenuItem[], combo: Combo | undefined): string[] {
+  const missing: string[] = [];
+  for (const category of combo?.categories ?? []) {
+    const dish = menu.find((item) => item.id === draft.picks[category]);
+    const chosen = draft.pickOptions[category] ?? {};
+    for (const option of dish?.options ?? []) {
+      if (option.is_required && !chosen[option.name]) missing.push(`${dish?.name}: ${option.name}`);
+    }
+  }
+  return missing;
 }
 
 /** Required options left unchosen, as "Dish: Option" for each. */
@@ -85,7 +102,11 @@ export function priceDraft(draft: Draft, combos: Combo[], menu: MenuItem[]): { l
   const combo = combos.find((c) => c.id === draft.comboId);
   if (combo) {
     const chosen = combo.categories
-      .map((category) => menu.find((item) => item.id === draft.picks[category])?.name)
+      .map((category) => {
+        const name = menu.find((item) => item.id === draft.picks[category])?.name;
+        const options = Object.values(draft.pickOptions[category] ?? {}).join(", ");
+        return name && options ? `${name} (${options})` : name;
+      })
       .filter(Boolean)
       .join(", ");
     lines.push({ name: combo.name, detail: chosen, quantity: 1, amount: Number(combo.price) });
@@ -111,7 +132,7 @@ export function toOrderBody(draft: Draft, cafeId: number, orderDate: string, com
   if (combo) {
     for (const category of combo.categories) {
       const id = draft.picks[category];
-      if (id !== undefined) items.push({ type: "combo", category, menu_item_id: id });
+      if (id !== undefined) items.push({ type: "combo", category, menu_item_id: id, options: draft.pickOptions[category] ?? {} });
     }
   }
   for (const [id, pick] of Object.entries(draft.standalone)) {

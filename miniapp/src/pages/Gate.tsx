@@ -66,6 +66,8 @@ export function Gate({ status, retry }: { status: Exclude<SignIn, { state: "sign
       return <Screen testId="gate-blocked" emoji="🔒" title={t.gate.blockedTitle} text={status.message} hint={t.gate.contactManager} />;
     case "outside":
       return <Screen testId="gate-outside" emoji="✈️" title={t.gate.outsideTitle} text={t.gate.outsideText} />;
+    case "unknown-dev-user":
+      return <Screen testId="gate-unknown-dev-user" emoji="🧑‍💻" title={t.gate.failedTitle} text={t.errors.unknownDevUser(status.tgid)} />;
     case "failed":
       return (
         <Screen

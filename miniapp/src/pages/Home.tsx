@@ -4,7 +4,7 @@ import { api, call, type Cafe, type Order } from "../api/client";
 import { useUser } from "../auth";
 import { Page } from "../components/Page";
 import { Cell, Empty, ErrorBox, Section, Spinner } from "../components/ui";
-import { capitalize, formatCountdown, formatDate, formatMoney, parseDuration } from "../lib/format";
+import { capitalize, formatClock, formatCountdown, formatDate, formatMoney } from "../lib/format";
 import { navigate } from "../lib/router";
 import { useCountdown } from "../lib/useCountdown";
 import { useQuery } from "../lib/useQuery";
@@ -13,48 +13,23 @@ import { t } from "../strings";
 interface OpenSlot {
   cafe: Cafe;
   date: string;
-  weekday: string;
-  deadline: string;
+  deadlineAt: string;
   remaining: number | null;
 }
 
+// One call gives every open cafe's week with instants and seconds left from the server's clock;
+// nothing is worked out from strings or the device's clock.
 async function loadOpenSlots(): Promise<{ slots: OpenSlot[]; cafes: Cafe[]; orders: Order[] }> {
-  const [cafeList, orderList] = await Promise.all([
-    call(api.GET("/api/v1/cafes", { params: { query: { active_only: true } } })),
+  const [open, orderList] = await Promise.all([
+    call(api.GET("/api/v1/orders/availability")),
     call(api.GET("/api/v1/orders", { params: { query: { limit: 100 } } })),
   ]);
-  const weeks = await Promise.all(
-    cafeList.items.map((cafe) =>
-      call(api.GET("/api/v1/orders/availability/week", { params: { query: { cafe_id: cafe.id } } })).then((week) => ({
-        cafe,
-        days: week.days.filter((day) => day.can_order),
-      })),
-    ),
+  const slots = open.cafes.flatMap(({ cafe, days }) =>
+    days
+      .filter((day) => day.can_order && day.deadline_at)
+      .map((day) => ({ cafe, date: day.date, deadlineAt: day.deadline_at ?? "", remaining: day.seconds_remaining ?? null })),
   );
-  // One per-date answer gives the server's clock (deadline − time left) and the company's UTC
-  // offset; every other open day's countdown follows from its "HH:MM" without more requests.
-  const first = weeks.find((week) => week.days.length > 0);
-  const probe = first?.days[0];
-  let serverNow = 0;
-  let offset = "+03:00";
-  if (first && probe) {
-    const answer = await call(
-      api.GET("/api/v1/orders/availability/{date}", {
-        params: { path: { date: probe.date }, query: { cafe_id: first.cafe.id } },
-      }),
-    );
-    offset = answer.deadline?.slice(19) || offset;
-    const left = parseDuration(answer.time_remaining) ?? 0;
-    serverNow = answer.deadline ? Date.parse(answer.deadline) - left * 1000 : 0;
-  }
-  const slots: OpenSlot[] = weeks.flatMap(({ cafe, days }) =>
-    days.map((day) => {
-      const deadline = day.deadline ? `${day.date}T${day.deadline}:00${offset}` : null;
-      const left = deadline ? Math.max(0, Math.floor((Date.parse(deadline) - serverNow) / 1000)) : null;
-      return { cafe, date: day.date, weekday: day.weekday, deadline: day.deadline ?? "", remaining: left };
-    }),
-  );
-  return { slots, cafes: cafeList.items, orders: orderList.items };
+  return { slots, cafes: open.cafes.map((week) => week.cafe), orders: orderList.items };
 }
 
 function Countdown({ remaining }: { remaining: number | null }) {
@@ -98,7 +73,7 @@ export function Home() {
                   title={slot.cafe.name}
                   subtitle={
                     <>
-                      {t.home.orderUntil(slot.deadline)} · <Countdown remaining={slot.remaining} />
+                      {t.home.orderUntil(formatClock(slot.deadlineAt))} · <Countdown remaining={slot.remaining} />
                     </>
                   }
                   after={
@@ -119,7 +94,7 @@ export function Home() {
 
   return (
     <Page title={`${t.home.title}`} testId="page-home">
-      <p className="px-7 pt-1 text-[15px] text-hint">Привет, {firstName}! Выберите день и кафе.</p>
+      <p className="px-7 pt-1 text-[15px] text-hint">{t.home.greeting(firstName ?? "")}</p>
       {body}
     </Page>
   );

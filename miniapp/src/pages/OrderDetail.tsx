@@ -5,7 +5,7 @@ import { api, call, type Order } from "../api/client";
 import { Page } from "../components/Page";
 import { Button, Cell, ErrorBox, Notice, Section, Spinner } from "../components/ui";
 import { confirmAction, hapticError, hapticSuccess } from "../init";
-import { capitalize, formatCountdown, formatDate, formatMoney, parseDuration } from "../lib/format";
+import { capitalize, formatClock, formatCountdown, formatDate, formatMoney } from "../lib/format";
 import { navigate } from "../lib/router";
 import { useCountdown } from "../lib/useCountdown";
 import { asApiError, useQuery } from "../lib/useQuery";
@@ -62,7 +62,7 @@ export function OrderDetail({ id, flash }: { id: number; flash: string | null })
   const query = useQuery(() => loadOrder(id), [id]);
   const [cancelling, setCancelling] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
-  const seconds = useCountdown(parseDuration(query.data?.availability.time_remaining));
+  const seconds = useCountdown(query.data?.availability.seconds_remaining ?? null);
 
   if (query.loading) return <Page back="/history"><Spinner /></Page>;
   if (query.error || !query.data)
@@ -118,8 +118,8 @@ export function OrderDetail({ id, flash }: { id: number; flash: string | null })
       {open ? (
         <>
           <Notice>
-            Изменить или отменить можно ещё {formatCountdown(seconds ?? 0)} — до{" "}
-            {availability.deadline ? availability.deadline.slice(11, 16) : ""}.
+            {t.order.canChangeFor} {formatCountdown(seconds ?? 0)} — {t.order.until}{" "}
+            {availability.deadline ? formatClock(availability.deadline) : ""}.
           </Notice>
           <Button kind="destructive" onClick={() => void cancel()} disabled={cancelling}>
             {t.order.cancelOrder}

@@ -14,6 +14,7 @@ import {
   extras as extrasOf,
   isEmpty,
   missingOptions,
+  missingPickOptions,
   missingPicks,
   priceDraft,
   standaloneDishes,
@@ -110,7 +111,10 @@ function Wizard({
   };
 
   const problems: string[] = [];
-  if (step === "dishes") problems.push(...missingPicks(draft, combo).map((c) => t.order.pickOne(categoryName(c))));
+  if (step === "dishes") {
+    problems.push(...missingPicks(draft, combo).map((c) => t.order.pickOne(categoryName(c))));
+    problems.push(...missingPickOptions(draft, menu, combo).map((m) => t.order.optionNotChosen(m)));
+  }
   if (step === "standalone") problems.push(...missingOptions(draft, menu).map((m) => t.order.optionNotChosen(m)));
   if (step === "summary" && isEmpty(draft)) problems.push(t.order.emptyCart);
 
@@ -158,7 +162,7 @@ function Wizard({
           {cafeName} · {capitalize(formatDate(date))}
         </div>
         <h1 className="mt-1 text-[26px] font-bold leading-tight text-text">{t.order.steps[step]}</h1>
-        <div className="mt-3 flex gap-1" aria-label={`Шаг ${stepIndex + 1} из ${steps.length}`}>
+        <div className="mt-3 flex gap-1" aria-label={t.order.step(stepIndex + 1, steps.length)}>
           {steps.map((s, i) => (
             <span key={s} className={`h-1 flex-1 rounded-full ${i <= stepIndex ? "bg-button" : "bg-hint/25"}`} />
           ))}
@@ -171,7 +175,7 @@ function Wizard({
             before={<Radio checked={draft.comboId === null} />}
             title={t.order.noCombo}
             subtitle={t.order.noComboHint}
-            onClick={() => update((d) => ({ ...d, comboId: null, picks: {} }))}
+            onClick={() => update((d) => ({ ...d, comboId: null, picks: {}, pickOptions: {} }))}
           />
           {combos.map((c) => (
             <Cell
@@ -180,7 +184,9 @@ function Wizard({
               title={c.name}
               subtitle={c.categories.map(categoryName).join(" + ")}
               after={<span className="text-text">{formatMoney(c.price)}</span>}
-              onClick={() => update((d) => ({ ...d, comboId: c.id, picks: d.comboId === c.id ? d.picks : {} }))}
+              onClick={() =>
+                update((d) => ({ ...d, comboId: c.id, picks: d.comboId === c.id ? d.picks : {}, pickOptions: d.comboId === c.id ? d.pickOptions : {} }))
+              }
             />
           ))}
         </Section>
@@ -189,6 +195,7 @@ function Wizard({
       {step === "dishes" && combo
         ? combo.categories.map((category) => {
             const dishes = dishesFor(menu, category);
+            const picked = dishes.find((dish) => dish.id === draft.picks[category]);
             return (
               <Section key={category} title={categoryName(category)}>
                 {dishes.length === 0 ? <Cell title={t.order.nothingHere} /> : null}
@@ -198,16 +205,45 @@ function Wizard({
                     before={<Radio checked={draft.picks[category] === dish.id} />}
                     title={dish.name}
                     subtitle={dish.description ?? undefined}
-                    onClick={() => update((d) => ({ ...d, picks: { ...d.picks, [category]: dish.id } }))}
+                    onClick={() =>
+                      update((d) => ({
+                        ...d,
+                        picks: { ...d.picks, [category]: dish.id },
+                        pickOptions: { ...d.pickOptions, [category]: d.picks[category] === dish.id ? (d.pickOptions[category] ?? {}) : {} },
+                      }))
+                    }
                   />
                 ))}
+                {picked?.options.length ? (
+                  <div className="cell relative px-4 pt-2" data-testid={`pick-options-${category}`}>
+                    {picked.options.map((option) => (
+                      <div key={option.id}>
+                        <div className="pb-1.5 text-[13px] text-hint">
+                          {picked.name}: {option.name}
+                          {option.is_required ? ` · ${t.order.required}` : ""}
+                        </div>
+                        <Chips
+                          label={`${picked.name}: ${option.name}`}
+                          values={option.values}
+                          selected={draft.pickOptions[category]?.[option.name]}
+                          onSelect={(value) =>
+                            update((d) => {
+                              d.pickOptions[category] = { ...(d.pickOptions[category] ?? {}), [option.name]: value };
+                              return d;
+                            })
+                          }
+                        />
+                      </div>
+                    ))}
+                  </div>
+                ) : null}
               </Section>
             );
           })
         : null}
 
       {step === "standalone" ? (
-        <Section footer="Блюда сверх комбо, по своей цене.">
+        <Section footer={t.order.standaloneHint}>
           {standalone.map((dish) => {
             const pick = draft.standalone[dish.id];
             return (

@@ -118,10 +118,10 @@ class LiveApp:
     clock: FixedClock
     settings: Settings
 
-    def init_data(self, tgid: int, name: str) -> str:
+    def init_data(self, tgid: int, name: str, language: str = "ru") -> str:
         first, _, last = name.partition(" ")
         return launch_init_data(
-            TelegramUser(id=tgid, first_name=first, last_name=last or None),
+            TelegramUser(id=tgid, first_name=first, last_name=last or None, language_code=language),
             BOT_TOKEN,
             auth_date=self.clock.now(),
         )
@@ -171,8 +171,14 @@ def built_miniapp() -> Path:
 
 
 @pytest.fixture
+def miniapp_build(built_miniapp: Path) -> Path:
+    """Which build the live app serves: the deployed one unless a test module says otherwise."""
+    return built_miniapp
+
+
+@pytest.fixture
 def live_app(
-    built_miniapp: Path,
+    miniapp_build: Path,
     sync_engine: Engine,
     database_url: str,
     redis_url: str,
@@ -200,7 +206,9 @@ def live_app(
             engine = create_engine(settings)
             async with unit_of_work(create_sessionmaker(engine)) as session:
                 await load_demo_data(session)
-            app = create_app(AppContext(settings, create_sessionmaker(engine), clock))
+            app = create_app(
+                AppContext(settings, create_sessionmaker(engine), clock), miniapp=miniapp_build
+            )
             server = uvicorn.Server(
                 uvicorn.Config(
                     app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"
@@ -257,12 +265,22 @@ class Telegram:
     browser: Browser
     pages: list[Page]
 
-    def open(self, tgid: int, name: str, *, dark: bool = False, route: str = "") -> Page:
+    def open(
+        self,
+        tgid: int,
+        name: str,
+        *,
+        dark: bool = False,
+        route: str = "",
+        language: str = "ru",
+        width: int = 390,
+    ) -> Page:
+        """The app as a person whose Telegram speaks `language`, on a phone `width` wide."""
         theme = DARK if dark else LIGHT
         context = self.browser.new_context(
-            viewport={"width": 390, "height": 844},
+            viewport={"width": width, "height": 844},
             device_scale_factor=2,
-            locale="ru-RU",
+            locale="en-GB" if language == "en" else "ru-RU",
             color_scheme="dark" if dark else "light",
             accept_downloads=True,
         )
@@ -277,7 +295,7 @@ class Telegram:
         page.on("pageerror", _log_page_error)
         launch = urlencode(
             {
-                "tgWebAppData": self.live.init_data(tgid, name),
+                "tgWebAppData": self.live.init_data(tgid, name, language),
                 "tgWebAppVersion": "8.0",
                 "tgWebAppPlatform": "ios",
                 "tgWebAppThemeParams": json.dumps(theme, separators=(",", ":")),

@@ -98,6 +98,9 @@
         case "web_app_setup_main_button":
           renderMain(payload || {});
           break;
+        case "web_app_open_tg_link":
+          state.links = [...(state.links || []), `https://t.me${payload?.path_full || ""}`];
+          break;
         case "web_app_open_popup": {
           const buttons = payload?.buttons || [];
           const pressed = state.popupAnswer === "cancel" ? buttons.find((b) => b.type === "cancel") : buttons.find((b) => b.type !== "cancel");

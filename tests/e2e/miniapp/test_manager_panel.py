@@ -57,7 +57,8 @@ def test_a_manager_approves_a_cafe_link_request(telegram: Telegram, live_app: Li
 
     # Then the request is processed and the cafe shows its linked chat with notifications on
     expect(page.get_by_text("Заявок на подключение нет.")).to_be_visible()
-    expect(page.get_by_text("Одобрена")).to_be_visible()
+    expect(page.get_by_test_id("toast")).to_have_text("✓ Заявка одобрена")
+    expect(page.get_by_text("Одобрена", exact=True)).to_be_visible()
     page.evaluate("window.location.hash = '/manage/cafes/1'")
     expect(page.get_by_text("@stolovaya1")).to_be_visible()
     expect(page.get_by_role("switch", name="Уведомления в чат кафе")).to_have_attribute(
@@ -95,7 +96,9 @@ def test_a_manager_downloads_the_cafe_report_as_csv(telegram: Telegram, live_app
     expect(report).to_contain_text("470\u00a0₽")
     with page.expect_download() as downloaded:
         page.get_by_role("button", name="Скачать CSV").click()
+    # Named by the server's UTF-8 filename*, not its ASCII fallback of underscores
     assert downloaded.value.suggested_filename.endswith(".csv")
+    assert "Столовая" in downloaded.value.suggested_filename
     text = downloaded.value.path().read_text(encoding="utf-8-sig")
     assert "Иван Петров" in text
     assert "Морс клюквенный" in text

@@ -35,7 +35,12 @@ def test_every_main_screen_renders_in_the_theme(
             "combo_id": 2,
             "items": [
                 {"type": "combo", "category": "salad", "menu_item_id": 1},
-                {"type": "combo", "category": "soup", "menu_item_id": 3},
+                {
+                    "type": "combo",
+                    "category": "soup",
+                    "menu_item_id": 3,
+                    "options": {"Размер порции": "Большая"},
+                },
                 {"type": "combo", "category": "main", "menu_item_id": 6},
             ],
             "extras": [{"menu_item_id": 8, "quantity": 1}],
@@ -54,6 +59,9 @@ def test_every_main_screen_renders_in_the_theme(
     main_button(page).click()
     page.get_by_role("button", name="Салат Цезарь").click()
     page.get_by_role("button", name="Борщ с курицей").click()
+    # Борщ's portion size is required inside the combo too
+    expect(main_button(page)).to_be_disabled()
+    page.get_by_test_id("pick-options-soup").get_by_role("radio", name="Стандарт").click()
     page.get_by_role("button", name="Котлета по-киевски с пюре").click()
     screenshot(page, f"{theme}-03-dishes")
     main_button(page).click()

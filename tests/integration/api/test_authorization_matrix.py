@@ -69,6 +69,8 @@ RULES: dict[str, Access] = {
     "POST /cafe-requests/{request_id}/reject": Access.MANAGER,
     "PATCH /cafes/{cafe_id}/notifications": Access.MANAGER,
     "DELETE /cafes/{cafe_id}/link": Access.MANAGER,
+    "GET /cafes/{cafe_id}/bot-link": Access.MANAGER,
+    "GET /orders/availability": Access.USER,
     "GET /orders/availability/week": Access.USER,
     "GET /orders/availability/{date}": Access.USER,
     "GET /orders": Access.USER,

@@ -31,6 +31,8 @@ async def ask(
     )
     assert response.status_code == 200, response.text
     body: dict[str, object] = response.json()
+    # The server's clock comes with every answer; the stories below are about the rest.
+    assert str(body.pop("now")).endswith("+03:00")
     return body
 
 
@@ -43,6 +45,7 @@ async def test_today_is_open_until_the_deadline_in_moscow_time(
         "can_order": True,
         "deadline": "2026-11-24T11:00:00+03:00",
         "time_remaining": "01:45:00",
+        "seconds_remaining": 6300,
         "reason": None,
         "reason_code": None,
     }
@@ -62,6 +65,7 @@ async def test_ordering_closes_exactly_at_the_deadline(
         "can_order": False,
         "deadline": "2026-11-24T11:00:00+03:00",
         "time_remaining": None,
+        "seconds_remaining": None,
         "reason": "Приём заказов на 24.11 закончился в 11:00",
         "reason_code": "deadline_passed",
     }
@@ -80,6 +84,7 @@ async def test_tomorrow_opens_at_midnight_moscow_time_while_utc_is_still_on_the_
         "can_order": False,
         "deadline": "2026-11-26T11:00:00+03:00",
         "time_remaining": None,
+        "seconds_remaining": None,
         "reason": "Заказы на 26.11 откроются 25.11 в 00:00",
         "reason_code": "not_open_yet",
     }
@@ -98,6 +103,7 @@ async def test_days_the_cafe_does_not_serve_and_inactive_cafes_are_closed_with_a
         "can_order": False,
         "deadline": None,
         "time_remaining": None,
+        "seconds_remaining": None,
         "reason": "Кафе не принимает заказы на 28.11 (суббота)",
         "reason_code": "not_served",
     }
@@ -206,3 +212,27 @@ async def test_the_week_follows_the_moscow_calendar_not_utc(
         ("2026-11-26", True),
         ("2026-11-27", False),
     ]
+
+
+async def test_one_request_gives_every_open_cafe_s_week_with_instants_and_seconds_left(
+    client: httpx.AsyncClient, session: AsyncSession, auth: Auth
+) -> None:
+    menu, ivan = await given_a_cafe(session)
+    closed = await session.run_sync(make_cafe, "Закрытое кафе")
+    closed.cafe.is_active = False
+    await session.flush()
+
+    response = await client.get("/orders/availability", headers=auth(ivan))
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["now"] == "2026-11-24T09:15:00+03:00"
+    assert [week["cafe"]["name"] for week in body["cafes"]] == [menu.cafe.name]
+    today, tomorrow, thursday = body["cafes"][0]["days"][:3]
+    assert (today["deadline_at"], today["seconds_remaining"]) == (
+        "2026-11-24T11:00:00+03:00",
+        6300,
+    )
+    assert tomorrow["seconds_remaining"] == 6300 + 24 * 3600
+    assert tomorrow["opens_at"] == "2026-11-24T00:00:00+03:00"
+    assert (thursday["can_order"], thursday["seconds_remaining"]) == (False, None)

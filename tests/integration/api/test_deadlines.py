@@ -122,9 +122,11 @@ async def test_enabling_a_new_day_needs_a_time_and_nothing_is_half_saved(
     response = await client.put(url, json=body, headers=auth(olga))
 
     assert response.status_code == 400
+    says = "Воскресенье: укажите время, до которого принимаются заказы"
     assert response.json() == {
-        "detail": "Воскресенье: укажите время, до которого принимаются заказы",
+        "detail": says,
         "code": "invalid_schedule",
+        "errors": [{"field": "schedules.1.deadline_time", "message": says}],
     }
     monday = await session.scalar(
         select(DeadlineSchedule.deadline_time).where(

@@ -111,14 +111,16 @@ async def test_a_manager_adds_combo_only_dishes_and_priced_extras(
         url, json={"name": "Фокачча", "category": "extra"}, headers=auth(olga)
     )
     assert unpriced_extra.status_code == 400
+    says = "«Фокачча» в категории extra продаётся только отдельно: укажите цену"
     assert unpriced_extra.json() == {
-        "detail": "«Фокачча» в категории extra продаётся только отдельно: укажите цену",
+        "detail": says,
         "code": "extra_needs_price",
+        "errors": [{"field": "price", "message": says}],
     }
     for bad in (
         {"name": "Фокачча", "category": "extra", "price": 50.555},
         {"name": "Фокачча", "category": "extra", "price": -1},
-        {"name": "Фокачча", "category": "выпечка", "price": 50},
+        {"name": "Фокачча", "category": "1-я выпечка", "price": 50},
         {"name": "", "category": "extra", "price": 50},
     ):
         response = await client.post(url, json=bad, headers=auth(olga))
@@ -272,6 +274,7 @@ async def test_option_names_are_unique_per_dish_and_values_must_be_sensible(
     assert duplicate.json() == {
         "detail": "У блюда «Борщ» уже есть опция «Размер порции»",
         "code": "option_exists",
+        "errors": [{"field": "name", "message": "У блюда «Борщ» уже есть опция «Размер порции»"}],
     }
     for values in ([], ["Да", "да"], [""], ["x" * 101]):
         response = await client.post(

@@ -180,3 +180,31 @@ async def test_anonymous_callers_and_malformed_bodies_get_clear_errors(
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "order_date"
+
+
+async def test_a_dish_s_required_option_is_asked_inside_a_combo_too(
+    client: httpx.AsyncClient, session: AsyncSession, auth: Auth
+) -> None:
+    # Given Борщ, whose portion size must be chosen, is the soup of Иван's combo
+    menu = await session.run_sync(make_cafe)
+    ivan = await session.run_sync(make_user, 1001, "Иван Петров")
+    picks = [
+        {"type": "combo", "category": "salad", "menu_item_id": menu.salad.id},
+        {"type": "combo", "category": "soup", "menu_item_id": menu.borscht.id},
+        {"type": "combo", "category": "main", "menu_item_id": menu.main.id},
+    ]
+
+    # When he sends it without the size, or with a size the menu does not have, it is refused
+    missing = await client.post("/orders", json=combo_order(menu, items=picks), headers=auth(ivan))
+    assert missing.status_code == 400
+    assert missing.json()["detail"] == "Для «Борщ» выберите «Размер порции»"
+    picks[1]["options"] = {"Размер порции": "Огромная"}
+    wrong = await client.post("/orders", json=combo_order(menu, items=picks), headers=auth(ivan))
+    assert "Стандартная, Большая" in wrong.json()["detail"]
+
+    # Then with the size chosen the order is placed and keeps the choice for the cafe
+    picks[1]["options"] = {"Размер порции": "Большая"}
+    placed = await client.post("/orders", json=combo_order(menu, items=picks), headers=auth(ivan))
+    assert placed.status_code == 201, placed.text
+    soup = next(item for item in placed.json()["items"] if item["category"] == "soup")
+    assert (soup["menu_item_name"], soup["options"]) == ("Борщ", {"Размер порции": "Большая"})

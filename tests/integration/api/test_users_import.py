@@ -1,6 +1,7 @@
 """Importing a staff list: good rows go in, bad rows are reported, a wrong file changes nothing."""
 
 from collections.abc import Callable
+from decimal import Decimal
 
 import httpx
 import pytest
@@ -171,3 +172,28 @@ async def test_only_managers_import_and_a_file_is_required(
     assert no_file.status_code == 422
     assert no_file.json()["errors"][0]["field"] == "file"
     assert await session.get(User, 2001) is None
+
+
+async def test_the_optional_weekly_limit_column_sets_limits(
+    client: httpx.AsyncClient, auth: Auth, boss: User, session: AsyncSession
+) -> None:
+    await session.run_sync(make_user, 1001, "Иван Петров", office="Москва")
+    staff = (
+        "tgid;name;office;weekly_limit\r\n"
+        "1001;Иван Петров;Москва;3000\r\n"
+        "2001;Ольга Новикова;Москва;2500,50\r\n"
+        "2002;Мария Ким;Москва;\r\n"
+        "2003;Пётр Сидоров;Москва;много\r\n"
+    )
+    response = await upload(client, auth(boss), staff.encode())
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert (report["created"], report["updated"]) == (2, 1)
+    assert [(row["row"], row["tgid"]) for row in report["rejected"]] == [(5, 2003)]
+    assert "weekly_limit" in report["rejected"][0]["reason"]
+    session.expunge_all()
+    limits = {
+        tgid: (await session.get(User, tgid)).weekly_limit  # type: ignore[union-attr]
+        for tgid in (1001, 2001, 2002)
+    }
+    assert limits == {1001: Decimal("3000.00"), 2001: Decimal("2500.50"), 2002: None}

@@ -171,3 +171,23 @@ def test_a_forged_or_expired_link_code_links_nothing(
 
     db.expire_all()
     assert db.get(Cafe, menu.cafe.id).tg_chat_id is None  # type: ignore[union-attr]
+
+
+def test_an_employee_whose_telegram_speaks_english_is_answered_in_english(
+    db: Session, webhook: Webhook, fake_telegram: FakeTelegram
+) -> None:
+    make_user(db, 1002, "John Smith")
+    db.commit()
+
+    webhook.say(1002, "/start", language_code="en")
+    reply = fake_telegram.last_message(1002)
+    assert reply.text.startswith("Hi, John! 👋")
+    assert reply.buttons[0]["text"] == "🍽 Open the app"
+
+    # And /help shows an employee what they can do, not the cafe-only commands
+    webhook.say(1002, "/help", language_code="en")
+    assert "/start — open the app" in fake_telegram.last_message(1002).text
+    assert "/link" not in fake_telegram.last_message(1002).text
+    webhook.say(1002, "/help")
+    assert "Обеды заказывают в приложении" in fake_telegram.last_message(1002).text
+    assert "/unlink" not in fake_telegram.last_message(1002).text

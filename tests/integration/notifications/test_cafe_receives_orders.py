@@ -89,7 +89,8 @@ def test_a_note_with_markup_arrives_as_the_employee_typed_it(
         consumer(settings, AFTER_DEADLINE), deadline_records(settings, [(menu.cafe.id, TUESDAY)])
     )
 
-    # Then the cafe reads the text literally; only our own markup is bold
+    # Then the cafe reads the text literally; only our own markup (names, the cook's category
+    # headings) is bold
     [message] = fake_telegram.sent_messages(CHAT)
     assert "<b>без соли</b> & без перца" in message.rendered_text
     assert "Том & <i>Джерри</i>" in message.rendered_text
@@ -100,7 +101,7 @@ def test_a_note_with_markup_arrives_as_the_employee_typed_it(
         for e in message.entities
         if e["type"] == "bold"
     }
-    assert bold == {"Столовая №1", "Том & <i>Джерри</i>"}
+    assert bold == {"Столовая №1", "Том & <i>Джерри</i>", "Салат", "Суп", "Горячее"}
 
 
 def test_sixty_people_are_split_into_several_messages_that_hold_everyone(

@@ -56,8 +56,62 @@ def test_one_message_lists_each_person_and_the_totals() -> None:
     assert "   • Морс ×1" in text
     assert "   📝 Без лука" in text
     assert "   Борщ — 2" in text
-    assert "   Котлета — 4" in text
+    assert "   Котлета (Пюре) — 4" in text
     assert text.endswith("Итого: 2 заказа, 1\u00a0020 ₽")
+
+
+def test_the_cook_reads_categories_in_menu_order_with_options_apart_and_where_to_deliver() -> None:
+    # Given Иван (Москва) took Борщ in his combo with a large portion, and Мария (Тверская)
+    # a standard Борщ on its own and one without a size, plus Морс
+    big_borscht = combo_order()
+    big_borscht.items[1].options = {"Размер порции": "Большая"}
+    standard = Order(
+        combo_name=None,
+        total_price=Decimal("420"),
+        notes=None,
+        items=[
+            OrderItem(
+                kind=ItemKind.STANDALONE,
+                category="soup",
+                menu_item_name="Борщ",
+                quantity=2,
+                options={"Размер порции": "Стандарт"},
+                unit_price=Decimal("180"),
+            ),
+            OrderItem(
+                kind=ItemKind.STANDALONE,
+                category="напитки",
+                menu_item_name="Компот",
+                quantity=1,
+                options={},
+                unit_price=Decimal("60"),
+            ),
+        ],
+        extras=[],
+    )
+    people = [
+        PersonOrder("Иван Петров", big_borscht, office="Москва, Ленина 1"),
+        PersonOrder("Мария Сидорова", standard, office="Тверская 7"),
+    ]
+
+    [text] = cafe_order_messages("Столовая №1", DAY, people)
+
+    # Then the header says where to deliver and each person says where their lunch goes
+    assert "\n📍 Доставка: Москва, Ленина 1; Тверская 7\n" in text
+    assert "👤 <b>Иван Петров</b> (Москва, Ленина 1):" in text
+    assert "     - Борщ (суп): Большая" in text
+    # And the cook's list is salads, soups, mains, the cafe's own categories, extras last
+    cook = text.split("🍳 Приготовить:\n")[1]
+    headings = [line for line in cook.split("\n") if line.startswith("<b>")]
+    assert headings == [
+        "<b>Салат</b>",
+        "<b>Суп</b>",
+        "<b>Горячее</b>",
+        "<b>Напитки</b>",
+        "<b>Дополнительно</b>",
+    ]
+    # With Борщ split by the size chosen instead of a folded total
+    assert "   Борщ — 3\n      · Большая — 1\n      · Стандарт — 2" in cook
 
 
 def test_user_text_is_escaped_for_html() -> None:

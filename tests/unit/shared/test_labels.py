@@ -51,7 +51,7 @@ def order() -> Order:
 
 def test_the_cafe_sees_each_dishs_label_icons_in_the_sets_order() -> None:
     labels = {11: ["fish", "spicy"], 12: ["vegan"]}
-    [message] = cafe_order_messages("Столовая", DAY, [PersonOrder("Иван", order(), labels)])
+    [message] = cafe_order_messages("Столовая", DAY, [PersonOrder("Иван", order(), labels=labels)])
     assert "- Том ям 🌶🐟 (суп)" in message
     assert "• Фалафель 🌱" in message
     assert "• Котлета\n" in message  # a dish without labels has no icons

@@ -1,13 +1,14 @@
 // The manager section: people, access, cafes and menus, deadlines, cafe chats, orders, reports.
 
+import type { ReactNode } from "react";
 import { Page } from "../../components/Page";
 import { Cell, Section } from "../../components/ui";
 import { api, call } from "../../api/client";
-import { match, navigate } from "../../lib/router";
+import { match, navigate, queryParam } from "../../lib/router";
 import { useQuery } from "../../lib/useQuery";
 import { t } from "../../strings";
 import { AccessRequests, EmployeeEdit, EmployeeImport, EmployeeNew, Employees } from "./People";
-import { CafeDetail, Cafes, CafeNew } from "./Cafes";
+import { CafeDetail, CafeEdit, Cafes, CafeNew, ComboEdit, DishEdit } from "./Cafes";
 import { LinkRequests, Orders, Reports } from "./Operations";
 
 function Badge({ count }: { count: number | undefined }) {
@@ -50,19 +51,32 @@ function Home() {
   );
 }
 
+type Params = Record<string, string>;
+
+// The section's screens by path; the first pattern that matches wins.
+const ROUTES: [string, (params: Params, path: string) => ReactNode][] = [
+  ["/manage/employees", () => <Employees />],
+  ["/manage/employees/new", () => <EmployeeNew />],
+  ["/manage/employees/import", () => <EmployeeImport />],
+  ["/manage/employees/:tgid", (p) => <EmployeeEdit tgid={Number(p.tgid)} />],
+  ["/manage/requests", () => <AccessRequests />],
+  ["/manage/cafes", () => <Cafes />],
+  ["/manage/cafes/new", () => <CafeNew />],
+  ["/manage/cafes/:id", (p) => <CafeDetail id={Number(p.id)} />],
+  ["/manage/cafes/:id/edit", (p) => <CafeEdit id={Number(p.id)} />],
+  ["/manage/cafes/:id/dishes/new", (p, path) => <DishEdit cafeId={Number(p.id)} itemId={null} extra={queryParam(path, "extra") === "1"} />],
+  ["/manage/cafes/:id/dishes/:item", (p) => <DishEdit cafeId={Number(p.id)} itemId={Number(p.item)} extra={false} />],
+  ["/manage/cafes/:id/combos/new", (p) => <ComboEdit cafeId={Number(p.id)} comboId={null} />],
+  ["/manage/cafes/:id/combos/:combo", (p) => <ComboEdit cafeId={Number(p.id)} comboId={Number(p.combo)} />],
+  ["/manage/links", () => <LinkRequests />],
+  ["/manage/orders", () => <Orders />],
+  ["/manage/reports", () => <Reports />],
+];
+
 export default function Manage({ path }: { path: string }) {
-  const clean = path.split("?")[0] ?? "";
-  let params;
-  if (clean === "/manage/employees") return <Employees />;
-  if (clean === "/manage/employees/new") return <EmployeeNew />;
-  if (clean === "/manage/employees/import") return <EmployeeImport />;
-  if ((params = match("/manage/employees/:tgid", clean))) return <EmployeeEdit tgid={Number(params.tgid)} />;
-  if (clean === "/manage/requests") return <AccessRequests />;
-  if (clean === "/manage/cafes") return <Cafes />;
-  if (clean === "/manage/cafes/new") return <CafeNew />;
-  if ((params = match("/manage/cafes/:id", clean))) return <CafeDetail id={Number(params.id)} />;
-  if (clean === "/manage/links") return <LinkRequests />;
-  if (clean === "/manage/orders") return <Orders />;
-  if (clean === "/manage/reports") return <Reports />;
+  for (const [pattern, render] of ROUTES) {
+    const params = match(pattern, path);
+    if (params) return render(params, path);
+  }
   return <Home />;
 }

@@ -3,17 +3,27 @@
 import { useState } from "react";
 import { ApiError, api, call, download, type CafeReport } from "../../api/client";
 import { Page } from "../../components/Page";
-import { Button, Cell, Chips, Empty, ErrorBox, Section, Spinner } from "../../components/ui";
+import { Button, Cell, Chips, Empty, ErrorBox, Section, Spinner, toast } from "../../components/ui";
 import { hapticError, hapticSuccess } from "../../init";
 import { formatDate, formatMoney } from "../../lib/format";
 import { asApiError, useQuery } from "../../lib/useQuery";
 import { categoryName, t } from "../../strings";
 import { OrderLines } from "../OrderDetail";
 
-const STATUS: Record<string, string> = { pending: t.manage.pending, approved: t.manage.approved, rejected: t.manage.rejected };
+function statusName(status: string): string {
+  return ({ pending: t.manage.pending, approved: t.manage.approved, rejected: t.manage.rejected } as Record<string, string>)[status] ?? status;
+}
+
+async function loadLinkRequests() {
+  const [requests, cafes] = await Promise.all([
+    call(api.GET("/api/v1/cafe-requests", { params: { query: { limit: 100 } } })),
+    call(api.GET("/api/v1/cafes", { params: { query: { active_only: false } } })),
+  ]);
+  return { items: requests.items, cafes: cafes.items };
+}
 
 export function LinkRequests() {
-  const query = useQuery(() => call(api.GET("/api/v1/cafe-requests", { params: { query: { limit: 100 } } })), []);
+  const query = useQuery(loadLinkRequests, []);
   const [error, setError] = useState<ApiError | null>(null);
   const act = async (id: number, approve: boolean) => {
     setError(null);
@@ -22,6 +32,7 @@ export function LinkRequests() {
       if (approve) await call(api.POST("/api/v1/cafe-requests/{request_id}/approve", path));
       else await call(api.POST("/api/v1/cafe-requests/{request_id}/reject", path));
       hapticSuccess();
+      toast(approve ? t.manage.approvedToast : t.manage.rejectedToast);
       query.reload();
     } catch (reason) {
       hapticError();
@@ -37,9 +48,13 @@ export function LinkRequests() {
       {query.error ? <ErrorBox error={query.error} onRetry={query.reload} /> : null}
       {error ? <ErrorBox error={error} /> : null}
       {query.data && pending.length === 0 ? <Empty>{t.manage.noLinkRequests}</Empty> : null}
-      {pending.map((request) => (
-        <Section key={request.id} testId={`link-request-${request.id}`}>
-          <Cell multiline title={request.cafe_name} subtitle={`${request.tg_username ? `@${request.tg_username}` : "чат"} · ${request.tg_chat_id}`} />
+      {pending.map((request) => {
+        // Approving moves the cafe's orders to this chat: say so before the manager decides.
+        const cafe = query.data?.cafes.find((c) => c.id === request.cafe_id);
+        const current = cafe?.tg_chat_id && cafe.tg_chat_id !== request.tg_chat_id ? (cafe.tg_username ? `@${cafe.tg_username}` : String(cafe.tg_chat_id)) : null;
+        return (
+        <Section key={request.id} testId={`link-request-${request.id}`} footer={current ? t.manage.relinkWarning(current) : undefined}>
+          <Cell multiline title={request.cafe_name} subtitle={`${request.tg_username ? `@${request.tg_username}` : t.manage.chat} · ${request.tg_chat_id}`} />
           <div className="cell relative flex">
             <button type="button" className="tap flex-1 py-3 text-[16px] font-medium text-link" onClick={() => void act(request.id, true)}>
               {t.manage.approve}
@@ -49,15 +64,16 @@ export function LinkRequests() {
             </button>
           </div>
         </Section>
-      ))}
+        );
+      })}
       {done.length ? (
-        <Section title="Обработанные">
+        <Section title={t.manage.processed}>
           {done.map((request) => (
             <Cell
               key={request.id}
               title={request.cafe_name}
               subtitle={request.tg_username ? `@${request.tg_username}` : String(request.tg_chat_id)}
-              after={<span className={request.status === "approved" ? "text-accent" : "text-destructive"}>{STATUS[request.status]}</span>}
+              after={<span className={request.status === "approved" ? "text-accent" : "text-destructive"}>{statusName(request.status)}</span>}
             />
           ))}
         </Section>
@@ -167,7 +183,7 @@ export function Reports() {
   return (
     <Page title={t.manage.reports} back="/manage" testId="page-reports">
       <Filters date={date} setDate={setDate} cafeId={cafeId} setCafeId={setCafeId} />
-      {cafeId === null ? <Empty>Выберите кафе и дату.</Empty> : null}
+      {cafeId === null ? <Empty>{t.manage.pickCafeAndDate}</Empty> : null}
       {query.loading && cafeId !== null ? <Spinner /> : null}
       {query.error ? <ErrorBox error={query.error} onRetry={query.reload} /> : null}
       {report ? (

@@ -3,10 +3,11 @@
 import { useState } from "react";
 import { ApiError, api, authHeaders, call, toApiError, type ImportReport } from "../../api/client";
 import { Page } from "../../components/Page";
-import { Button, Cell, Empty, ErrorBox, Field, Notice, Section, Spinner } from "../../components/ui";
+import { Button, Cell, Empty, ErrorBox, Field, Section, Spinner, toast } from "../../components/ui";
 import { hapticError, hapticSuccess } from "../../init";
 import { formatMoney } from "../../lib/format";
 import { navigate } from "../../lib/router";
+import { useAction } from "../../lib/useAction";
 import { asApiError, useQuery } from "../../lib/useQuery";
 import { t } from "../../strings";
 
@@ -22,7 +23,7 @@ export function Employees() {
         <input
           type="search"
           className="w-full rounded-xl bg-section px-4 py-2.5 text-[16px] text-text outline-none placeholder:text-hint"
-          placeholder={`${t.search}: имя или Telegram ID`}
+          placeholder={`${t.search}: ${t.manage.searchHint}`}
           aria-label={t.search}
           value={search}
           onChange={(event) => setSearch(event.target.value)}
@@ -94,12 +95,12 @@ export function EmployeeNew() {
       main={{ text: t.add, onClick: () => void save(), enabled: valid, loading: saving }}
       testId="page-employee-new"
     >
-      <Section footer="Telegram ID можно узнать у бота @userinfobot.">
-        <Field label={t.manage.tgid} value={tgid} onChange={setTgid} inputMode="numeric" placeholder="123456789" />
-        <Field label={t.manage.name} value={name} onChange={setName} placeholder="Иван Петров" />
-        <Field label={t.manage.office} value={office} onChange={setOffice} placeholder="Москва" />
+      <Section footer={t.manage.tgidHint}>
+        <Field label={t.manage.tgid} value={tgid} onChange={setTgid} inputMode="numeric" placeholder="123456789" error={error?.field("tgid")} />
+        <Field label={t.manage.name} value={name} onChange={setName} placeholder="Иван Петров" error={error?.field("name")} />
+        <Field label={t.manage.office} value={office} onChange={setOffice} placeholder="Москва" error={error?.field("office")} />
       </Section>
-      {error ? <ErrorBox error={error} /> : null}
+      {error && !error.coveredBy(["tgid", "name", "office"]) ? <ErrorBox error={error} /> : null}
     </Page>
   );
 }
@@ -113,67 +114,69 @@ async function loadEmployee(tgid: number) {
 }
 
 export function EmployeeEdit({ tgid }: { tgid: number }) {
-  const query = useQuery(() => loadEmployee(tgid), [tgid]);
+  const query = useQuery(() => loadEmployee(tgid), [tgid], `employees/${tgid}`);
   if (query.loading && !query.data) return <Page back="/manage/employees"><Spinner /></Page>;
   if (!query.data) return <Page back="/manage/employees"><ErrorBox error={query.error ?? t.errors.unknown} onRetry={query.reload} /></Page>;
-  return <EmployeeForm key={JSON.stringify(query.data)} data={query.data} reload={query.reload} />;
+  return <EmployeeForm key={query.data.user.tgid} data={query.data} />;
 }
 
-function EmployeeForm({ data, reload }: { data: Awaited<ReturnType<typeof loadEmployee>>; reload: () => void }) {
+function EmployeeForm({ data }: { data: Awaited<ReturnType<typeof loadEmployee>> }) {
   const { user, balance } = data;
   const [name, setName] = useState(user.name);
   const [office, setOffice] = useState(user.office);
   const [limit, setLimit] = useState(balance.weekly_limit == null ? "" : String(balance.weekly_limit));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const save = useAction();
+  const other = useAction();
   const [saved, setSaved] = useState(false);
-
-  const run = async (action: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    setSaved(false);
-    try {
-      await action();
-      hapticSuccess();
-      setSaved(true);
-      reload();
-    } catch (reason) {
-      hapticError();
-      setError(asApiError(reason));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const key = [`employees/${user.tgid}`, "employees"];
   const path = { params: { path: { tgid: user.tgid } } };
-  const save = () =>
-    run(async () => {
-      await call(api.PATCH("/api/v1/users/{tgid}", { ...path, body: { name: name.trim(), office: office.trim() } }));
-      const wanted = limit.trim() === "" ? null : limit.trim().replace(",", ".");
-      await call(api.PATCH("/api/v1/users/{tgid}/balance/limit", { ...path, body: { weekly_limit: wanted } }));
-    });
+  const edit = (setter: (value: string) => void) => (value: string) => {
+    setter(value);
+    setSaved(false);
+  };
+  // Name, office and limit in one request: either all of it is saved or none of it.
+  const submit = async () => {
+    const weekly = limit.trim() === "" ? null : limit.trim().replace(/\s/gu, "").replace(",", ".");
+    const ok = await save.run(
+      () => call(api.PATCH("/api/v1/users/{tgid}", { ...path, body: { name: name.trim(), office: office.trim(), weekly_limit: weekly } })),
+      t.manage.saved,
+      key,
+    );
+    setSaved(ok);
+  };
   return (
     <Page
       title={user.name}
       back="/manage/employees"
-      main={{ text: t.save, onClick: () => void save(), loading: busy }}
+      main={{ text: t.save, onClick: () => void submit(), loading: save.busy }}
       testId="page-employee"
     >
       <p className="px-7 pt-1 text-[15px] text-hint">
         {user.role === "manager" ? t.manage.roleManager : t.manage.roleUser} · {user.tgid}
         {!user.is_active ? <span className="text-destructive"> · {t.manage.blocked}</span> : null}
       </p>
-      <Section>
-        <Field label={t.manage.name} value={name} onChange={setName} />
-        <Field label={t.manage.office} value={office} onChange={setOffice} />
-        <Field label={t.manage.weeklyLimit} value={limit} onChange={setLimit} inputMode="decimal" placeholder={t.profile.noLimit} />
+      <Section footer={saved ? <span className="text-accent" data-testid="saved">✓ {t.manage.saved}</span> : undefined}>
+        <Field label={t.manage.name} value={name} onChange={edit(setName)} error={save.error?.field("name")} />
+        <Field label={t.manage.office} value={office} onChange={edit(setOffice)} error={save.error?.field("office")} />
+        <Field
+          label={t.manage.weeklyLimit}
+          value={limit}
+          onChange={edit(setLimit)}
+          inputMode="decimal"
+          placeholder={t.profile.noLimit}
+          error={save.error?.field("weekly_limit")}
+        />
       </Section>
-      <Section footer={`${t.profile.spent} на этой неделе: ${formatMoney(balance.spent_this_week)}`}>
+      {save.error && !save.error.coveredBy(["name", "office", "weekly_limit"]) ? <ErrorBox error={save.error} /> : null}
+      <Section footer={`${t.manage.spentThisWeek}: ${formatMoney(balance.spent_this_week)}`}>
         <Cell
           accent
           title={user.role === "manager" ? t.manage.demote : t.manage.promote}
           onClick={() =>
-            void run(() =>
-              call(api.PATCH("/api/v1/users/{tgid}", { ...path, body: { role: user.role === "manager" ? "user" : "manager" } })),
+            void other.run(
+              () => call(api.PATCH("/api/v1/users/{tgid}", { ...path, body: { role: user.role === "manager" ? "user" : "manager" } })),
+              t.manage.saved,
+              key,
             )
           }
         />
@@ -181,11 +184,12 @@ function EmployeeForm({ data, reload }: { data: Awaited<ReturnType<typeof loadEm
           destructive={user.is_active}
           accent={!user.is_active}
           title={user.is_active ? t.manage.block : t.manage.unblock}
-          onClick={() => void run(() => call(api.PATCH("/api/v1/users/{tgid}/access", { ...path, body: { enabled: !user.is_active } })))}
+          onClick={() =>
+            void other.run(() => call(api.PATCH("/api/v1/users/{tgid}/access", { ...path, body: { enabled: !user.is_active } })), t.manage.saved, key)
+          }
         />
       </Section>
-      {saved ? <Notice tone="ok">✓ {t.manage.saved}</Notice> : null}
-      {error ? <ErrorBox error={error} /> : null}
+      {other.error ? <ErrorBox error={other.error} /> : null}
     </Page>
   );
 }
@@ -232,9 +236,9 @@ export function EmployeeImport() {
       </Section>
       {report ? (
         <Section title={t.manage.importReport} testId="import-report">
-          <Cell title="Добавлено" after={<span className="text-text">{report.created}</span>} />
-          <Cell title="Обновлено" after={<span className="text-text">{report.updated}</span>} />
-          <Cell title="Без изменений" after={<span className="text-text">{report.unchanged}</span>} />
+          <Cell title={t.manage.importCreated} after={<span className="text-text">{report.created}</span>} />
+          <Cell title={t.manage.importUpdated} after={<span className="text-text">{report.updated}</span>} />
+          <Cell title={t.manage.importUnchanged} after={<span className="text-text">{report.unchanged}</span>} />
           {report.rejected.map((row) => (
             <Cell
               key={row.row}
@@ -259,6 +263,7 @@ export function AccessRequests() {
       if (approve) await call(api.POST("/api/v1/user-requests/{request_id}/approve", { params: { path: { request_id: id } }, body: {} }));
       else await call(api.POST("/api/v1/user-requests/{request_id}/reject", { params: { path: { request_id: id } } }));
       hapticSuccess();
+      toast(approve ? t.manage.approvedToast : t.manage.rejectedToast);
       query.reload();
     } catch (reason) {
       hapticError();
