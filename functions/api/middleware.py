@@ -150,6 +150,9 @@ class RateLimits:
     """
 
     CHECK_TIMEOUT_SECONDS = 0.5
+    # After a failed check, requests pass without asking Redis for this long, so that a Redis
+    # outage does not add CHECK_TIMEOUT_SECONDS to every request.
+    PAUSE_AFTER_FAILURE_SECONDS = 5.0
 
     def __init__(
         self, app: ASGIApp, *, settings: Settings, redis: Callable[[], Redis], api_prefix: str
@@ -162,6 +165,7 @@ class RateLimits:
         self.health = f"{api_prefix}/health"
         self.api = f"{api_prefix}/"
         self._limiter: RequestRateLimiter | None = None
+        self._paused_until = 0.0
 
     def _rule(self, path: str) -> tuple[str, int] | None:
         if path.startswith((self.sign_in, self.dev)):
@@ -188,13 +192,16 @@ class RateLimits:
         await self.app(scope, receive, send)
 
     async def _wait(self, name: str, per_minute: int, client: str) -> float:
+        if time.monotonic() < self._paused_until:
+            return 0.0
         try:
             if self._limiter is None:
                 self._limiter = RequestRateLimiter(self.redis())
             async with asyncio.timeout(self.CHECK_TIMEOUT_SECONDS):
                 return await self._limiter.try_acquire(f"{name}:{client}", per_minute, 60.0)
         except Exception as error:  # Redis down or slow: let the request through
-            logger.warning("rate limiter unavailable, request let through: %r", error)
+            logger.warning("rate limiter unavailable, requests let through: %r", error)
+            self._paused_until = time.monotonic() + self.PAUSE_AFTER_FAILURE_SECONDS
             return 0.0
 
 

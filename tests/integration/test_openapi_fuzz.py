@@ -73,6 +73,13 @@ def fuzzed_app(
     settings = Settings(
         _env_file=None,
         environment="test",
+        # The run checks shapes, not speed: a busy test machine must not turn into 503s here,
+        # nor the generated requests into 429s (tests/integration/api/test_edge_protection.py
+        # covers the budget and the limits).
+        api_request_budget_seconds=120,
+        database_statement_timeout_ms=120_000,
+        rate_limit_public_per_minute=1_000_000,
+        rate_limit_sign_in_per_minute=1_000_000,
         database_url=database_url,
         redis_url=redis_url,
         kafka_bootstrap_servers=kafka_bootstrap,

@@ -78,6 +78,7 @@ async def test_two_hundred_employees_in_the_last_minute_lose_and_double_nothing(
     settings = settings_factory(
         database_pool_size=90,
         database_pool_timeout_seconds=60,
+        database_connect_timeout_seconds=60,
         database_statement_timeout_ms=60_000,
         api_request_budget_seconds=60,
     )
