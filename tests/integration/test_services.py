@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import socket
 import uuid
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -15,7 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from infra.local.services import create_database, drop_database
+from infra.local.services import create_database, drop_database, running, start_redis
 
 pytestmark = pytest.mark.integration
 
@@ -120,3 +123,21 @@ async def test_kafka_topic_produce_consume(kafka_bootstrap: str) -> None:
     finally:
         await consumer.stop()
     assert received == sent
+
+
+def test_a_started_server_runs_until_stopped_even_when_its_handle_is_dropped(
+    tmp_path: Path,
+) -> None:
+    # Given a server started by a caller that keeps only its URL (as `make run` does)
+    url = start_redis(tmp_path / "redis").url
+    gc.collect()
+
+    # Then it still answers, and it is listed among the running services until stopped
+    [service] = [s for s in running() if s.url == url]
+    host, port = url.removeprefix("redis://").split("/")[0].split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as connection:
+        connection.sendall(b"*1\r\n$4\r\nPING\r\n")
+        assert connection.recv(64).startswith(b"+PONG")
+    service.stop()
+    assert service not in running()
+    assert not service.is_running()

@@ -27,6 +27,7 @@ from infra.local.services.process import (
     ServiceStartError,
     cache_dir,
     free_port,
+    running,
 )
 from infra.local.services.redis import start_redis
 
@@ -43,6 +44,7 @@ __all__ = [
     "fetch_kafka",
     "free_port",
     "kafka_version",
+    "running",
     "start_kafka",
     "start_postgres",
     "start_redis",

@@ -120,6 +120,13 @@ class ServerExecutor(Executor):
         return self._ready()
 
 
+# Every service started and not stopped yet. A started server runs until it is stopped or the
+# interpreter exits, whether or not the caller keeps its handle: mirakuru kills the process
+# when its executor is garbage-collected, so this list keeps them alive.
+_RUNNING: list[RunningService] = []
+_RUNNING_LOCK = threading.Lock()
+
+
 @dataclass(eq=False)
 class RunningService:
     """A server process started here.
@@ -156,6 +163,9 @@ class RunningService:
         if self._stopped:
             return
         self._stopped = True
+        with _RUNNING_LOCK:
+            if self in _RUNNING:
+                _RUNNING.remove(self)
         # A server may exit with a code of its own choosing on the way down: still stopped.
         with contextlib.suppress(ExecutorError):
             self.executor.stop()
@@ -165,6 +175,12 @@ class RunningService:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def running() -> list[RunningService]:
+    """The services started here and not stopped yet, oldest first."""
+    with _RUNNING_LOCK:
+        return list(_RUNNING)
 
 
 def launch(
@@ -206,7 +222,7 @@ def launch(
             raise start_error(
                 f"{name} did not answer on {url} within {timeout:.0f}s", *logs
             ) from None
-    return RunningService(
+    service = RunningService(
         name=name,
         url=url,
         executor=executor,
@@ -215,6 +231,9 @@ def launch(
         port=port,
         extra_logs=tuple(p for p in logs if p != log_path),
     )
+    with _RUNNING_LOCK:
+        _RUNNING.append(service)
+    return service
 
 
 def package_dir(package: str, hint: str) -> Path:
