@@ -155,8 +155,10 @@ def _pack(header: str, blocks: list[str], footer: str) -> list[str]:
     texts = ["\n\n".join(parts) for parts in messages]
     if len(texts) > 1:
         total = len(texts)
+        # The part number ends the header's first line ("Заказ на 24.11.2026 (1/3)").
+        first, _, rest = header.partition("\n")
         texts = [
-            text.replace(header, f"{header[: -len(RULE) - 1]} ({n}/{total})\n{RULE}", 1)
+            text.replace(header, f"{first} ({n}/{total})\n{rest}", 1)
             for n, text in enumerate(texts, start=1)
         ]
     return texts

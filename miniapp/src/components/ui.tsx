@@ -234,7 +234,7 @@ export function Field({
   return (
     <div className="cell relative px-4">
       <label className="flex min-h-11 items-center">
-        <span className={`w-36 shrink-0 py-2.5 text-[15px] ${error ? "text-destructive" : "text-text"}`}>{label}</span>
+        <span className={`w-36 shrink-0 py-2.5 text-[15px] max-[359px]:w-28 ${error ? "text-destructive" : "text-text"}`}>{label}</span>
         <input
           className="min-w-0 flex-1 bg-transparent py-2.5 text-right text-[16px] text-text outline-none placeholder:text-hint"
           value={value}
