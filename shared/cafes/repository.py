@@ -11,7 +11,16 @@ from shared.models import Cafe, Combo, DeadlineSchedule, MenuItem, Order, OrderE
 
 
 async def get_cafe(session: AsyncSession, cafe_id: int, *, for_update: bool = False) -> Cafe | None:
-    return await session.get(Cafe, cafe_id, with_for_update=True if for_update else None)
+    """The cafe; locked and re-read from the database (not the session's copy) for an update."""
+    if not for_update:
+        return await session.get(Cafe, cafe_id)
+    statement = (
+        select(Cafe)
+        .where(Cafe.id == cafe_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return (await session.execute(statement)).scalar_one_or_none()
 
 
 async def list_cafes(

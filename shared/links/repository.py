@@ -10,13 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared.models import Cafe, CafeLinkRequest, RequestStatus
 
 
-async def get_cafe(session: AsyncSession, cafe_id: int, *, for_update: bool = False) -> Cafe | None:
-    statement = select(Cafe).where(Cafe.id == cafe_id)
-    if for_update:
-        statement = statement.with_for_update().execution_options(populate_existing=True)
-    return (await session.execute(statement)).scalar_one_or_none()
-
-
 async def cafe_linked_to(session: AsyncSession, chat_id: int) -> Cafe | None:
     statement = select(Cafe).where(Cafe.tg_chat_id == chat_id).order_by(Cafe.id).limit(1)
     return (await session.execute(statement)).scalar_one_or_none()
@@ -112,7 +105,7 @@ async def pending_for_chat(
 
 
 async def list_requests(
-    session: AsyncSession, status: RequestStatus | None, *, skip: int, limit: int
+    session: AsyncSession, status: RequestStatus | None, *, offset: int, limit: int
 ) -> tuple[Sequence[tuple[CafeLinkRequest, Cafe]], int]:
     """A page of requests, newest first, with each cafe's name; and how many match in all."""
     condition: ColumnElement[bool] = (
@@ -125,7 +118,7 @@ async def list_requests(
         .join(Cafe, Cafe.id == CafeLinkRequest.cafe_id)
         .where(condition)
         .order_by(CafeLinkRequest.created_at.desc(), CafeLinkRequest.id.desc())
-        .offset(skip)
+        .offset(offset)
         .limit(limit)
     )
     rows = [(request, cafe) for request, cafe in (await session.execute(statement)).all()]

@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.cafes import repository as cafes
 from shared.links import repository
 from shared.links.codes import code_is_valid, issue_code, parse_code
 from shared.links.errors import (
@@ -132,7 +133,7 @@ async def link_with_code(
     if parsed is None:
         raise invalid
     await repository.lock_chat(session, chat_id)
-    cafe = await repository.get_cafe(session, parsed.cafe_id, for_update=True)
+    cafe = await cafes.get_cafe(session, parsed.cafe_id, for_update=True)
     if cafe is None or not code_is_valid(code, cafe, key, now=now):
         raise invalid
     if not cafe.is_active:
@@ -213,10 +214,10 @@ async def link_status(session: AsyncSession, chat_id: int) -> LinkStatus:
 
 
 async def list_requests(
-    session: AsyncSession, status: RequestStatus | None, *, skip: int, limit: int
+    session: AsyncSession, status: RequestStatus | None, *, offset: int, limit: int
 ) -> LinkRequestPage:
     """Requests newest first, optionally of one status, with the total for paging."""
-    rows, total = await repository.list_requests(session, status, skip=skip, limit=limit)
+    rows, total = await repository.list_requests(session, status, offset=offset, limit=limit)
     return LinkRequestPage(
         items=[
             link_request_out(
@@ -233,7 +234,7 @@ async def list_requests(
 
 
 async def _cafe(session: AsyncSession, cafe_id: int, *, for_update: bool = False) -> Cafe:
-    cafe = await repository.get_cafe(session, cafe_id, for_update=for_update)
+    cafe = await cafes.get_cafe(session, cafe_id, for_update=for_update)
     if cafe is None:
         raise CafeNotFound(f"Кафе №{cafe_id} не найдено")
     return cafe

@@ -16,12 +16,12 @@ from shared.cafes.schemas import CafeOut
 from shared.links import service
 from shared.links.schemas import LinkCodeOut, LinkRequestOut, LinkRequestPage, NotificationsIn
 from shared.models import RequestStatus
+from shared.models.base import MAX_ID
 from shared.notifications.link_outcome import tell_cafe_decision
 
 router = APIRouter(prefix="", tags=["cafe-links"])
 
 # Ids are PostgreSQL integers: anything larger cannot exist, so it is refused as malformed.
-MAX_ID = 2**31 - 1
 CafeId = Annotated[int, Path(ge=1, le=MAX_ID)]
 RequestId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
@@ -53,14 +53,14 @@ async def list_link_requests(
     _: Manager,
     session: SessionDep,
     status: RequestStatus | None = None,
-    skip: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
+    offset: Annotated[int, Query(alias="skip", ge=0, le=MAX_ID)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> LinkRequestPage:
     """Cafe link requests, newest first, optionally of one status (manager).
 
     A waiting request for a cafe that has a chat already names it in `replaces_chat`.
     """
-    return await service.list_requests(session, status, skip=skip, limit=limit)
+    return await service.list_requests(session, status, offset=offset, limit=limit)
 
 
 def _tell_cafe_later(
