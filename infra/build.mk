@@ -24,7 +24,8 @@ define lambda-function
 	cp -R functions/$(1) "$(ARTIFACTS_DIR)/functions/$(1)"
 	cp -R shared "$(ARTIFACTS_DIR)/shared"
 	rm -rf "$(ARTIFACTS_DIR)/shared/local"
-	find "$(ARTIFACTS_DIR)" -name __pycache__ -prune -exec rm -rf {} +
+	$(call bytecode,$(ARTIFACTS_DIR)/functions)
+	$(call bytecode,$(ARTIFACTS_DIR)/shared)
 endef
 
 # uv export writes the locked versions with their hashes; uv installs exactly those wheels for
@@ -38,7 +39,16 @@ define dependencies-layer
 		--python-platform $(call layer-platform,$(1)) --python-version $(LAYER_PYTHON) \
 		--only-binary :all:
 	rm "$(ARTIFACTS_DIR)/requirements.txt"
-	find "$(ARTIFACTS_DIR)/python" -name __pycache__ -prune -exec rm -rf {} +
+	$(call bytecode,$(ARTIFACTS_DIR)/python)
+endef
+
+# Lambda's /opt and /var/task are read-only: without bytecode in the zip, every cold start
+# compiles every module it imports again. Compiled by Python 3.13 (the runtime's bytecode
+# format), checked by hash rather than by file times, which zipping does not keep exactly.
+define bytecode
+	find "$(1)" -name __pycache__ -prune -exec rm -rf {} +
+	$(UV_BIN) run --no-project --no-config --python $(LAYER_PYTHON) -- \
+		python -m compileall -q -j 0 --invalidation-mode unchecked-hash "$(1)" >/dev/null
 endef
 
 build-ApiFunction:
