@@ -4,18 +4,9 @@
 # `functions.<name>.handler.handler` imports exactly as it does in the repository. shared/local
 # (the local runner, dev sign-in helpers, embedded servers) is left out: it cannot be switched on
 # in a deployed stack because it is not there.
-# Third-party packages come from a layer built from uv.lock for Lambda's platform; there is one
-# layer per architecture (template.yaml picks the one the Architecture parameter names), because
-# SAM tells a makefile build nothing about the architecture it builds for.
+# Third-party packages come from the layers (infra/layer/Makefile).
 
-# SAM CLI runs make with its own environment: its virtualenv's python has no uv. Use the uv on
-# PATH, else the one `make install` put beside python3.
-UV_BIN := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
-
-# Lambda's python3.13 runtime is Amazon Linux 2023 (glibc 2.34): manylinux_2_28 wheels and older
-# run there. greenlet and psycopg-binary ship nothing older than manylinux_2_24/2_28.
-LAYER_PYTHON := 3.13
-layer-platform = $(if $(filter x86_64,$(1)),x86_64-manylinux_2_28,aarch64-manylinux_2_28)
+include infra/layer/python.mk
 
 define lambda-function
 	rm -rf "$(ARTIFACTS_DIR)/functions" "$(ARTIFACTS_DIR)/shared"
@@ -26,29 +17,6 @@ define lambda-function
 	rm -rf "$(ARTIFACTS_DIR)/shared/local"
 	$(call bytecode,$(ARTIFACTS_DIR)/functions)
 	$(call bytecode,$(ARTIFACTS_DIR)/shared)
-endef
-
-# uv export writes the locked versions with their hashes; uv installs exactly those wheels for
-# the target platform (never sdists: nothing is compiled for the wrong machine).
-define dependencies-layer
-	rm -rf "$(ARTIFACTS_DIR)/python"
-	$(UV_BIN) export --no-dev --frozen --no-emit-project --quiet -o "$(ARTIFACTS_DIR)/requirements.txt"
-	$(UV_BIN) pip install --quiet --no-config \
-		--requirement "$(ARTIFACTS_DIR)/requirements.txt" \
-		--target "$(ARTIFACTS_DIR)/python" \
-		--python-platform $(call layer-platform,$(1)) --python-version $(LAYER_PYTHON) \
-		--only-binary :all:
-	rm "$(ARTIFACTS_DIR)/requirements.txt"
-	$(call bytecode,$(ARTIFACTS_DIR)/python)
-endef
-
-# Lambda's /opt and /var/task are read-only: without bytecode in the zip, every cold start
-# compiles every module it imports again. Compiled by Python 3.13 (the runtime's bytecode
-# format), checked by hash rather than by file times, which zipping does not keep exactly.
-define bytecode
-	find "$(1)" -name __pycache__ -prune -exec rm -rf {} +
-	$(UV_BIN) run --no-project --no-config --python $(LAYER_PYTHON) -- \
-		python -m compileall -q -j 0 --invalidation-mode unchecked-hash "$(1)" >/dev/null
 endef
 
 build-ApiFunction:
@@ -77,13 +45,6 @@ build-RecommendationsConsumerFunction:
 build-MigrateFunction:
 	$(call lambda-function,migrate)
 
-build-DependenciesLayerArm64:
-	$(call dependencies-layer,arm64)
-
-build-DependenciesLayerX86:
-	$(call dependencies-layer,x86_64)
-
 .PHONY: build-ApiFunction build-TelegramWebhookFunction build-DeadlineCheckFunction \
 	build-RecommendationsBatchFunction build-NotificationsConsumerFunction \
-	build-RecommendationsConsumerFunction build-MigrateFunction \
-	build-DependenciesLayerArm64 build-DependenciesLayerX86
+	build-RecommendationsConsumerFunction build-MigrateFunction
