@@ -4,18 +4,9 @@
 # `functions.<name>.handler.handler` imports exactly as it does in the repository. The local
 # runner (infra/local: dev sign-in helpers, embedded servers) is never copied: it cannot be
 # switched on in a deployed stack because it is not there.
-# Third-party packages come from a layer built from uv.lock for Lambda's platform; there is one
-# layer per architecture (template.yaml picks the one the Architecture parameter names), because
-# SAM tells a makefile build nothing about the architecture it builds for.
+# Third-party packages come from the layers (infra/layer/Makefile).
 
-# SAM CLI runs make with its own environment: its virtualenv's python has no uv. Use the uv on
-# PATH, else the one `make install` put beside python3.
-UV_BIN := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
-
-# Lambda's python3.13 runtime is Amazon Linux 2023 (glibc 2.34): manylinux_2_28 wheels and older
-# run there. greenlet and psycopg-binary ship nothing older than manylinux_2_24/2_28.
-LAYER_PYTHON := 3.13
-layer-platform = $(if $(filter x86_64,$(1)),x86_64-manylinux_2_28,aarch64-manylinux_2_28)
+include infra/layer/python.mk
 
 define lambda-function
 	rm -rf "$(ARTIFACTS_DIR)/functions" "$(ARTIFACTS_DIR)/shared"
@@ -23,21 +14,8 @@ define lambda-function
 	cp functions/__init__.py "$(ARTIFACTS_DIR)/functions/"
 	cp -R functions/$(1) "$(ARTIFACTS_DIR)/functions/$(1)"
 	cp -R shared "$(ARTIFACTS_DIR)/shared"
-	find "$(ARTIFACTS_DIR)" -name __pycache__ -prune -exec rm -rf {} +
-endef
-
-# uv export writes the locked versions with their hashes; uv installs exactly those wheels for
-# the target platform (never sdists: nothing is compiled for the wrong machine).
-define dependencies-layer
-	rm -rf "$(ARTIFACTS_DIR)/python"
-	$(UV_BIN) export --no-dev --frozen --no-emit-project --quiet -o "$(ARTIFACTS_DIR)/requirements.txt"
-	$(UV_BIN) pip install --quiet --no-config \
-		--requirement "$(ARTIFACTS_DIR)/requirements.txt" \
-		--target "$(ARTIFACTS_DIR)/python" \
-		--python-platform $(call layer-platform,$(1)) --python-version $(LAYER_PYTHON) \
-		--only-binary :all:
-	rm "$(ARTIFACTS_DIR)/requirements.txt"
-	find "$(ARTIFACTS_DIR)/python" -name __pycache__ -prune -exec rm -rf {} +
+	$(call bytecode,$(ARTIFACTS_DIR)/functions)
+	$(call bytecode,$(ARTIFACTS_DIR)/shared)
 endef
 
 build-ApiFunction:
@@ -72,14 +50,7 @@ build-RemindersConsumerFunction:
 build-MigrateFunction:
 	$(call lambda-function,migrate)
 
-build-DependenciesLayerArm64:
-	$(call dependencies-layer,arm64)
-
-build-DependenciesLayerX86:
-	$(call dependencies-layer,x86_64)
-
 .PHONY: build-ApiFunction build-TelegramWebhookFunction build-DeadlineCheckFunction \
 	build-RecommendationsBatchFunction build-NotificationsConsumerFunction \
 	build-RecommendationsConsumerFunction build-MigrateFunction \
-	build-RemindersCheckFunction build-RemindersConsumerFunction \
-	build-DependenciesLayerArm64 build-DependenciesLayerX86
+	build-RemindersCheckFunction build-RemindersConsumerFunction

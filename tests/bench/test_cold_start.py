@@ -1,7 +1,10 @@
 """Cold start of each function: a fresh Python process, the handler module imported (which builds
 the handler, as Lambda's init phase does) and one invocation with a real event, against real
 PostgreSQL, Redis and Kafka. Next to it, a bare Mangum app and a bare Powertools handler show
-what the platform itself costs. Prints a table; asserts only that every function answered.
+what the platform itself costs. Then each function as `sam build` built it, under the Lambda
+Runtime Interface Emulator with only its artifact and layer (tests/emulator; run `make sam-build
+lambda-runtime` first): the emulator's REPORT lines give Lambda's own Init Duration. Prints a
+table and `BENCH cold_start ...` lines; asserts only that every function answered.
 
     make bench        # or: uv run pytest tests/bench/test_cold_start.py -s -o addopts=""
 """
@@ -21,6 +24,19 @@ import pytest
 from infra.local.events import KafkaRecordSpec, api_gateway_v2_http, msk_event, scheduler_event
 from infra.local.fakes.telegram import FakeTelegram
 from infra.local.fakes.telegram.inbox import LOCAL_TOKEN, local_telegram
+from tests.emulator.conftest import (  # noqa: F401  (fixtures, used by name)
+    AwsStage,
+    StartFunction,
+    aws_stage,
+    deploy_secrets,
+    layer_dir,
+    moto_endpoint,
+    rie,
+    runtime_dir,
+    sam_build_dir,
+    stack_template,
+    start_function,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNS = int(os.environ.get("COLD_START_RUNS", "3"))
@@ -203,4 +219,55 @@ def test_cold_start_of_every_function(
     print(f"{'function':<28}{'import+init':>12}{'1st invoke':>12}{'total':>10}")
     for name, imported, invoked, total in rows:
         print(f"{name:<28}{imported:>12.0f}{invoked:>12.0f}{total:>10.0f}")
+    for name, imported, invoked, total in rows:
+        slug = name.split(" ")[0].lower()
+        print(
+            f"BENCH cold_start_process function={slug} import_ms={imported:.0f} "
+            f"first_invoke_ms={invoked:.0f} total_ms={total:.0f}"
+        )
     assert len(rows) == len(cases)
+
+
+EMULATED = {
+    "api": "ApiFunction",
+    "telegram_webhook": "TelegramWebhookFunction",
+    "deadline_check": "DeadlineCheckFunction",
+    "notifications_consumer": "NotificationsConsumerFunction",
+    "recommendations_batch": "RecommendationsBatchFunction",
+    "recommendations_consumer": "RecommendationsConsumerFunction",
+    "migrate": "MigrateFunction",
+}
+
+
+def test_cold_start_of_every_built_function_under_the_lambda_emulator(
+    start_function: StartFunction,  # noqa: F811
+    aws_stage: AwsStage,  # noqa: F811
+    database_url: str,
+    redis_url: str,
+    kafka_bootstrap: str,
+    fake_telegram: FakeTelegram,
+) -> None:
+    deploy_secrets(aws_stage, fake_telegram, database_url)
+    aws_stage.parameters |= {"RedisUrl": redis_url, "KafkaBootstrapServers": kafka_bootstrap}
+    aws_stage.create_miniapp_url_parameter()
+    # The webhook event below carries this benchmark's secret.
+    aws_stage.put_parameter(aws_stage.parameters["TelegramWebhookSecretParameter"], WEBHOOK_SECRET)
+    extra = {"TELEGRAM_API_BASE_URL": fake_telegram.base_url, "POWERTOOLS_LOG_LEVEL": "WARNING"}
+    rows = []
+    for name, function in EMULATED.items():
+        _module, event = CASES[name]
+        emulator = start_function(function, extra)
+        answer = emulator.invoke(event)
+        assert answer.function_error is None, (name, answer.payload, emulator.log())
+        (init_ms,) = emulator.init_durations_ms()
+        (first_ms,) = emulator.durations_ms()
+        rows.append((name, init_ms, first_ms))
+        emulator.stop()
+    print("\nUnder the Lambda Runtime Interface Emulator (ms), the built artifact and layer only")
+    print(f"{'function':<28}{'Init Duration':>14}{'1st invoke':>12}")
+    for name, init_ms, first_ms in rows:
+        print(f"{name:<28}{init_ms:>14.0f}{first_ms:>12.0f}")
+    for name, init_ms, first_ms in rows:
+        figures = f"init_ms={init_ms:.0f} first_invoke_ms={first_ms:.0f}"
+        print(f"BENCH cold_start_emulator function={name} {figures}")
+    assert len(rows) == len(EMULATED)

@@ -19,7 +19,14 @@ from cfnlint.decode import decode  # type: ignore[import-untyped]
 
 ROOT = Path(__file__).resolve().parents[2]
 BOOTSTRAP = Path(__file__).with_name("bootstrap.py")
-REPORT = re.compile(r"REPORT RequestId: \S+\s+(?:Init Duration: (?P<init>[\d.]+) ms\s+)?Duration")
+REPORT = re.compile(
+    r"^REPORT RequestId: \S+\s+(?:Init Duration: [\d.]+ ms\s+)?Duration: (?P<duration>[\d.]+) ms"
+)
+# The emulator's own report of the init phase (starting the runtime, importing the handler).
+# Its REPORT line's "Init Duration" stays near 0: it times only the emulator's side of init.
+INIT_REPORT = re.compile(r"INIT REPORT\(durationMs: (?P<init>[\d.]+)\)")
+# The invoke phase alone (the REPORT line's Duration here includes the init before it).
+INVOKE_DONE = re.compile(r"INVOKE RTDONE\(status: \w+, .*duration: (?P<duration>[\d.]+)ms\)")
 
 
 def load_template() -> dict[str, Any]:
@@ -239,12 +246,15 @@ class Emulator:
         return sum(1 for line in list(self.lines) if REPORT.search(line))
 
     def init_durations_ms(self) -> list[float]:
-        """Init Duration of each REPORT line the emulator printed (one per cold start)."""
+        """The init phase of each cold start, from the emulator's INIT REPORT lines."""
         return [
-            float(match["init"])
-            for line in list(self.lines)
-            if (match := REPORT.search(line)) and match["init"]
+            float(match["init"]) for line in list(self.lines) if (match := INIT_REPORT.search(line))
         ]
+
+    def durations_ms(self) -> list[float]:
+        """Duration of each invocation's invoke phase, in order."""
+        lines = list(self.lines)
+        return [float(match["duration"]) for line in lines if (match := INVOKE_DONE.search(line))]
 
     def log(self) -> str:
         return "\n".join(self.lines[-60:])

@@ -164,8 +164,10 @@ def test_each_artifact_holds_its_own_function_and_the_core_only(
         # The local runner, dev sign-in helpers and embedded servers cannot be switched on in a
         # deployed stack because they are not there; third-party packages come from the layer.
         assert not (artifact / "shared" / "local").exists(), name
+        # (__pycache__: the bytecode the build compiles; /var/task is read-only in Lambda)
         assert sorted(p.name for p in (artifact / "functions").iterdir()) == [
             "__init__.py",
+            "__pycache__",
             directory,
         ]
         assert {p.name for p in artifact.iterdir()} <= {"functions", "shared", "miniapp"}, name

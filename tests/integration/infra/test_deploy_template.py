@@ -331,7 +331,7 @@ def test_the_layer_follows_the_architecture_parameter(architecture: str, platfor
     target = f"build-{layer['Properties']['LayerName']}"
     dry_run = subprocess.run(
         ["make", "--no-print-directory", "-n", target, "ARTIFACTS_DIR=/nonexistent"],
-        cwd=ROOT,
+        cwd=ROOT / SOURCE["Resources"][target.removeprefix("build-")]["Properties"]["ContentUri"],
         capture_output=True,
         text=True,
         check=True,
