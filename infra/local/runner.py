@@ -183,7 +183,10 @@ def run_schedules(system: LocalSystem) -> None:
         "recommendations_batch": Schedule(
             settings.recommendations_schedule, settings.company_timezone
         ),
+        "reminders_check": Schedule(settings.reminders_check_schedule, settings.company_timezone),
     }
+    # What a run that found nothing to do answers: not worth a line in the console.
+    idle = ({"recorded": 0, "produced": 0}, {"recorded": 0, "rounds": 0, "jobs": 0}, None)
     due = {name: s.next_after(system.clock.now()) for name, s in schedules.items()}
     while not system.stop.wait(1.0):
         now = system.clock.now()
@@ -195,7 +198,7 @@ def run_schedules(system: LocalSystem) -> None:
                 result = system.host.invoke(name, event).result(300)
             except Exception as error:
                 result = f"failed: {error}"
-            if result not in ({"recorded": 0, "produced": 0}, None):
+            if result not in idle:
                 print(f"⏰ {name} at {due[name]:%H:%M} UTC → {result}", flush=True)
             due[name] = schedule.next_after(now)
 
@@ -208,6 +211,7 @@ def run_consumers(system: LocalSystem) -> None:
     routes = {
         system.settings.kafka_topic_deadlines: "notifications_consumer",
         system.settings.kafka_topic_recommendations: "recommendations_consumer",
+        system.settings.kafka_topic_reminders: "reminders_consumer",
     }
 
     def invoker(function: str) -> Callable[[dict[str, Any]], Any]:
@@ -342,7 +346,8 @@ def main() -> int:
     threading.Thread(target=run_schedules, args=(system,), name="schedules", daemon=True).start()
     threading.Thread(target=run_consumers, args=(system,), name="consumers", daemon=True).start()
     step(
-        f"schedules: deadline check {settings.deadline_check_schedule}, recommendations "
+        f"schedules: deadline check {settings.deadline_check_schedule}, reminders "
+        f"{settings.reminders_check_schedule}, recommendations "
         f"{settings.recommendations_schedule} ({settings.company_timezone})"
     )
     polling = start_bot_polling(settings) if real_telegram else None

@@ -27,6 +27,8 @@ FUNCTIONS = (
     "notifications_consumer",
     "recommendations_batch",
     "recommendations_consumer",
+    "reminders_check",
+    "reminders_consumer",
 )
 
 

@@ -200,7 +200,7 @@ def test_the_msk_mappings_roles_hold_what_lambda_requires_of_them() -> None:
         for resource in resources(stack).values()
         if resource["Type"] == "AWS::Lambda::EventSourceMapping"
     ]
-    assert len(mappings) == 2
+    assert len(mappings) == 3  # deadlines, recommendations, reminders
     for mapping in mappings:
         assert "EventSourceArn" in mapping
         function = mapping["FunctionName"]["Ref"]
@@ -223,6 +223,7 @@ def producers_in_code() -> set[str]:
         "deadline_check": "DeadlineCheckFunction",
         "recommendations_batch": "RecommendationsBatchFunction",
         "notifications_consumer": "NotificationsConsumerFunction",
+        "reminders_check": "RemindersCheckFunction",
     }
     found = {
         path.parent.name
@@ -238,6 +239,7 @@ PRODUCES = {
     "DeadlineCheckFunction": "DeadlinesTopic",
     "RecommendationsBatchFunction": "RecommendationsTopic",
     "NotificationsConsumerFunction": "DeadLettersTopic",  # unreadable records, given-up sends
+    "RemindersCheckFunction": "RemindersTopic",
 }
 
 
@@ -354,11 +356,16 @@ def test_scheduled_functions_retry_failed_runs_only_as_decided() -> None:
         for resource in live.values()
         if resource["Type"] == "AWS::Lambda::EventInvokeConfig"
     }
-    assert scheduled == {"DeadlineCheckFunction", "RecommendationsBatchFunction"}
+    assert scheduled == {
+        "DeadlineCheckFunction",
+        "RecommendationsBatchFunction",
+        "RemindersCheckFunction",
+    }
     for function in scheduled:
         assert "MaximumRetryAttempts" in decided.get(function, {}), function
     # The deadline check catches up on the next minute's run: a retry would only pile up.
     assert decided["DeadlineCheckFunction"]["MaximumRetryAttempts"] == 0
+    assert decided["RemindersCheckFunction"]["MaximumRetryAttempts"] == 0
 
 
 def alarm_value(expression: str, datapoints: dict[str, float | None]) -> float | None:
