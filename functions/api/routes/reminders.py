@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Query, status
 
 from functions.api.deps import CurrentUser, Manager, NowDep, SessionDep, SettingsDep
 from functions.api.errors import error_responses
-from shared.kit.errors import AccessDenied, NotFound
+from shared.kit.errors import AccessDenied
 from shared.models import User
 from shared.reminders import contacts, repository
 from shared.reminders.schemas import (
@@ -21,7 +21,7 @@ from shared.reminders.schemas import (
     RemindNowOut,
 )
 from shared.reminders.service import request_reminders
-from shared.users import repository as users
+from shared.users.service import can_see, get_user
 
 router = APIRouter(tags=["reminders"])
 
@@ -46,12 +46,9 @@ async def set_reminder_settings(
 
 async def the_person(tgid: int, caller: CurrentUser, session: SessionDep) -> User:
     """The employee the path names, to themselves or a manager (checked before the body)."""
-    if tgid != caller.tgid and not caller.is_manager:
+    if not can_see(caller, tgid):
         raise AccessDenied("Настройки напоминаний можно смотреть и менять только свои")
-    person = await users.get_user(session, tgid, for_update=True)
-    if person is None:
-        raise NotFound(f"Сотрудник с Telegram ID {tgid} не найден")
-    return person
+    return await get_user(session, tgid, for_update=True)
 
 
 Person = Annotated[User, Depends(the_person)]

@@ -8,10 +8,10 @@ from pydantic import BaseModel, Field
 
 from functions.api.deps import CurrentUser, NowDep, SessionDep, SettingsDep
 from functions.api.errors import error_responses
-from shared.cafes import repository as cafes
-from shared.kit.errors import AccessDenied
 from shared.ordering.repeat import favourite_dishes, repeat_order
 from shared.ordering.schemas import OrderOut, order_out
+from shared.ordering.service import saved_order
+from shared.users.service import check_can_see
 
 router = APIRouter(tags=["orders"])
 
@@ -50,9 +50,10 @@ async def repeat(
 ) -> OrderOut:
     """Order the same again for an open date, at today's prices; 409 names dishes now gone."""
     order = await repeat_order(session, user, order_id, body.order_date, settings, now=now)
-    cafe = await cafes.get_cafe(session, order.cafe_id)
-    await session.refresh(order, ["created_at", "updated_at"])
-    return order_out(order, user_name=user.name, cafe_name=cafe.name if cafe else "")
+    view = await saved_order(session, user, order)
+    return order_out(
+        view.order, user_name=view.user_name, cafe_name=view.cafe_name, status=view.status
+    )
 
 
 @router.get("/users/{tgid}/favourite-dishes", responses=error_responses(401, 403, 422))
@@ -66,8 +67,7 @@ async def list_favourite_dishes(
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> FavouriteDishList:
     """Dishes still on the menu that the person ordered most (90 days), most first (self)."""
-    if tgid != user.tgid and not user.is_manager:
-        raise AccessDenied("Любимые блюда можно смотреть только свои")
+    check_can_see(user, tgid)
     dishes = await favourite_dishes(
         session, tgid, today=now.astimezone(settings.tz).date(), cafe_id=cafe_id, limit=limit
     )
