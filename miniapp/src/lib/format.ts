@@ -56,3 +56,10 @@ export function formatCountdown(seconds: number): string {
   if (minutes > 0) return `${minutes} ${u.minutes} ${secs.toString().padStart(2, "0")} ${u.seconds}`;
   return `${secs} ${u.seconds}`;
 }
+
+/** An instant in UTC or with any offset -> "13:05" on the device's clock (where the person is). */
+export function formatLocalClock(instant: string): string {
+  const date = new Date(instant);
+  if (Number.isNaN(date.getTime())) return instant;
+  return new Intl.DateTimeFormat(t.locale, { hour: "2-digit", minute: "2-digit", hour12: false }).format(date);
+}
