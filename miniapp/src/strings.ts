@@ -191,7 +191,10 @@ const ru = {
       skipped: "не дошло",
       off: "напоминания выключены",
       noBot: "не запускал бота",
+      blocked: "заблокировал бота",
     } as Record<string, string>,
+    nobodyToRemind: "Некому напоминать: у всех есть заказ.",
+    minutesHint: "От 5 до 720 минут.",
   },
 
   delivery: {
@@ -526,7 +529,10 @@ const en: Strings = {
       skipped: "not delivered",
       off: "reminders off",
       noBot: "never started the bot",
+      blocked: "blocked the bot",
     } as Record<string, string>,
+    nobodyToRemind: "Nobody to remind: everyone has ordered.",
+    minutesHint: "From 5 to 720 minutes.",
   },
   delivery: {
     delivered: "Delivered",
