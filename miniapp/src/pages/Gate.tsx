@@ -36,7 +36,11 @@ function Screen({
         <button
           type="button"
           onClick={action.onClick}
-          className="mt-6 rounded-xl bg-button px-6 py-3 text-[16px] font-medium text-button-text"
+          className={
+            children
+              ? "mt-4 px-6 py-2 text-[16px] font-medium text-link"
+              : "mt-6 rounded-xl bg-button px-6 py-3 text-[16px] font-medium text-button-text"
+          }
         >
           {action.label}
         </button>
