@@ -34,11 +34,11 @@ from functions.api.app import create_app
 from functions.api.deps import AppContext
 from functions.api.routes.dev import launch_init_data
 from functions.api.static import MINIAPP_DIST
+from infra.local.demo import load_demo_data
 from shared.auth.init_data import TelegramUser
 from shared.kit.clock import FixedClock
 from shared.kit.db import create_engine, create_sessionmaker, unit_of_work
 from shared.kit.settings import Settings
-from infra.local.demo import load_demo_data
 from shared.links import service as links
 from tests.harness.database import truncate_all
 from tests.harness.lunch import JWT_SECRET

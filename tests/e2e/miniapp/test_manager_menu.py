@@ -103,7 +103,9 @@ def test_a_manager_whose_telegram_speaks_english_reads_refusals_in_english(
     expect(field(page, "Price, ₽").get_by_test_id("field-error")).to_have_text(
         "At most 2 digits after the point"
     )
-    expect(page.get_by_test_id("field-error").filter(has_text="Choose at least one")).to_be_visible()
+    expect(
+        page.get_by_test_id("field-error").filter(has_text="Choose at least one")
+    ).to_be_visible()
 
     # When she fixes both, the combo is added; then she deletes it after confirming
     categories.get_by_role("button", name="Soup").click()

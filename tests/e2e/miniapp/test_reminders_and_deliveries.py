@@ -3,8 +3,9 @@ against the real API on real PostgreSQL and Redis: the profile switch (with the 
 Start), the manager's reminder setting, who has not ordered with «Напомнить сейчас», deliveries
 per cafe and the delivered badge, «Обновить рекомендации» refused and granted, the office field.
 
-The «Привезли» press itself (the cafe's chat, the notices) is driven in tests/e2e/test_lunch_arrived.py;
-here the arrival is recorded in its table, as the press leaves it, to show what the app makes of it."""
+The «Привезли» press itself (the cafe's chat, the notices) is driven in
+tests/e2e/test_lunch_arrived.py; here the arrival is recorded in its table, as the press leaves
+it, to show what the app makes of it."""
 
 import asyncio
 import re
@@ -33,18 +34,30 @@ TODAY = "2026-11-24"
 def started_the_bot(engine: Engine, tgid: int) -> None:
     with engine.begin() as connection:
         connection.execute(
-            text("INSERT INTO bot_contacts (tgid, started_at) VALUES (:tgid, now())"), {"tgid": tgid}
+            text("INSERT INTO bot_contacts (tgid, started_at) VALUES (:tgid, now())"),
+            {"tgid": tgid},
         )
 
 
 def order_today(live: LiveApp, token: str, cafe_id: int = 1) -> dict[str, Any]:
     items = live.api("GET", f"/cafes/{cafe_id}/menu", token).json()["items"]
-    dish = next(i for i in items if i["price"] is not None and i["category"] != "extra" and not any(o["is_required"] for o in i["options"]))
-    response = live.api("POST", "/orders", token, json={
-        "cafe_id": cafe_id,
-        "order_date": TODAY,
-        "items": [{"type": "standalone", "menu_item_id": dish["id"], "quantity": 1}],
-    })
+    dish = next(
+        i
+        for i in items
+        if i["price"] is not None
+        and i["category"] != "extra"
+        and not any(o["is_required"] for o in i["options"])
+    )
+    response = live.api(
+        "POST",
+        "/orders",
+        token,
+        json={
+            "cafe_id": cafe_id,
+            "order_date": TODAY,
+            "items": [{"type": "standalone", "menu_item_id": dish["id"], "quantity": 1}],
+        },
+    )
     assert response.status_code == 201, response.text
     order: dict[str, Any] = response.json()
     return order
@@ -98,7 +111,9 @@ def test_an_employee_switches_reminders_and_is_told_to_press_start(
     # Given Мария started the bot: her profile has the switch and no hint
     started_the_bot(sync_engine, MARIA[0])
     dark = telegram.open(*MARIA, dark=True, route="/profile")
-    expect(dark.get_by_test_id("reminders").get_by_role("switch")).to_have_attribute("aria-checked", "true")
+    expect(dark.get_by_test_id("reminders").get_by_role("switch")).to_have_attribute(
+        "aria-checked", "true"
+    )
     expect(dark.get_by_test_id("reminders")).to_contain_text("Бот напишет, если до дедлайна")
     expect(dark.get_by_test_id("start-bot")).to_have_count(0)
     dark.get_by_test_id("reminders").scroll_into_view_if_needed()
@@ -123,7 +138,9 @@ def test_recommendations_on_demand_are_refused_readably_then_refreshed(
     stats = page.get_by_test_id("category-stats")
     expect(stats).to_contain_text(re.compile(r"Суп \d+ · \d+%"))
     token = live_app.token(*EMPLOYEE)
-    categories = live_app.api("GET", f"/users/{EMPLOYEE_TGID}/recommendations", token).json()["stats"]["categories"]
+    categories = live_app.api("GET", f"/users/{EMPLOYEE_TGID}/recommendations", token).json()[
+        "stats"
+    ]["categories"]
     soup = categories["soup"]
     expect(stats).to_contain_text(f"Суп {soup['count']} · {round(soup['percent'])}%")
     screenshot(page, "advice-profile-light")
@@ -132,7 +149,9 @@ def test_recommendations_on_demand_are_refused_readably_then_refreshed(
     redis.Redis.from_url(redis_url).set(f"recommendations:generate:{MARIA[0]}:{TODAY}", 3)
     dark = telegram.open(*MARIA, dark=True, route="/profile")
     dark.get_by_test_id("refresh-advice").click()
-    expect(dark.get_by_test_id("advice-refused")).to_have_text("На сегодня обновления закончились — попробуйте завтра.")
+    expect(dark.get_by_test_id("advice-refused")).to_have_text(
+        "На сегодня обновления закончились — попробуйте завтра."
+    )
     dark.get_by_test_id("advice-refused").scroll_into_view_if_needed()
     screenshot(dark, "advice-refused-dark")
 
@@ -161,7 +180,7 @@ def test_a_manager_sets_reminders_sees_who_has_not_ordered_and_reminds_them_now(
     assert (saved["is_enabled"], saved["minutes_before"]) == (True, 45)
 
     # When she opens who has not ordered for today
-    page.goto(page.url.split("#")[0] + page.url[page.url.index("#"):])  # the same launch
+    page.goto(page.url.split("#")[0] + page.url[page.url.index("#") :])  # the same launch
     page.evaluate("route => { window.location.hash = route }", "/manage/not-ordered")
     page.get_by_label("Дата").fill(TODAY)
     listed = page.get_by_test_id("not-ordered")
@@ -174,10 +193,13 @@ def test_a_manager_sets_reminders_sees_who_has_not_ordered_and_reminds_them_now(
 
     # When she presses «Напомнить сейчас», a round is recorded for the next check to send
     page.get_by_role("button", name=re.compile("Напомнить сейчас")).click()
-    expect(page.get_by_test_id("reminded")).to_contain_text(re.compile(r"Напоминание уйдёт \d+ сотрудник"))
+    expect(page.get_by_test_id("reminded")).to_contain_text(
+        re.compile(r"Напоминание уйдёт \d+ сотрудник")
+    )
     with sync_engine.connect() as connection:
         rounds = connection.execute(
-            text("SELECT count(*) FROM reminder_rounds WHERE order_date = :d"), {"d": date(2026, 11, 24)}
+            text("SELECT count(*) FROM reminder_rounds WHERE order_date = :d"),
+            {"d": date(2026, 11, 24)},
         ).scalar_one()
     assert rounds == 1
 
@@ -204,7 +226,9 @@ def test_deliveries_per_cafe_for_managers_and_the_delivered_badge_for_employees(
 
     # Then Иван's order shows it was delivered, in the history and on its screen
     page = telegram.open(*EMPLOYEE, route="/history")
-    expect(page.get_by_test_id(f"order-{order['id']}").get_by_test_id("delivered")).to_contain_text("Привезли")
+    expect(page.get_by_test_id(f"order-{order['id']}").get_by_test_id("delivered")).to_contain_text(
+        "Привезли"
+    )
     page.get_by_test_id(f"order-{order['id']}").click()
     expect(page.get_by_test_id("delivered")).to_contain_text(re.compile(r"Привезли в \d\d:\d\d"))
     screenshot(page, "delivered-order-light")
@@ -224,7 +248,9 @@ def test_deliveries_per_cafe_for_managers_and_the_delivered_badge_for_employees(
     screenshot(dark, "deliveries-dark")
 
 
-def test_a_newcomer_gives_their_office_while_waiting_for_approval(telegram: Telegram, live_app: LiveApp) -> None:
+def test_a_newcomer_gives_their_office_while_waiting_for_approval(
+    telegram: Telegram, live_app: LiveApp
+) -> None:
     # Given a stranger opens the app: the request is sent, and the office is asked
     newcomer = (555001, "Пётр Новиков")
     page = telegram.open(*newcomer)
@@ -236,7 +262,9 @@ def test_a_newcomer_gives_their_office_while_waiting_for_approval(telegram: Tele
 
     # Then the manager sees it on the request
     manager = live_app.token(*MANAGER)
-    requests = live_app.api("GET", "/user-requests", manager, params={"status": "pending"}).json()["items"]
+    requests = live_app.api("GET", "/user-requests", manager, params={"status": "pending"}).json()[
+        "items"
+    ]
     assert [(r["tgid"], r["office"]) for r in requests] == [(555001, "Москва, Тверская 7")]
 
     dark = telegram.open(*newcomer, dark=True)

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from infra.local.demo import EMPLOYEE_TGID, MANAGER_TGID
 from tests.e2e.miniapp.conftest import LiveApp, Telegram, main_button, screenshot
@@ -80,14 +80,22 @@ def test_an_employee_sees_favourites_first_and_filters_dishes_by_labels(
     employee = live_app.token(*EMPLOYEE)
     dishes = menu(live_app, manager)
     borscht, cutlet = dishes["Борщ с курицей"], dishes["Котлета по-киевски с пюре"]
-    live_app.api("PATCH", f"/cafes/1/menu/{borscht['id']}", manager, json={"labels": ["spicy", "gluten"]}).raise_for_status()
-    live_app.api("PATCH", f"/cafes/1/menu/{cutlet['id']}", manager, json={"labels": ["lactose"]}).raise_for_status()
+    live_app.api(
+        "PATCH", f"/cafes/1/menu/{borscht['id']}", manager, json={"labels": ["spicy", "gluten"]}
+    ).raise_for_status()
+    live_app.api(
+        "PATCH", f"/cafes/1/menu/{cutlet['id']}", manager, json={"labels": ["lactose"]}
+    ).raise_for_status()
     # Иван has had the cutlet today: it is his favourite
-    place(live_app, employee, {
-        "cafe_id": 1,
-        "order_date": TODAY,
-        "items": [{"type": "standalone", "menu_item_id": cutlet["id"], "quantity": 1}],
-    })
+    place(
+        live_app,
+        employee,
+        {
+            "cafe_id": 1,
+            "order_date": TODAY,
+            "items": [{"type": "standalone", "menu_item_id": cutlet["id"], "quantity": 1}],
+        },
+    )
     later = next_open_date(live_app, employee)
 
     # When he starts an order for the next date without a combo
@@ -100,7 +108,9 @@ def test_an_employee_sees_favourites_first_and_filters_dishes_by_labels(
     rows = page.locator("[data-testid^='dish-']")
     expect(rows.first).to_contain_text("Котлета по-киевски с пюре")
     expect(rows.first).to_contain_text("★ часто берёте")
-    expect(page.get_by_test_id(f"dish-{borscht['id']}").get_by_test_id("labels")).to_have_text("🌶 Острое🌾 Глютен")
+    expect(page.get_by_test_id(f"dish-{borscht['id']}").get_by_test_id("labels")).to_have_text(
+        "🌶 Острое🌾 Глютен"
+    )
     screenshot(page, "labels-wizard-light")
 
     # When he asks for spicy dishes only
@@ -138,13 +148,17 @@ def test_an_employee_repeats_an_order_in_one_tap_and_is_told_which_dish_is_gone(
     employee = live_app.token(*EMPLOYEE)
     dishes = menu(live_app, manager)
     cutlet, drink = dishes["Котлета по-киевски с пюре"], dishes["Морс клюквенный"]
-    first = place(live_app, employee, {
-        "cafe_id": 1,
-        "order_date": TODAY,
-        "items": [{"type": "standalone", "menu_item_id": cutlet["id"], "quantity": 1}],
-        "extras": [{"menu_item_id": drink["id"], "quantity": 2}],
-        "notes": "Без лука",
-    })
+    first = place(
+        live_app,
+        employee,
+        {
+            "cafe_id": 1,
+            "order_date": TODAY,
+            "items": [{"type": "standalone", "menu_item_id": cutlet["id"], "quantity": 1}],
+            "extras": [{"menu_item_id": drink["id"], "quantity": 2}],
+            "notes": "Без лука",
+        },
+    )
     later = next_open_date(live_app, employee)
 
     # Given Иван on the home screen: the next date offers "Как в прошлый раз" with what it was
@@ -159,13 +173,19 @@ def test_an_employee_repeats_an_order_in_one_tap_and_is_told_which_dish_is_gone(
     expect(page.get_by_role("status")).to_contain_text("Заказ принят")
     expect(page.get_by_test_id("total")).to_have_text("410\u00a0₽")
     orders = live_app.api("GET", "/orders", employee, params={"date": later}).json()["items"]
-    assert [(o["cafe_id"], o["total_price"], o["notes"]) for o in orders] == [(1, 410.0, "Без лука")]
+    assert [(o["cafe_id"], o["total_price"], o["notes"]) for o in orders] == [
+        (1, 410.0, "Без лука")
+    ]
     repeated = orders[0]
-    assert [(e["menu_item_name"], e["quantity"]) for e in repeated["extras"]] == [("Морс клюквенный", 2)]
+    assert [(e["menu_item_name"], e["quantity"]) for e in repeated["extras"]] == [
+        ("Морс клюквенный", 2)
+    ]
 
     # Given he cancels it and the cafe has run out of the cranberry drink
     live_app.api("DELETE", f"/orders/{repeated['id']}", employee).raise_for_status()
-    live_app.api("PATCH", f"/cafes/1/menu/{drink['id']}", manager, json={"is_available": False}).raise_for_status()
+    live_app.api(
+        "PATCH", f"/cafes/1/menu/{drink['id']}", manager, json={"is_available": False}
+    ).raise_for_status()
 
     # When he repeats the first order from its screen (history → order)
     page.evaluate("route => { window.location.hash = route }", f"/orders/{first['id']}")
@@ -178,7 +198,11 @@ def test_an_employee_repeats_an_order_in_one_tap_and_is_told_which_dish_is_gone(
     expect(refused).to_contain_text("Повторить не получилось")
     expect(refused).to_contain_text("«Морс клюквенный»")
     screenshot(page, "repeat-refused-light")
-    active = [o for o in live_app.api("GET", "/orders", employee, params={"date": later}).json()["items"] if o["status"] != "cancelled"]
+    active = [
+        o
+        for o in live_app.api("GET", "/orders", employee, params={"date": later}).json()["items"]
+        if o["status"] != "cancelled"
+    ]
     assert active == []
 
     dark = telegram.open(*EMPLOYEE, dark=True, route=f"/orders/{first['id']}")
