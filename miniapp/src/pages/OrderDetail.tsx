@@ -5,7 +5,7 @@ import { api, call, type Order } from "../api/client";
 import { Page } from "../components/Page";
 import { Button, Cell, ErrorBox, Notice, Section, Spinner } from "../components/ui";
 import { confirmAction, hapticError, hapticSuccess } from "../init";
-import { capitalize, formatClock, formatCountdown, formatDate, formatDayMonth, formatLocalClock, formatMoney } from "../lib/format";
+import { capitalize, formatClock, formatCountdown, formatDate, formatClockAt, formatDayMonth, formatMoney } from "../lib/format";
 import { navigate } from "../lib/router";
 import { useCountdown } from "../lib/useCountdown";
 import { asApiError, useQuery } from "../lib/useQuery";
@@ -117,7 +117,7 @@ export function OrderDetail({ id, flash }: { id: number; flash: string | null })
         <h1 className="mt-1 text-[26px] font-bold leading-tight text-text">{capitalize(formatDate(order.order_date))}</h1>
         {order.delivered_at && order.status !== "cancelled" ? (
           <span className="mt-2 inline-block rounded-full bg-[#31b545]/15 px-3 py-1 text-[14px] font-medium text-[#31b545]" data-testid="delivered">
-            ✓ {t.delivery.deliveredAt(formatLocalClock(order.delivered_at))}
+            ✓ {t.delivery.deliveredAt(formatClockAt(order.delivered_at, availability.now))}
           </span>
         ) : null}
       </header>

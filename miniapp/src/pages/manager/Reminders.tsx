@@ -5,7 +5,7 @@ import { useState } from "react";
 import { api, call, type Schemas } from "../../api/client";
 import { Page } from "../../components/Page";
 import { Button, Cell, Empty, ErrorBox, Field, Section, Spinner, Toggle } from "../../components/ui";
-import { formatLocalClock } from "../../lib/format";
+import { formatClockAt } from "../../lib/format";
 import { useAction } from "../../lib/useAction";
 import { useQuery } from "../../lib/useQuery";
 import { t } from "../../strings";
@@ -147,7 +147,18 @@ export function NotOrderedList() {
 
 export function Deliveries() {
   const [date, setDate] = useState(todayIso);
-  const query = useQuery(() => call(api.GET("/api/v1/deliveries", { params: { query: { date } } })), [date], `deliveries/${date}`);
+  const query = useQuery(
+    async () => {
+      // The open weeks carry the server's "now" in company time: its offset dates the deliveries.
+      const [list, week] = await Promise.all([
+        call(api.GET("/api/v1/deliveries", { params: { query: { date } } })),
+        call(api.GET("/api/v1/orders/availability")),
+      ]);
+      return { items: list.items, now: week.now };
+    },
+    [date],
+    `deliveries/${date}`,
+  );
   const cafes = query.data?.items ?? [];
   return (
     <Page title={t.delivery.title} back="/manage" testId="page-deliveries">
@@ -172,7 +183,7 @@ export function Deliveries() {
                 .join(" · ")}
               after={
                 cafe.delivered_at ? (
-                  <span className="font-medium text-[#31b545]">✓ {formatLocalClock(cafe.delivered_at)}</span>
+                  <span className="font-medium text-[#31b545]">✓ {formatClockAt(cafe.delivered_at, query.data?.now)}</span>
                 ) : (
                   <span className="text-hint">{t.delivery.notYet}</span>
                 )
