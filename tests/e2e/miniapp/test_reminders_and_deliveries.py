@@ -271,3 +271,24 @@ def test_a_newcomer_gives_their_office_while_waiting_for_approval(
     dark = telegram.open(*newcomer, dark=True)
     expect(dark.get_by_label("Ваш офис")).to_be_visible()
     screenshot(dark, "newcomer-office-dark")
+
+
+def test_the_new_screens_speak_english_when_telegram_does(telegram: Telegram) -> None:
+    # Given Иван's Telegram speaks English: the profile's new parts are in English
+    page = telegram.open(*EMPLOYEE, language="en", route="/profile")
+    expect(page.get_by_test_id("reminders")).to_contain_text("Remind me to order")
+    expect(page.get_by_test_id("start-bot")).to_have_text(
+        "For the bot to write to you, open the chat with the bot and press «Start»."
+    )
+    page.get_by_test_id("refresh-advice").click()
+    expect(page.get_by_test_id("advice-refused")).to_have_text(
+        "At least 5 orders in 30 days are needed to advise from."
+    )
+    screenshot(page, "profile-en-light")
+
+    # And the manager's not-ordered screen
+    manager = telegram.open(*MANAGER, language="en", dark=True, route="/manage")
+    expect(manager.get_by_role("button", name=re.compile("Who has not ordered"))).to_be_visible()
+    expect(manager.get_by_role("button", name=re.compile("Reminders to employees"))).to_be_visible()
+    expect(manager.get_by_role("button", name=re.compile("Deliveries"))).to_be_visible()
+    screenshot(manager, "manage-en-dark")
