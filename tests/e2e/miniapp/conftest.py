@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+import redis
 import uvicorn
 from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Playwright, sync_playwright
 from sqlalchemy import Engine
@@ -185,6 +186,10 @@ def live_app(
 ) -> Iterator[LiveApp]:
     """The API and the built app on http://127.0.0.1:<port>, with the demo cafes and people."""
     truncate_all(sync_engine)
+    # Every test signs in from 127.0.0.1: the sign-in limiter's counts must not carry over.
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    client.close()
     settings = Settings(
         _env_file=None,
         environment="test",

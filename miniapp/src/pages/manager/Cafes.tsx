@@ -271,7 +271,9 @@ async function loadDish(cafeId: number, itemId: number | null) {
 }
 
 export function DishEdit({ cafeId, itemId, extra }: { cafeId: number; itemId: number | null; extra: boolean }) {
-  const query = useQuery(() => loadDish(cafeId, itemId), [cafeId, itemId], `${cafeKey(cafeId)}/menu`);
+  // Keyed per dish: a cached form of another dish must not show first and then be swapped
+  // (remounted) under what the manager is typing.
+  const query = useQuery(() => loadDish(cafeId, itemId), [cafeId, itemId], `${cafeKey(cafeId)}/menu/${itemId ?? "new"}`);
   if (!query.data) return <Loading query={query} back={`/manage/cafes/${cafeId}`} />;
   const categories = [...new Set([...STANDARD, ...query.data.menu.map((m) => m.category)])].filter((c) => c !== EXTRA);
   return <DishForm key={query.data.item?.id ?? "new"} cafeId={cafeId} item={query.data.item} extra={extra || query.data.item?.category === EXTRA} categories={categories} />;
@@ -475,7 +477,7 @@ async function loadCombo(cafeId: number, comboId: number | null) {
 }
 
 export function ComboEdit({ cafeId, comboId }: { cafeId: number; comboId: number | null }) {
-  const query = useQuery(() => loadCombo(cafeId, comboId), [cafeId, comboId], `${cafeKey(cafeId)}/combos`);
+  const query = useQuery(() => loadCombo(cafeId, comboId), [cafeId, comboId], `${cafeKey(cafeId)}/combos/${comboId ?? "new"}`);
   if (!query.data) return <Loading query={query} back={`/manage/cafes/${cafeId}`} />;
   return <ComboForm key={query.data.combo?.id ?? "new"} cafeId={cafeId} combo={query.data.combo} categories={query.data.categories} />;
 }
