@@ -84,9 +84,9 @@ class ErrorBoundary extends Component<{ children: ReactNode }, { failed: boolean
 }
 
 export function App({ launch }: { launch: Launch }) {
-  const { status, retry } = useSignIn(launch);
+  const { status, retry, sendOffice } = useSignIn(launch);
   const path = usePath();
-  if (status.state !== "signed-in") return <Gate status={status} retry={retry} />;
+  if (status.state !== "signed-in") return <Gate status={status} retry={retry} sendOffice={sendOffice} />;
   const manager = status.user.role === "manager";
   const clean = path.split("?")[0] ?? "/";
   return (

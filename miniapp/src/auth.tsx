@@ -28,9 +28,10 @@ export function UserProvider({ user, children }: { user: User; children: ReactNo
   return <UserContext.Provider value={user}>{children}</UserContext.Provider>;
 }
 
-export async function signIn(initData: string): Promise<SignIn> {
+export async function signIn(initData: string, office?: string): Promise<SignIn> {
   try {
-    const token = await call(api.POST("/api/v1/auth/telegram", { body: { init_data: initData } }));
+    const body = office ? { init_data: initData, office } : { init_data: initData };
+    const token = await call(api.POST("/api/v1/auth/telegram", { body }));
     setAccessToken(token.access_token);
     return { state: "signed-in", user: token.user };
   } catch (reason) {
@@ -42,7 +43,11 @@ export async function signIn(initData: string): Promise<SignIn> {
   }
 }
 
-export function useSignIn(launch: Launch): { status: SignIn; retry: () => void } {
+export function useSignIn(launch: Launch): {
+  status: SignIn;
+  retry: () => void;
+  sendOffice: (office: string) => Promise<SignIn>;
+} {
   const [status, setStatus] = useState<SignIn>(
     launch.kind === "outside"
       ? { state: "outside" }
@@ -68,5 +73,15 @@ export function useSignIn(launch: Launch): { status: SignIn; retry: () => void }
     );
   }, []);
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
-  return { status, retry };
+  // A newcomer waiting for approval says which office they are in: the same sign-in, with it.
+  const sendOffice = useCallback(
+    async (office: string) => {
+      if (launch.kind !== "telegram") return status;
+      const result = await signIn(launch.initData, office);
+      if (result.state !== "pending") setStatus(result);
+      return result;
+    },
+    [launch, status],
+  );
+  return { status, retry, sendOffice };
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { fileNameOf, toApiError } from "../api/client";
 import { categoryName, plural, setLanguage } from "../strings";
-import { formatClock, formatCountdown, formatDate, formatMoney } from "./format";
+import { formatClock, formatClockAt, formatCountdown, formatDate, formatMoney } from "./format";
 
 afterEach(() => setLanguage("ru"));
 
@@ -64,5 +64,12 @@ describe("what the server says", () => {
     expect(fileNameOf(header, "report.csv")).toBe("Столовая 1 2026-11-24.csv");
     expect(fileNameOf('attachment; filename="report.csv"', "x.csv")).toBe("report.csv");
     expect(fileNameOf("", "x.csv")).toBe("x.csv");
+  });
+});
+
+describe("a delivery time on the company's clock", () => {
+  it("takes the offset of an instant the server wrote in company time", () => {
+    expect(formatClockAt("2026-11-24T09:40:00Z", "2026-11-24T09:15:00+03:00")).toBe("12:40");
+    expect(formatClockAt("2026-11-24T09:40:00+00:00", "2026-11-24T04:15:00-05:30")).toBe("04:10");
   });
 });

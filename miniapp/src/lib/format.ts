@@ -56,3 +56,18 @@ export function formatCountdown(seconds: number): string {
   if (minutes > 0) return `${minutes} ${u.minutes} ${secs.toString().padStart(2, "0")} ${u.seconds}`;
   return `${secs} ${u.seconds}`;
 }
+
+/** An instant (in UTC or any offset) -> "12:40" on the company's clock, whose offset is read from
+ * `reference`, an instant the server wrote in company time ("2026-11-24T09:15:00+03:00"). */
+export function formatClockAt(instant: string, reference: string | null | undefined): string {
+  const date = new Date(instant);
+  if (Number.isNaN(date.getTime())) return instant;
+  const offset = /([+-])(\d{2}):(\d{2})$/.exec(reference ?? "");
+  const minutes = offset ? (offset[1] === "-" ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3])) : null;
+  if (minutes === null) {
+    // No company instant at hand: the device's clock, which is the company's for most people.
+    return new Intl.DateTimeFormat(t.locale, { hour: "2-digit", minute: "2-digit", hour12: false }).format(date);
+  }
+  const shifted = new Date(date.getTime() + minutes * 60_000);
+  return `${String(shifted.getUTCHours()).padStart(2, "0")}:${String(shifted.getUTCMinutes()).padStart(2, "0")}`;
+}

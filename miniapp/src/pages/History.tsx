@@ -39,6 +39,12 @@ export function History({ flash }: { flash: string | null }) {
                 <>
                   {what}
                   {cancelled ? <span className="text-destructive"> · {t.history.status.cancelled}</span> : null}
+                  {!cancelled && order.delivered_at ? (
+                    <span className="text-[#31b545]" data-testid="delivered">
+                      {" "}
+                      · ✓ {t.delivery.delivered}
+                    </span>
+                  ) : null}
                 </>
               }
               after={<span className="text-text">{formatMoney(order.total_price)}</span>}

@@ -1,12 +1,15 @@
 // The dates open for ordering, each with its cafes and a live countdown to the cafe's deadline.
 
-import { api, call, type Cafe, type Order } from "../api/client";
+import { useEffect, useRef } from "react";
+import { api, call, type ApiError, type Cafe, type Order } from "../api/client";
 import { useUser } from "../auth";
 import { Page } from "../components/Page";
 import { Cell, Empty, ErrorBox, Section, Spinner } from "../components/ui";
 import { capitalize, formatClock, formatCountdown, formatDate, formatMoney } from "../lib/format";
 import { navigate } from "../lib/router";
 import { useCountdown } from "../lib/useCountdown";
+import { lastOrderAt, orderSummary } from "../lib/repeat";
+import { useAction } from "../lib/useAction";
 import { useQuery } from "../lib/useQuery";
 import { t } from "../strings";
 
@@ -43,9 +46,46 @@ function Countdown({ remaining }: { remaining: number | null }) {
   );
 }
 
+/** Places the same order again for `date`: one request, re-priced and re-checked by the server. */
+export function useRepeat(): { run: (order: Order, date: string) => void; busy: boolean; error: ApiError | null } {
+  const action = useAction();
+  const run = (order: Order, date: string) => {
+    let placed = 0;
+    void action
+      .run(async () => {
+        const created = await call(
+          api.POST("/api/v1/orders/{order_id}/repeat", {
+            params: { path: { order_id: order.id } },
+            body: { order_date: date },
+          }),
+        );
+        placed = created.id;
+      })
+      .then((ok) => {
+        if (ok) navigate(`/orders/${placed}?placed=1`);
+      });
+  };
+  return { run, busy: action.busy, error: action.error };
+}
+
+/** The refusal of a repeat, with the server's words naming what is gone from the menu. */
+export function RepeatRefusal({ error }: { error: ApiError | null }) {
+  const box = useRef<HTMLDivElement>(null);
+  // Tapped far down the list: bring the refusal into view.
+  useEffect(() => box.current?.scrollIntoView({ block: "nearest", behavior: "smooth" }), [error]);
+  if (!error) return null;
+  return (
+    <div ref={box} className="mx-3 mt-4 rounded-xl bg-section px-4 py-3" role="alert" data-testid="repeat-refused">
+      <div className="text-[15px] font-semibold text-destructive">{t.repeat.refused}</div>
+      <div className="mt-1 text-[15px] leading-snug text-text">{error.message}</div>
+    </div>
+  );
+}
+
 export function Home() {
   const user = useUser();
   const query = useQuery(loadOpenSlots, []);
+  const repeat = useRepeat();
   const firstName = user.name.split(" ")[0];
 
   let body;
@@ -65,7 +105,8 @@ export function Home() {
               const mine = orders.find(
                 (order) => order.cafe_id === slot.cafe.id && order.order_date === date && order.status !== "cancelled",
               );
-              return (
+              const last = mine ? null : lastOrderAt(orders, slot.cafe.id, date);
+              return [
                 <Cell
                   key={slot.cafe.id}
                   testId={`slot-${slot.cafe.id}-${date}`}
@@ -85,8 +126,20 @@ export function Home() {
                   }
                   chevron
                   onClick={() => navigate(mine ? `/orders/${mine.id}` : `/order/${slot.cafe.id}/${date}`)}
-                />
-              );
+                />,
+                last ? (
+                  <Cell
+                    key={`repeat-${slot.cafe.id}`}
+                    testId={`repeat-${slot.cafe.id}-${date}`}
+                    before={<span className="flex h-10 w-10 items-center justify-center text-[22px]" aria-hidden>↻</span>}
+                    title={<span className="text-link">{t.repeat.title}</span>}
+                    subtitle={orderSummary(last)}
+                    onClick={() => {
+                      if (!repeat.busy) repeat.run(last, date);
+                    }}
+                  />
+                ) : null,
+              ];
             })}
         </Section>
       ));
@@ -95,6 +148,7 @@ export function Home() {
   return (
     <Page title={`${t.home.title}`} testId="page-home">
       <p className="px-7 pt-1 text-[15px] text-hint">{t.home.greeting(firstName ?? "")}</p>
+      <RepeatRefusal error={repeat.error} />
       {body}
     </Page>
   );

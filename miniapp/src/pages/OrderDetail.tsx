@@ -5,21 +5,33 @@ import { api, call, type Order } from "../api/client";
 import { Page } from "../components/Page";
 import { Button, Cell, ErrorBox, Notice, Section, Spinner } from "../components/ui";
 import { confirmAction, hapticError, hapticSuccess } from "../init";
-import { capitalize, formatClock, formatCountdown, formatDate, formatMoney } from "../lib/format";
+import { capitalize, formatClock, formatCountdown, formatDate, formatClockAt, formatDayMonth, formatMoney } from "../lib/format";
 import { navigate } from "../lib/router";
 import { useCountdown } from "../lib/useCountdown";
 import { asApiError, useQuery } from "../lib/useQuery";
 import type { ApiError } from "../api/client";
 import { categoryName, t } from "../strings";
+import { RepeatRefusal, useRepeat } from "./Home";
 
 async function loadOrder(id: number) {
   const order = await call(api.GET("/api/v1/orders/{order_id}", { params: { path: { order_id: id } } }));
-  const availability = await call(
-    api.GET("/api/v1/orders/availability/{date}", {
-      params: { path: { date: order.order_date }, query: { cafe_id: order.cafe_id } },
-    }),
+  const [availability, week, mine] = await Promise.all([
+    call(
+      api.GET("/api/v1/orders/availability/{date}", {
+        params: { path: { date: order.order_date }, query: { cafe_id: order.cafe_id } },
+      }),
+    ),
+    call(api.GET("/api/v1/orders/availability")),
+    call(api.GET("/api/v1/orders", { params: { query: { limit: 100 } } })),
+  ]);
+  // Dates this cafe still takes orders for and the person has no order there yet.
+  const taken = new Set(
+    mine.items.filter((o) => o.cafe_id === order.cafe_id && o.status !== "cancelled").map((o) => o.order_date),
   );
-  return { order, availability };
+  const repeatDates = (week.cafes.find((c) => c.cafe.id === order.cafe_id)?.days ?? [])
+    .filter((day) => day.can_order && !taken.has(day.date))
+    .map((day) => day.date);
+  return { order, availability, repeatDates };
 }
 
 export function OrderLines({ order }: { order: Order }) {
@@ -63,12 +75,13 @@ export function OrderDetail({ id, flash }: { id: number; flash: string | null })
   const [cancelling, setCancelling] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const seconds = useCountdown(query.data?.availability.seconds_remaining ?? null);
+  const repeat = useRepeat();
 
   if (query.loading) return <Page back="/history"><Spinner /></Page>;
   if (query.error || !query.data)
     return <Page back="/history"><ErrorBox error={query.error ?? t.errors.unknown} onRetry={query.reload} /></Page>;
 
-  const { order, availability } = query.data;
+  const { order, availability, repeatDates } = query.data;
   const open = order.status !== "cancelled" && availability.can_order && (seconds === null || seconds > 0);
 
   const cancel = async () => {
@@ -102,6 +115,11 @@ export function OrderDetail({ id, flash }: { id: number; flash: string | null })
           {order.cafe_name} · {t.history.status[order.status] ?? order.status}
         </div>
         <h1 className="mt-1 text-[26px] font-bold leading-tight text-text">{capitalize(formatDate(order.order_date))}</h1>
+        {order.delivered_at && order.status !== "cancelled" ? (
+          <span className="mt-2 inline-block rounded-full bg-[#31b545]/15 px-3 py-1 text-[14px] font-medium text-[#31b545]" data-testid="delivered">
+            ✓ {t.delivery.deliveredAt(formatClockAt(order.delivered_at, availability.now))}
+          </span>
+        ) : null}
       </header>
       <Section>
         <OrderLines order={order} />
@@ -129,6 +147,22 @@ export function OrderDetail({ id, flash }: { id: number; flash: string | null })
         <Notice>{t.order.deadlinePassed}</Notice>
       ) : null}
       {error ? <ErrorBox error={error} /> : null}
+      {order.status !== "cancelled" && repeatDates.length ? (
+        <Section title={t.repeat.title} footer={t.repeat.hint} testId="repeat">
+          {repeatDates.map((date) => (
+            <Cell
+              key={date}
+              testId={`repeat-on-${date}`}
+              before={<span className="text-[20px] text-link" aria-hidden>↻</span>}
+              title={<span className="text-link">{t.repeat.forDate(formatDayMonth(date))}</span>}
+              onClick={() => {
+                if (!repeat.busy) repeat.run(order, date);
+              }}
+            />
+          ))}
+        </Section>
+      ) : null}
+      <RepeatRefusal error={repeat.error} />
     </Page>
   );
 }

@@ -26,6 +26,8 @@ import { navigate } from "../lib/router";
 import { asApiError, useQuery } from "../lib/useQuery";
 import type { ApiError } from "../api/client";
 import { categoryName, t } from "../strings";
+import { LabelChips, LabelFilterBar } from "../components/Labels";
+import { favouritesFirst, NO_FILTER, visibleDishes, type LabelFilter } from "../lib/labels";
 
 type Step = "combo" | "dishes" | "standalone" | "extras" | "summary";
 
@@ -34,13 +36,24 @@ async function loadWizard(cafeId: number, tgid: number, orderId: number | null) 
     ? await call(api.GET("/api/v1/orders/{order_id}", { params: { path: { order_id: orderId } } }))
     : null;
   const cafe_id = order ? order.cafe_id : cafeId;
-  const [cafe, menu, combos, balance] = await Promise.all([
+  const [cafe, menu, combos, balance, favourites] = await Promise.all([
     call(api.GET("/api/v1/cafes/{cafe_id}", { params: { path: { cafe_id } } })),
     call(api.GET("/api/v1/cafes/{cafe_id}/menu", { params: { path: { cafe_id } } })),
     call(api.GET("/api/v1/cafes/{cafe_id}/combos", { params: { path: { cafe_id } } })),
     call(api.GET("/api/v1/users/{tgid}/balance", { params: { path: { tgid } } })),
+    // Favourites only order the list: without them the wizard still works.
+    call(api.GET("/api/v1/users/{tgid}/favourite-dishes", { params: { path: { tgid }, query: { cafe_id, limit: 10 } } })).catch(
+      () => ({ items: [] }),
+    ),
   ]);
-  return { order, cafe, menu: menu.items, combos: combos.items.filter((c) => c.is_available), balance };
+  return {
+    order,
+    cafe,
+    menu: menu.items,
+    combos: combos.items.filter((c) => c.is_available),
+    balance,
+    favourites: favourites.items.map((f) => f.menu_item_id),
+  };
 }
 
 export function OrderWizard({ cafeId, date, orderId }: { cafeId: number; date: string; orderId: number | null }) {
@@ -59,6 +72,7 @@ export function OrderWizard({ cafeId, date, orderId }: { cafeId: number; date: s
       order={data.order}
       menu={data.menu}
       combos={data.combos}
+      favourites={data.favourites}
       remaining={data.balance.remaining == null ? null : Number(data.balance.remaining)}
       exit={back}
     />
@@ -72,6 +86,7 @@ function Wizard({
   order,
   menu,
   combos,
+  favourites,
   remaining,
   exit,
 }: {
@@ -81,6 +96,7 @@ function Wizard({
   order: Order | null;
   menu: MenuItem[];
   combos: Combo[];
+  favourites: number[];
   remaining: number | null;
   exit: string;
 }) {
@@ -89,6 +105,7 @@ function Wizard({
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
 
+  const [filter, setFilter] = useState<LabelFilter>(NO_FILTER);
   const combo = combos.find((c) => c.id === draft.comboId);
   const standalone = useMemo(() => standaloneDishes(menu), [menu]);
   const extraItems = useMemo(() => extrasOf(menu), [menu]);
@@ -100,6 +117,14 @@ function Wizard({
     "summary",
   ];
   const step = steps[Math.min(stepIndex, steps.length - 1)] as Step;
+  // The label filter and favourites only change what is listed, never what is already chosen.
+  const chosen = new Set([...Object.values(draft.picks), ...Object.keys(draft.standalone).map(Number)]);
+  const listed = (dishes: MenuItem[]) => favouritesFirst(visibleDishes(dishes, filter, chosen), favourites);
+  const favourite = new Set(favourites);
+  const labelled = menu.some((m) => m.labels?.length);
+  const candidates =
+    step === "dishes" && combo ? combo.categories.flatMap((c) => dishesFor(menu, c)) : step === "standalone" ? standalone : [];
+  const hidden = candidates.length - visibleDishes(candidates, filter, chosen).length;
   const { lines, total } = priceDraft(draft, combos, menu);
   // Editing: the order's current total is already counted as spent this week.
   const budgetLeft = remaining === null ? null : remaining + (order ? Number(order.total_price) : 0) - total;
@@ -192,9 +217,13 @@ function Wizard({
         </Section>
       ) : null}
 
+      {labelled && (step === "dishes" || step === "standalone") ? (
+        <LabelFilterBar filter={filter} onChange={setFilter} hidden={hidden} />
+      ) : null}
+
       {step === "dishes" && combo
         ? combo.categories.map((category) => {
-            const dishes = dishesFor(menu, category);
+            const dishes = listed(dishesFor(menu, category));
             const picked = dishes.find((dish) => dish.id === draft.picks[category]);
             return (
               <Section key={category} title={categoryName(category)}>
@@ -203,8 +232,18 @@ function Wizard({
                   <Cell
                     key={dish.id}
                     before={<Radio checked={draft.picks[category] === dish.id} />}
+                    testId={`pick-${dish.id}`}
+                    multiline
                     title={dish.name}
-                    subtitle={dish.description ?? undefined}
+                    subtitle={
+                      dish.description || dish.labels?.length || favourite.has(dish.id) ? (
+                        <>
+                          {favourite.has(dish.id) ? <span className="text-accent">{t.repeat.favourite} </span> : null}
+                          {dish.description}
+                          <LabelChips labels={dish.labels} />
+                        </>
+                      ) : undefined
+                    }
                     onClick={() =>
                       update((d) => ({
                         ...d,
@@ -244,7 +283,7 @@ function Wizard({
 
       {step === "standalone" ? (
         <Section footer={t.order.standaloneHint}>
-          {standalone.map((dish) => {
+          {listed(standalone).map((dish) => {
             const pick = draft.standalone[dish.id];
             return (
               <div key={dish.id} className="cell relative px-4" data-testid={`dish-${dish.id}`}>
@@ -252,8 +291,10 @@ function Wizard({
                   <div className="min-w-0 flex-1">
                     <div className="text-[16px] text-text">{dish.name}</div>
                     <div className="text-[14px] text-subtitle">
+                      {favourite.has(dish.id) ? <span className="text-accent">{t.repeat.favourite} · </span> : null}
                       {categoryName(dish.category)} · {formatMoney(dish.price)}
                     </div>
+                    <LabelChips labels={dish.labels} />
                   </div>
                   <Stepper
                     label={dish.name}

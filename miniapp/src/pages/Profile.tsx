@@ -1,16 +1,22 @@
 // Profile card: who, the weekly budget, 30-day stats and the nightly recommendations.
 
+import { useEffect, useState } from "react";
 import { ApiError, api, call, type Recommendations } from "../api/client";
 import { useUser } from "../auth";
 import { Page } from "../components/Page";
-import { Cell, ErrorBox, Section, Spinner } from "../components/ui";
+import { Cell, ErrorBox, Section, Spinner, Toggle } from "../components/ui";
+import { refreshRefusal } from "../lib/advice";
+import { useAction } from "../lib/useAction";
 import { formatMoney } from "../lib/format";
 import { useQuery } from "../lib/useQuery";
 import { categoryName, t } from "../strings";
 import { CafeAvatar } from "./Home";
 
 async function loadProfile(tgid: number) {
-  const balance = await call(api.GET("/api/v1/users/{tgid}/balance", { params: { path: { tgid } } }));
+  const [balance, reminders] = await Promise.all([
+    call(api.GET("/api/v1/users/{tgid}/balance", { params: { path: { tgid } } })),
+    call(api.GET("/api/v1/users/{tgid}/reminders", { params: { path: { tgid } } })),
+  ]);
   let recommendations: Recommendations | null = null;
   try {
     recommendations = await call(api.GET("/api/v1/users/{tgid}/recommendations", { params: { path: { tgid } } }));
@@ -18,22 +24,66 @@ async function loadProfile(tgid: number) {
     // No recommendations yet (or the service is down): the card shows its placeholder.
     if (!(reason instanceof ApiError)) throw reason;
   }
-  return { balance, recommendations };
+  return { balance, reminders, recommendations };
+}
+
+function Reminders({ tgid, enabled, botStarted }: { tgid: number; enabled: boolean; botStarted: boolean }) {
+  const [on, setOn] = useState(enabled);
+  const save = useAction();
+  const change = (value: boolean) => {
+    setOn(value);
+    void save
+      .run(
+        () => call(api.PUT("/api/v1/users/{tgid}/reminders", { params: { path: { tgid } }, body: { enabled: value } })),
+        value ? t.reminders.on : t.reminders.off,
+      )
+      .then((ok) => {
+        if (!ok) setOn(!value);
+      });
+  };
+  return (
+    <Section
+      title={`🔔 ${t.reminders.title}`}
+      testId="reminders"
+      footer={
+        on && !botStarted ? (
+          <span className="text-destructive" data-testid="start-bot">
+            {t.reminders.startBot}
+          </span>
+        ) : (
+          t.reminders.hint
+        )
+      }
+    >
+      <Cell title={t.reminders.switch} after={<Toggle label={t.reminders.switch} checked={on} onChange={change} />} />
+      {save.error ? <Cell multiline title={<span className="text-destructive">{save.error.message}</span>} /> : null}
+    </Section>
+  );
 }
 
 export function Profile() {
   const user = useUser();
   const query = useQuery(() => loadProfile(user.tgid), [user.tgid]);
+  const [fresh, setFresh] = useState<Recommendations | null>(null);
+  const refresh = useAction();
+  useEffect(() => setFresh(null), [query.data]);
+  const generate = () => {
+    void refresh.run(async () => {
+      setFresh(await call(api.POST("/api/v1/users/{tgid}/recommendations/generate", { params: { path: { tgid: user.tgid } } })));
+    }, t.advice.refreshed);
+  };
+  const refusalText = refresh.error ? refreshRefusal(refresh.error) : null;
 
   let body;
   if (query.loading) body = <Spinner />;
   else if (query.error || !query.data) body = <ErrorBox error={query.error ?? t.errors.unknown} onRetry={query.reload} />;
   else {
-    const { balance, recommendations } = query.data;
+    const { balance, reminders } = query.data;
+    const recommendations = fresh ?? query.data.recommendations;
     const stats = recommendations?.stats;
     const ordersCount = stats?.orders_last_30_days ?? stats?.orders_count ?? 0;
     const categories = Object.entries(stats?.categories ?? {})
-      .map(([name, share]) => [name, share.percent] as const)
+      .map(([name, share]) => [name, share.percent, share.count] as const)
       .sort((a, b) => b[1] - a[1]);
     body = (
       <>
@@ -59,10 +109,10 @@ export function Profile() {
                   <span key={name} style={{ width: `${share}%`, opacity: 1 - i * 0.2 }} className="bg-button" />
                 ))}
               </div>
-              <div className="mt-2 flex flex-wrap gap-x-3 text-[13px] text-hint">
-                {categories.map(([name, share]) => (
+              <div className="mt-2 flex flex-wrap gap-x-3 text-[13px] text-hint" data-testid="category-stats">
+                {categories.map(([name, share, count]) => (
                   <span key={name}>
-                    {categoryName(name)} {Math.round(share)}%
+                    {categoryName(name)} {t.advice.share(count, Math.round(share))}
                   </span>
                 ))}
               </div>
@@ -74,7 +124,20 @@ export function Profile() {
           ) : (
             <Cell multiline title={<span className="text-[15px] text-hint">{t.profile.noTips}</span>} />
           )}
+          <Cell
+            testId="refresh-advice"
+            title={<span className="text-link">{refresh.busy ? t.loading : `↻ ${t.advice.refresh}`}</span>}
+            onClick={() => {
+              if (!refresh.busy) generate();
+            }}
+          />
         </Section>
+        {refusalText ? (
+          <p className="mx-7 mt-2 text-[14px] leading-snug text-destructive" role="alert" data-testid="advice-refused">
+            {refusalText}
+          </p>
+        ) : null}
+        <Reminders tgid={user.tgid} enabled={reminders.enabled} botStarted={reminders.bot_started} />
       </>
     );
   }

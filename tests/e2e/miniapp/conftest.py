@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+import redis
 import uvicorn
 from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Playwright, sync_playwright
 from sqlalchemy import Engine
@@ -34,11 +35,11 @@ from functions.api.app import create_app
 from functions.api.deps import AppContext
 from functions.api.routes.dev import launch_init_data
 from functions.api.static import MINIAPP_DIST
+from infra.local.demo import load_demo_data
 from shared.auth.init_data import TelegramUser
 from shared.kit.clock import FixedClock
 from shared.kit.db import create_engine, create_sessionmaker, unit_of_work
 from shared.kit.settings import Settings
-from infra.local.demo import load_demo_data
 from shared.links import service as links
 from tests.harness.database import truncate_all
 from tests.harness.lunch import JWT_SECRET
@@ -185,6 +186,10 @@ def live_app(
 ) -> Iterator[LiveApp]:
     """The API and the built app on http://127.0.0.1:<port>, with the demo cafes and people."""
     truncate_all(sync_engine)
+    # Every test signs in from 127.0.0.1: the sign-in limiter's counts must not carry over.
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    client.close()
     settings = Settings(
         _env_file=None,
         environment="test",

@@ -50,9 +50,7 @@ def test_the_guides_screens(
     name = f"guide-{language}-{theme}-{width}"
 
     # An employee's combo: the soup's required size is asked inside it
-    page = telegram.open(
-        EMPLOYEE_TGID, "Иван Петров", dark=dark, language=language, width=width
-    )
+    page = telegram.open(EMPLOYEE_TGID, "Иван Петров", dark=dark, language=language, width=width)
     expect(page.get_by_test_id("slot-1-2026-11-24")).to_be_visible()
     shot(page, f"{name}-01-home")
     page.get_by_test_id("slot-1-2026-11-24").click()

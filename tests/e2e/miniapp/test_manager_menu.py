@@ -103,7 +103,9 @@ def test_a_manager_whose_telegram_speaks_english_reads_refusals_in_english(
     expect(field(page, "Price, ₽").get_by_test_id("field-error")).to_have_text(
         "At most 2 digits after the point"
     )
-    expect(page.get_by_test_id("field-error").filter(has_text="Choose at least one")).to_be_visible()
+    expect(
+        page.get_by_test_id("field-error").filter(has_text="Choose at least one")
+    ).to_be_visible()
 
     # When she fixes both, the combo is added; then she deletes it after confirming
     categories.get_by_role("button", name="Soup").click()
@@ -139,8 +141,14 @@ def test_a_manager_edits_the_cafe_opens_days_ahead_and_shares_the_bot_link(
 
     # And sends the cafe its link through Telegram's share sheet
     page.get_by_role("button", name="Отправить ссылку кафе").click()
-    page.wait_for_function("(window.__tg.links || []).length > 0")
-    [shared] = page.evaluate("window.__tg.links")
+    # Polled from outside: the app's CSP forbids the eval that wait_for_function needs.
+    shared_links: list[str] = []
+    for _ in range(100):
+        shared_links = page.evaluate("window.__tg.links || []")
+        if shared_links:
+            break
+        page.wait_for_timeout(100)
+    [shared] = shared_links
     assert shared.startswith("https://t.me/share/url?url=")
     assert "start=cafe_1" in unquote(shared)
 

@@ -13,6 +13,7 @@ import { useAction } from "../../lib/useAction";
 import { useQuery } from "../../lib/useQuery";
 import { categoryName, t } from "../../strings";
 import { CafeAvatar } from "../Home";
+import { ICONS, LABELS, type Label, labelName } from "../../lib/labels";
 
 const STANDARD = ["salad", "soup", "main"];
 const EXTRA = "extra";
@@ -198,7 +199,12 @@ function DishCell({ item }: { item: MenuItem }) {
   return (
     <Cell
       multiline
-      title={<span className={item.is_available ? undefined : "text-hint"}>{item.name}</span>}
+      title={
+        <span className={item.is_available ? undefined : "text-hint"}>
+          {item.name}
+          {item.labels?.length ? <span className="ml-1.5 text-[14px]">{LABELS.filter((l) => item.labels?.includes(l)).map((l) => ICONS[l]).join("")}</span> : null}
+        </span>
+      }
       subtitle={[
         item.category === EXTRA ? null : categoryName(item.category),
         item.price != null ? formatMoney(item.price) : t.manage.comboOnly,
@@ -265,8 +271,9 @@ async function loadDish(cafeId: number, itemId: number | null) {
 }
 
 export function DishEdit({ cafeId, itemId, extra }: { cafeId: number; itemId: number | null; extra: boolean }) {
-  // Keyed by the dish: a cached answer for another dish must never fill this form.
-  const query = useQuery(() => loadDish(cafeId, itemId), [cafeId, itemId], `${cafeKey(cafeId)}/dishes/${itemId ?? "new"}`);
+  // Keyed per dish: a cached form of another dish must not show first and then be swapped
+  // (remounted) under what the manager is typing.
+  const query = useQuery(() => loadDish(cafeId, itemId), [cafeId, itemId], `${cafeKey(cafeId)}/menu/${itemId ?? "new"}`);
   if (!query.data) return <Loading query={query} back={`/manage/cafes/${cafeId}`} />;
   const categories = [...new Set([...STANDARD, ...query.data.menu.map((m) => m.category)])].filter((c) => c !== EXTRA);
   return <DishForm key={query.data.item?.id ?? "new"} cafeId={cafeId} item={query.data.item} extra={extra || query.data.item?.category === EXTRA} categories={categories} />;
@@ -279,12 +286,13 @@ function DishForm({ cafeId, item, extra, categories }: { cafeId: number; item: M
   const [custom, setCustom] = useState(false);
   const [price, setPrice] = useState(item?.price != null ? String(item.price) : "");
   const [available, setAvailable] = useState(item?.is_available ?? true);
+  const [labels, setLabels] = useState<Label[]>(() => [...(item?.labels ?? [])]);
   const save = useAction();
   const remove = useAction();
   const back = `/manage/cafes/${cafeId}`;
   const keys = [cafeKey(cafeId)];
   const submit = async () => {
-    const body = { name: name.trim(), description: description.trim() || null, category: category.trim(), price: decimal(price), is_available: available };
+    const body = { name: name.trim(), description: description.trim() || null, category: category.trim(), price: decimal(price), is_available: available, labels };
     let target = back;
     const ok = await save.run(
       async () => {
@@ -353,7 +361,28 @@ function DishForm({ cafeId, item, extra, categories }: { cafeId: number; item: M
           </div>
         </Section>
       )}
-      <FormError error={save.error} fields={["name", "description", "price", "category", "is_available"]} />
+      <Section title={t.labels.title} footer={t.labels.hint} testId="dish-labels">
+        <div className="cell relative flex flex-wrap gap-2 px-4 py-3" role="group" aria-label={t.labels.title}>
+          {LABELS.map((label) => {
+            const on = labels.includes(label);
+            return (
+              <button
+                key={label}
+                type="button"
+                aria-pressed={on}
+                onClick={() => setLabels((current) => (on ? current.filter((l) => l !== label) : LABELS.filter((l) => l === label || current.includes(l))))}
+                className={`rounded-full px-3 py-1 text-[14px] ${on ? "bg-button text-button-text" : "bg-bg2 text-text"}`}
+              >
+                {ICONS[label]} {labelName(label)}
+              </button>
+            );
+          })}
+        </div>
+        <div className="px-4">
+          <FieldError message={save.error?.field("labels")} />
+        </div>
+      </Section>
+      <FormError error={save.error} fields={["name", "description", "price", "category", "is_available", "labels"]} />
       {item && !extra ? <Options cafeId={cafeId} item={item} /> : null}
       {item ? (
         <Section>

@@ -10,6 +10,7 @@ import { t } from "../../strings";
 import { AccessRequests, EmployeeEdit, EmployeeImport, EmployeeNew, Employees } from "./People";
 import { CafeDetail, CafeEdit, Cafes, CafeNew, ComboEdit, DishEdit } from "./Cafes";
 import { LinkRequests, Orders, Reports } from "./Operations";
+import { Deliveries, NotOrderedList, ReminderSettings } from "./Reminders";
 
 function Badge({ count }: { count: number | undefined }) {
   if (!count) return null;
@@ -46,6 +47,11 @@ function Home() {
       <Section>
         {item("🧾", t.manage.orders, "/manage/orders")}
         {item("📊", t.manage.reports, "/manage/reports")}
+        {item("🚚", t.delivery.title, "/manage/deliveries")}
+      </Section>
+      <Section>
+        {item("🙅", t.reminders.notOrdered, "/manage/not-ordered")}
+        {item("🔔", t.reminders.settings, "/manage/reminders")}
       </Section>
     </Page>
   );
@@ -71,6 +77,9 @@ const ROUTES: [string, (params: Params, path: string) => ReactNode][] = [
   ["/manage/links", () => <LinkRequests />],
   ["/manage/orders", () => <Orders />],
   ["/manage/reports", () => <Reports />],
+  ["/manage/deliveries", () => <Deliveries />],
+  ["/manage/not-ordered", () => <NotOrderedList />],
+  ["/manage/reminders", () => <ReminderSettings />],
 ];
 
 export default function Manage({ path }: { path: string }) {
