@@ -204,3 +204,6 @@ def test_cold_start_of_every_function(
     for name, imported, invoked, total in rows:
         print(f"{name:<28}{imported:>12.0f}{invoked:>12.0f}{total:>10.0f}")
     assert len(rows) == len(cases)
+    imports = {name: imported for name, imported, _, _ in rows}
+    ratio = imports["api"] / imports["bare Mangum (baseline)"]
+    print(f"BENCH cold_start_api ratio_to_bare_mangum={ratio:.2f}")
