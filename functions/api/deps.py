@@ -1,14 +1,13 @@
 """FastAPI dependencies: the unit of work, the clock, settings and the signed-in user."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import Bot
 
 from shared.auth.errors import ManagerOnly, UserBlocked
 from shared.auth.tokens import read_token
@@ -19,6 +18,9 @@ from shared.kit.settings import Settings
 from shared.models import User
 from shared.users import repository as users
 
+if TYPE_CHECKING:
+    from telegram import Bot
+
 
 @dataclass(frozen=True)
 class AppContext:
@@ -28,7 +30,15 @@ class AppContext:
     sessions: async_sessionmaker[AsyncSession]
     clock: Clock
     # Tells cafes the outcome of link requests decided in the app; None where nobody is told.
-    telegram: Bot | None = None
+    telegram: "Bot | None" = None
+    # Or makes that Bot on first use: python-telegram-bot is heavy, most requests never need it.
+    make_telegram: "Callable[[], Bot] | None" = None
+
+    def telegram_bot(self) -> "Bot | None":
+        """The Bot that tells cafes, made now if only its maker was given; None if none."""
+        if self.telegram is None and self.make_telegram is not None:
+            return self.make_telegram()
+        return self.telegram
 
 
 # The dependencies are async on purpose: FastAPI runs sync ones in the thread pool, a hop that
