@@ -77,9 +77,9 @@ def _consume_partition(settings: Settings, events: list[dict[str, Any]]) -> int:
             resume: dict[int, int] = {}
             for failure in failures:
                 where = failure["itemIdentifier"]
-                resume[where["partition"]] = min(
-                    where["offset"], resume.get(where["partition"], where["offset"])
-                )
+                # Powertools names the partition "<topic>-<n>".
+                partition = int(str(where["partition"]).rsplit("-", 1)[-1])
+                resume[partition] = min(where["offset"], resume.get(partition, where["offset"]))
             event = {
                 **event,
                 "records": {
