@@ -11,11 +11,16 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
 from aws_lambda_powertools.utilities.data_classes.kafka_event import KafkaEventRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.events import RECOMMENDATION_JOB, RecommendationJob
-from shared.kit.batch import KafkaBatch
+from shared.kit import runtime
 from shared.kit.clock import Clock, SystemClock
 from shared.kit.db import create_engine, create_sessionmaker
 from shared.kit.redis import create_redis
@@ -51,27 +56,30 @@ def build_handler(settings: Settings, clock: Clock) -> Handler:
         if keys
         else None
     )
+    processor = BatchProcessor(event_type=EventType.Kafka)
 
-    async def recommend(record: KafkaEventRecord) -> None:
+    def recommend(record: KafkaEventRecord) -> None:
         job = RecommendationJob.model_validate(json.loads(record.decoded_value))
         if job.type != RECOMMENDATION_JOB:
             logger.warning("ignoring event of another type", extra={"type": job.type})
             return
-        outcome = await make_recommendations(
-            sessions, redis, advisor, job.tgid, settings=settings, now=clock.now()
+        outcome = runtime.run(
+            make_recommendations(
+                sessions, redis, advisor, job.tgid, settings=settings, now=clock.now()
+            )
         )
         logger.info(
             "recommendations made",
             extra={"tgid": job.tgid, "state": outcome.state, "reason": outcome.reason},
         )
 
-    # The batch's jobs run at once: each mostly waits on Gemini, and the key pool (in Redis)
-    # keeps every key within its limit however many ask together.
-    batch = KafkaBatch(recommend)
-
     @logger.inject_lambda_context
     def handle(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-        return batch(event, context)
+        return dict(
+            process_partial_response(
+                event=event, record_handler=recommend, processor=processor, context=context
+            )
+        )
 
     return handle
 
