@@ -1,9 +1,9 @@
 """The REST API under /api/v1 (FastAPI), built from its dependencies so tests can inject them."""
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, FastAPI
-from redis.asyncio import Redis
 
 from functions.api.deps import AppContext
 from functions.api.errors import ERROR_RESPONSES, install_error_handlers
@@ -29,7 +29,9 @@ from functions.api.routes import (
 )
 from functions.api.routes import dev as dev_routes
 from functions.api.static import install_miniapp, miniapp_dist
-from shared.kit.redis import create_redis
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 ROUTERS = (
     auth,
@@ -85,10 +87,15 @@ def create_app(context: AppContext, *, miniapp: Path | None = None) -> FastAPI:
     return app
 
 
-def app_redis(app: FastAPI) -> Redis:
-    """The app's Redis client, made on first use (connections open lazily, once per container)."""
+def app_redis(app: FastAPI) -> "Redis":
+    """The app's Redis client, made on first use (connections open lazily, once per container).
+
+    redis is imported here, not at the top: most requests and every cold start never need it.
+    """
     redis: Redis | None = getattr(app.state, "redis", None)
     if redis is None:
+        from shared.kit.redis import create_redis
+
         redis = app.state.redis = create_redis(app.state.context.settings)
     return redis
 

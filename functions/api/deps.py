@@ -1,14 +1,13 @@
 """FastAPI dependencies: the unit of work, the clock, settings and the signed-in user."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import Bot
 
 from shared.auth.errors import ManagerOnly, UserBlocked
 from shared.auth.tokens import read_token
@@ -19,6 +18,9 @@ from shared.kit.settings import Settings
 from shared.models import User
 from shared.users import repository as users
 
+if TYPE_CHECKING:
+    from telegram import Bot
+
 
 @dataclass(frozen=True)
 class AppContext:
@@ -28,10 +30,20 @@ class AppContext:
     sessions: async_sessionmaker[AsyncSession]
     clock: Clock
     # Tells cafes the outcome of link requests decided in the app; None where nobody is told.
-    telegram: Bot | None = None
+    telegram: "Bot | None" = None
+    # Or makes that Bot on first use: python-telegram-bot is heavy, most requests never need it.
+    make_telegram: "Callable[[], Bot] | None" = None
+
+    def telegram_bot(self) -> "Bot | None":
+        """The Bot that tells cafes, made now if only its maker was given; None if none."""
+        if self.telegram is None and self.make_telegram is not None:
+            return self.make_telegram()
+        return self.telegram
 
 
-def get_context(request: Request) -> AppContext:
+# The dependencies are async on purpose: FastAPI runs sync ones in the thread pool, a hop that
+# costs more than the work they do.
+async def get_context(request: Request) -> AppContext:
     context: AppContext = request.app.state.context
     return context
 
@@ -39,11 +51,11 @@ def get_context(request: Request) -> AppContext:
 ContextDep = Annotated[AppContext, Depends(get_context)]
 
 
-def get_settings(context: ContextDep) -> Settings:
+async def get_settings(context: ContextDep) -> Settings:
     return context.settings
 
 
-def get_now(context: ContextDep) -> datetime:
+async def get_now(context: ContextDep) -> datetime:
     return context.clock.now()
 
 
@@ -63,16 +75,18 @@ SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 bearer = HTTPBearer(auto_error=False, description="The access token from POST /auth/telegram")
 
 
-async def get_current_user(
-    session: SessionDep,
-    settings: SettingsDep,
-    now: NowDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+async def _signed_in(
+    session: AsyncSession,
+    settings: Settings,
+    now: datetime,
+    credentials: HTTPAuthorizationCredentials | None,
+    *,
+    for_update: bool,
 ) -> User:
     if credentials is None:
         raise NotAuthenticated("Sign in first: send the access token as 'Authorization: Bearer …'")
     claims = read_token(credentials.credentials, settings.jwt_secret.get_secret_value(), now=now)
-    user = await users.get_user(session, claims.tgid)
+    user = await users.get_user(session, claims.tgid, for_update=for_update)
     if user is None:
         raise NotAuthenticated("This account no longer exists: sign in again")
     if not user.is_active:
@@ -80,7 +94,31 @@ async def get_current_user(
     return user
 
 
+async def get_current_user(
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> User:
+    return await _signed_in(session, settings, now, credentials, for_update=False)
+
+
+async def get_locked_user(
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> User:
+    """The signed-in user with their row locked until the request commits.
+
+    For writes that must be serial per person (orders and the weekly budget): the one read of
+    the user is also the lock, instead of a plain read and then a second one FOR UPDATE.
+    """
+    return await _signed_in(session, settings, now, credentials, for_update=True)
+
+
 CurrentUser = Annotated[User, Depends(get_current_user)]
+LockedUser = Annotated[User, Depends(get_locked_user)]
 
 
 async def get_manager(user: CurrentUser) -> User:

@@ -7,8 +7,6 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -40,6 +38,14 @@ def domain_error_response(error: DomainError, language: Language = "ru") -> JSON
     return _error(error.status_code, message, error.code, problems)
 
 
+def store_unavailable_error() -> DependencyUnavailable:
+    """What a request is told when a store (PostgreSQL, Redis) is down or stalled."""
+    return DependencyUnavailable(
+        "Сервис временно недоступен: хранилище данных не отвечает. "
+        "Повторите попытку через несколько секунд"
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, error: DomainError) -> JSONResponse:
@@ -67,21 +73,11 @@ def install_error_handlers(app: FastAPI) -> None:
         # A store that is down, stalled or out of connections: the request can be retried,
         # nothing was committed (the unit of work rolled back), so 503 rather than 500.
         logger.warning("dependency unavailable: %r", error)
-        return domain_error_response(
-            DependencyUnavailable(
-                "Сервис временно недоступен: хранилище данных не отвечает. "
-                "Повторите попытку через несколько секунд"
-            )
-        )
+        return domain_error_response(store_unavailable_error())
 
-    for unavailable in (
-        OperationalError,
-        InterfaceError,
-        PoolTimeout,
-        RedisConnectionError,
-        RedisTimeoutError,
-        TimeoutError,
-    ):
+    # Redis's errors are turned into the same answer where Redis is used (the routes' RedisDep):
+    # naming them here would load redis on every cold start.
+    for unavailable in (OperationalError, InterfaceError, PoolTimeout, TimeoutError):
         app.add_exception_handler(unavailable, store_unavailable)
 
     @app.exception_handler(StarletteHTTPException)

@@ -1,7 +1,8 @@
 """The `api` Lambda: API Gateway HTTP API (payload 2.0) -> Mangum -> FastAPI."""
 
 from collections.abc import Callable
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -13,7 +14,9 @@ from shared.kit import runtime
 from shared.kit.clock import Clock, SystemClock
 from shared.kit.db import create_engine, create_sessionmaker
 from shared.kit.settings import Settings, get_settings
-from shared.kit.telegram import create_bot
+
+if TYPE_CHECKING:
+    from telegram import Bot
 
 logger = Logger(service="api")
 
@@ -24,7 +27,10 @@ def build_handler(settings: Settings, clock: Clock) -> Handler:
     """The Lambda entry point around a freshly built app; called once per container."""
     sessions = create_sessionmaker(create_engine(settings))
     context = AppContext(
-        settings=settings, sessions=sessions, clock=clock, telegram=create_bot(settings)
+        settings=settings,
+        sessions=sessions,
+        clock=clock,
+        make_telegram=cache(lambda: _bot(settings)),
     )
     app = create_app(context)
     runtime.event_loop()  # Mangum looks for the current loop when built and when called.
@@ -38,6 +44,13 @@ def build_handler(settings: Settings, clock: Clock) -> Handler:
         return response
 
     return handle
+
+
+def _bot(settings: Settings) -> "Bot":
+    # Imported on first use: python-telegram-bot costs a cold start ~0.2 s, few requests use it.
+    from shared.kit.telegram import create_bot
+
+    return create_bot(settings)
 
 
 handler = build_handler(get_settings(), SystemClock())

@@ -4,6 +4,8 @@ Plain ASGI middleware (not Starlette's BaseHTTPMiddleware), so that they work th
 Mangum in Lambda, under uvicorn locally and under httpx in tests, and never buffer a response.
 """
 
+from __future__ import annotations
+
 import asyncio
 import contextlib
 import json
@@ -11,12 +13,14 @@ import logging
 import math
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from redis.asyncio import Redis
-
-from shared.kit.ratelimit import RequestRateLimiter
 from shared.kit.settings import Settings
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
+    from shared.kit.ratelimit import RequestRateLimiter
 
 logger = logging.getLogger(__name__)
 
@@ -196,6 +200,9 @@ class RateLimits:
             return 0.0
         try:
             if self._limiter is None:
+                # Imported on the first limited request: a cold start does not load redis.
+                from shared.kit.ratelimit import RequestRateLimiter
+
                 self._limiter = RequestRateLimiter(self.redis())
             async with asyncio.timeout(self.CHECK_TIMEOUT_SECONDS):
                 return await self._limiter.try_acquire(f"{name}:{client}", per_minute, 60.0)
@@ -254,6 +261,6 @@ class RequestBudget:
         await _answer(send, 503, body, [(b"retry-after", b"5")])
 
 
-def _log_cancelled(task: "asyncio.Future[None]") -> None:
+def _log_cancelled(task: asyncio.Future[None]) -> None:
     if not task.cancelled() and task.exception() is not None:
         logger.info("request cancelled after its budget: %r", task.exception())

@@ -49,6 +49,8 @@ class Order(Timestamps, Base):
         ),
         CheckConstraint("total_price >= 0", name="total_not_negative"),
     )
+    # The INSERT/UPDATE returns the database's timestamps: no refresh query to show them.
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 (SQLAlchemy's declarative hook)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_tgid: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.tgid", ondelete="CASCADE"))

@@ -48,6 +48,20 @@ async def balance_of(
     return await week_balance(session, user, now.astimezone(settings.tz).date())
 
 
+def check_spent(user: User, total: Decimal, *, spent: Decimal) -> None:
+    """Refuse an order of `total` when `spent` this week leaves less than that of the limit."""
+    if user.weekly_limit is None:
+        return
+    limit = to_money(user.weekly_limit)
+    remaining = to_money(max(limit - to_money(spent), Decimal(0)))
+    if total <= remaining:
+        return
+    raise BudgetExceeded(
+        f"Заказ на {format_rub(total)} превышает недельный лимит: "
+        f"осталось {format_rub(remaining)} из {format_rub(limit)}"
+    )
+
+
 async def check_budget(
     session: AsyncSession, user: User, day: date, total: Decimal, *, exclude_order: int | None
 ) -> None:

@@ -1,14 +1,36 @@
 """Every query about orders."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, CursorResult, ScalarSelect, Select, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    ScalarSelect,
+    Select,
+    and_,
+    exists,
+    false,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
-from shared.models import Cafe, CafeArrival, Order, OrderStatus, User
+from shared.cafes.deadlines import DaySchedule
+from shared.models import (
+    Cafe,
+    CafeArrival,
+    Combo,
+    DeadlineSchedule,
+    MenuItem,
+    Order,
+    OrderStatus,
+    User,
+)
 
 
 @dataclass(frozen=True)
@@ -39,6 +61,79 @@ def _with_names() -> Select[Order, OrderStatus, str, str, datetime | None]:
         .join(Cafe, Cafe.id == Order.cafe_id)
         .options(selectinload(Order.items), selectinload(Order.extras))
     )
+
+
+@dataclass(frozen=True)
+class PlacementFacts:
+    """Everything placing an order reads, fetched in one round trip."""
+
+    cafe: Cafe
+    schedule: DaySchedule | None
+    combo: Combo | None
+    menu: dict[int, MenuItem]
+    has_active_order: bool
+    spent_this_week: Decimal
+
+
+async def placement_facts(
+    session: AsyncSession,
+    *,
+    user_tgid: int,
+    cafe_id: int,
+    order_date: date,
+    week: tuple[date, date],
+    combo_id: int | None,
+    item_ids: Sequence[int],
+) -> PlacementFacts | None:
+    """The cafe, its schedule for the weekday, the combo, the dishes with their options, whether
+    the user already has an active order there that day and what they spent that week.
+
+    One statement instead of six: every round trip is paid on each order. None if no such cafe.
+    """
+    active = Order.status != OrderStatus.CANCELLED
+    has_order = exists().where(
+        Order.user_tgid == user_tgid,
+        Order.cafe_id == cafe_id,
+        Order.order_date == order_date,
+        active,
+    )
+    spent = (
+        select(func.coalesce(func.sum(Order.total_price), 0))
+        .where(Order.user_tgid == user_tgid, Order.order_date.between(*week), active)
+        .scalar_subquery()
+    )
+    ids = sorted(set(item_ids))
+    statement = (
+        select(Cafe, DeadlineSchedule, Combo, MenuItem, has_order, spent)
+        .select_from(Cafe)
+        .outerjoin(
+            DeadlineSchedule,
+            and_(
+                DeadlineSchedule.cafe_id == Cafe.id,
+                DeadlineSchedule.weekday == order_date.weekday(),
+            ),
+        )
+        .outerjoin(Combo, Combo.id == combo_id if combo_id is not None else false())
+        # Dishes of other cafes are fetched too: the caller refuses them by name.
+        .outerjoin(MenuItem, MenuItem.id.in_(ids) if ids else false())
+        .where(Cafe.id == cafe_id)
+        .options(joinedload(MenuItem.options))
+    )
+    rows = (await session.execute(statement)).unique().all()
+    if not rows:
+        return None
+    cafe, row, combo, _, has_active, spent_total = rows[0]
+    schedule = (
+        None
+        if row is None
+        else DaySchedule(
+            deadline_time=row.deadline_time,
+            advance_days=row.advance_days,
+            is_enabled=row.is_enabled,
+        )
+    )
+    menu = {dish.id: dish for *_, dish, _, _ in rows if dish is not None}
+    return PlacementFacts(cafe, schedule, combo, menu, bool(has_active), Decimal(spent_total))
 
 
 async def get_order(

@@ -14,12 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.cafes import repository as cafes
 from shared.cafes.categories import EXTRA_CATEGORY
-from shared.cafes.deadlines import ClosedReason, availability
+from shared.cafes.deadlines import ClosedReason, DaySchedule, availability
 from shared.kit.errors import NotFound
 from shared.kit.money import to_money
 from shared.kit.settings import Settings
 from shared.models import (
     Cafe,
+    Combo,
     ItemKind,
     MenuItem,
     Order,
@@ -48,6 +49,9 @@ from shared.ordering.schemas import (
 from shared.users import repository as users
 from shared.users.service import can_see
 
+# The unique partial index that allows one active order per user, cafe and date.
+DUPLICATE_INDEX = "uq_orders_active_per_user_cafe_date"
+
 
 @dataclass(frozen=True)
 class PricedOrder:
@@ -65,16 +69,48 @@ async def place_order(
     session: AsyncSession, user: User, request: OrderCreate, settings: Settings, *, now: datetime
 ) -> Order:
     """Create the user's order for a cafe and date, if every rule allows it."""
-    cafe = await _open_cafe(session, request.cafe_id, request.order_date, settings, now=now)
+    return (await placed_order(session, user, request, settings, now=now)).order
+
+
+async def placed_order(
+    session: AsyncSession,
+    user: User,
+    request: OrderCreate,
+    settings: Settings,
+    *,
+    now: datetime,
+    user_locked: bool = False,
+) -> OrderView:
+    """Place the order like `place_order`, and answer it as its owner sees it, without a query
+    (the INSERT returned the database's timestamps, the cafe was read to place it).
+
+    `user_locked`: the caller already holds the user's row lock (the API loads the signed-in
+    user FOR UPDATE), so it is not taken again.
+    """
     # Lock the user's row: their orders are placed one at a time, so two concurrent requests
     # can neither both pass the budget check nor both create "the" order for a date.
-    await users.get_user(session, user.tgid, for_update=True)
-    if await orders.active_order_id(session, user.tgid, cafe.id, request.order_date):
-        raise DuplicateOrder(
-            f"У вас уже есть заказ в «{cafe.name}» на {request.order_date:%d.%m}: измените его"
-        )
-    priced = await price_order(session, cafe, request.combo_id, request.items, request.extras)
-    await budget.check_budget(session, user, request.order_date, priced.total, exclude_order=None)
+    if not user_locked:
+        await users.get_user(session, user.tgid, for_update=True)
+    facts = await orders.placement_facts(
+        session,
+        user_tgid=user.tgid,
+        cafe_id=request.cafe_id,
+        order_date=request.order_date,
+        week=budget.week_of(request.order_date),
+        combo_id=request.combo_id,
+        item_ids=[line.menu_item_id for line in [*request.items, *request.extras]],
+    )
+    if facts is None:
+        raise NotFound(f"Кафе #{request.cafe_id} не найдено")
+    cafe = facts.cafe
+    _check_open(cafe, facts.schedule, request.order_date, settings, now=now)
+    duplicate = f"У вас уже есть заказ в «{cafe.name}» на {request.order_date:%d.%m}: измените его"
+    if facts.has_active_order:
+        raise DuplicateOrder(duplicate)
+    priced = price_lines(
+        cafe, request.combo_id, facts.combo, facts.menu, request.items, request.extras
+    )
+    budget.check_spent(user, priced.total, spent=facts.spent_this_week)
     order = Order(
         user_tgid=user.tgid,
         cafe_id=cafe.id,
@@ -90,11 +126,14 @@ async def place_order(
     )
     session.add(order)
     try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError:
-        raise DuplicateOrder("Заказ на эту дату уже создан: обновите страницу") from None
-    return order
+        await session.flush()
+    except IntegrityError as error:
+        # A concurrent request (another container) won the race for the date: the unique
+        # partial index decides, and the whole unit of work rolls back.
+        if DUPLICATE_INDEX not in str(error.orig):
+            raise
+        raise DuplicateOrder(duplicate) from None
+    return OrderView(order, OrderStatus.PENDING, user.name, cafe.name)
 
 
 async def change_order(
@@ -240,12 +279,23 @@ async def _open_cafe(
     if cafe is None:
         raise NotFound(f"Кафе #{cafe_id} не найдено")
     schedule = await cafes.day_schedule(session, cafe.id, order_date.weekday())
+    _check_open(cafe, schedule, order_date, settings, now=now)
+    return cafe
+
+
+def _check_open(
+    cafe: Cafe,
+    schedule: DaySchedule | None,
+    order_date: date,
+    settings: Settings,
+    *,
+    now: datetime,
+) -> None:
     verdict = availability(
         order_date, schedule, now=now, tz=settings.tz, cafe_active=cafe.is_active
     )
     if not verdict.can_order:
         raise OrderingClosed(verdict.message or "Заказы на эту дату не принимаются")
-    return cafe
 
 
 async def price_order(
@@ -259,12 +309,26 @@ async def price_order(
     if combo_id is None and not items and not extras:
         raise InvalidOrder("Заказ пуст: выберите комбо, блюда или дополнения")
     menu = await cafes.menu_items_by_id(session, [line.menu_item_id for line in [*items, *extras]])
+    combo = None if combo_id is None else await cafes.get_combo(session, combo_id)
+    return price_lines(cafe, combo_id, combo, menu, items, extras)
+
+
+def price_lines(
+    cafe: Cafe,
+    combo_id: int | None,
+    combo: Combo | None,
+    menu: dict[int, MenuItem],
+    items: Sequence[ComboPickIn | StandaloneItemIn],
+    extras: Sequence[ExtraIn],
+) -> PricedOrder:
+    """Price the lines against the cafe's dishes and combo already read; raise InvalidOrder."""
+    if combo_id is None and not items and not extras:
+        raise InvalidOrder("Заказ пуст: выберите комбо, блюда или дополнения")
     lines: list[OrderItem] = []
     combo_name = None
     combo_price = None
     picks = [line for line in items if isinstance(line, ComboPickIn)]
     if combo_id is not None:
-        combo = await cafes.get_combo(session, combo_id)
         if combo is None or combo.cafe_id != cafe.id:
             raise InvalidOrder(f"Комбо #{combo_id} нет в меню «{cafe.name}»")
         if not combo.is_available:

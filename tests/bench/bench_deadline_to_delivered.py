@@ -125,6 +125,7 @@ def test_deadline_to_delivered_for_500_cafes(
     print(f"  peak messages in any 1 s window       {peak:>7d}")
     print(f"  429 answers from Telegram             {len(refused):>7d}")
     print(f"  records retried by the ESM            {retries:>7d}")
+    print(f"BENCH deadline_to_delivered ratio_to_floor={delivered / floor:.2f}")
 
     assert run == {"recorded": CAFES, "produced": CAFES}
     assert len(cafes_in_message) == CAFES

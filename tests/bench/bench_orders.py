@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI
 from mangum import Mangum
-from sqlalchemy import text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session
 
 from functions.api.handler import build_handler
@@ -56,7 +56,7 @@ def test_order_placement_throughput_and_latency(
     db: Session, settings_factory: Callable[..., Settings]
 ) -> None:
     menu = make_cafe(db)
-    people = WARMUP + ORDERS
+    people = WARMUP + ORDERS + 1  # one more for counting round trips
     db.execute(
         text(
             "INSERT INTO users (tgid, name, office, role, is_active) "
@@ -126,6 +126,7 @@ def test_order_placement_throughput_and_latency(
     try:
         timed(place, WARMUP)
         timed(insert, WARMUP)
+        round_trips = count_round_trips(place)
         orders = timed(place, ORDERS)
         inserts = timed(insert, ORDERS)
     finally:
@@ -136,3 +137,31 @@ def test_order_placement_throughput_and_latency(
     print("Order placement, one Lambda container, sequential requests:")
     print(describe("POST /api/v1/orders (api handler)", orders))
     print(describe("floor: FastAPI+Mangum, one INSERT", inserts))
+    ratio = (len(orders) / sum(orders)) / (len(inserts) / sum(inserts))
+    print(f"BENCH orders round_trips={round_trips} throughput_ratio_to_floor={ratio:.2f}")
+
+
+def count_round_trips(action: Callable[[], object]) -> int:
+    """Statements, BEGINs and COMMITs any engine sends while `action` runs (one order)."""
+    sent: list[str] = []
+
+    def statement(*_: Any) -> None:
+        sent.append("statement")
+
+    def marker(*_: Any) -> None:
+        sent.append("transaction")
+
+    listeners: list[tuple[str, Callable[..., None]]] = [
+        ("before_cursor_execute", statement),
+        ("begin", marker),
+        ("commit", marker),
+        ("rollback", marker),
+    ]
+    for name, listener in listeners:
+        event.listen(Engine, name, listener)
+    try:
+        action()
+    finally:
+        for name, listener in listeners:
+            event.remove(Engine, name, listener)
+    return len(sent)

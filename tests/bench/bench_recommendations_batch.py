@@ -77,9 +77,9 @@ def _consume_partition(settings: Settings, events: list[dict[str, Any]]) -> int:
             resume: dict[int, int] = {}
             for failure in failures:
                 where = failure["itemIdentifier"]
-                resume[where["partition"]] = min(
-                    where["offset"], resume.get(where["partition"], where["offset"])
-                )
+                # Powertools names the partition "<topic>-<n>".
+                partition = int(str(where["partition"]).rsplit("-", 1)[-1])
+                resume[partition] = min(where["offset"], resume.get(partition, where["offset"]))
             event = {
                 **event,
                 "records": {
@@ -209,6 +209,11 @@ def test_recommendation_batch_for_1000_users(
         f"(limit {LIMIT_PER_KEY})"
     )
     print(f"  records retried by the ESM            {retries:>8d}")
+    # A call over a key's limit: one the fake refused with 429 (over the per-second rate), or
+    # one beyond a key's daily quota.
+    over_limit = statuses.count(429) + sum(max(0, n - LIMIT_PER_KEY) for n in served.values())
+    utilisation = consumer_throughput / theoretical
+    print(f"BENCH recommendations pool_utilisation={utilisation:.2f} over_limit={over_limit}")
 
     assert run == {"jobs": USERS}
     assert cached == USERS

@@ -1,17 +1,20 @@
 """The per-cafe report over 50,000 orders (500 employees x 100 days, each a combo with some
 standalone dishes and extras), next to the raw SQL aggregate it is built on."""
 
+import statistics
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 
+import psycopg
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
 
 from shared.kit import runtime
 from shared.kit.db import create_sessionmaker
 from shared.reports.export import report_csv
+from shared.reports.schemas import MAX_PEOPLE_PAGE
 from shared.reports.service import cafe_report
 from tests.bench.conftest import describe, timed
 from tests.factories import make_cafe
@@ -145,3 +148,56 @@ def test_report_time_over_fifty_thousand_orders(db: Session, database_url: str) 
     for name, action in figures:
         action()  # warm
         print(describe(name, timed(action, RUNS)))
+
+    # The goal's figures: the whole period's report (every people line, as JSON) against
+    # fetching the same rows with plain psycopg, and the largest page the API can answer.
+    url = database_url.replace("+psycopg", "")
+    params = {"cafe": cafe_id, "first": FIRST_DAY, "last": LAST_DAY}
+
+    def fetch_rows() -> int:
+        with psycopg.connect(url) as connection:
+            return sum(len(connection.execute(sql, params).fetchall()) for sql in ROW_FETCH)
+
+    report = timed(lambda: runtime.run(report_over(FIRST_DAY, LAST_DAY)), RUNS)
+    rows = timed(fetch_rows, RUNS)
+    print(describe("the same rows, plain psycopg (3 queries)", rows))
+    largest = max(runtime.run(page_sizes(sessions, cafe_id)))
+    ratio = statistics.median(report) / statistics.median(rows)
+    print(f"BENCH report ratio_to_row_fetch={ratio:.2f} max_body_mb={largest / 1e6:.2f}")
+
+
+# What the report reads, fetched as plainly as possible: orders with names, their dishes, extras.
+ROW_FETCH = [
+    "SELECT o.id, o.order_date, o.user_tgid, u.name, o.combo_name, o.combo_price, o.notes, "
+    "o.total_price FROM orders o JOIN users u ON u.tgid = o.user_tgid "
+    "WHERE o.cafe_id = %(cafe)s AND o.order_date BETWEEN %(first)s AND %(last)s "
+    "AND o.status <> 'cancelled' ORDER BY o.order_date, u.name, o.id",
+    "SELECT i.order_id, i.kind, i.category, i.menu_item_name, i.quantity, i.options, "
+    "i.unit_price FROM order_items i JOIN orders o ON o.id = i.order_id "
+    "WHERE o.cafe_id = %(cafe)s AND o.order_date BETWEEN %(first)s AND %(last)s "
+    "AND o.status <> 'cancelled' ORDER BY i.order_id, i.position",
+    "SELECT e.order_id, e.menu_item_name, e.quantity, e.unit_price FROM order_extras e "
+    "JOIN orders o ON o.id = e.order_id "
+    "WHERE o.cafe_id = %(cafe)s AND o.order_date BETWEEN %(first)s AND %(last)s "
+    "AND o.status <> 'cancelled' ORDER BY e.order_id, e.position",
+]
+
+
+async def page_sizes(sessions: async_sessionmaker[AsyncSession], cafe_id: int) -> list[int]:
+    """Bytes of every page of the 100-day report at the largest page the API allows, JSON
+    and CSV: what each response body would hold."""
+    sizes: list[int] = []
+    offset: int | None = 0
+    while offset is not None:
+        async with sessions() as session:
+            page = await cafe_report(
+                session,
+                cafe_id,
+                FIRST_DAY,
+                LAST_DAY,
+                people_offset=offset,
+                people_limit=MAX_PEOPLE_PAGE,
+            )
+        sizes += [len(page.model_dump_json()), len(report_csv(page))]
+        offset = page.next_people_offset
+    return sizes

@@ -226,6 +226,9 @@ def test_cold_start_of_every_function(
             f"first_invoke_ms={invoked:.0f} total_ms={total:.0f}"
         )
     assert len(rows) == len(cases)
+    imports = {name: imported for name, imported, _, _ in rows}
+    ratio = imports["api"] / imports["bare Mangum (baseline)"]
+    print(f"BENCH cold_start_api ratio_to_bare_mangum={ratio:.2f}")
 
 
 EMULATED = {

@@ -4,7 +4,6 @@ import asyncio
 from collections.abc import Coroutine
 from typing import Any, Literal
 
-from aiokafka.client import AIOKafkaClient
 from fastapi import APIRouter
 from pydantic import BaseModel
 from sqlalchemy import text
@@ -12,8 +11,6 @@ from sqlalchemy import text
 from functions.api.deps import ContextDep, SettingsDep
 from functions.api.errors import ERROR_RESPONSES, ErrorOut
 from shared.kit.errors import DependencyUnavailable
-from shared.kit.kafka import connection_options
-from shared.kit.redis import create_redis
 from shared.kit.settings import Settings
 
 router = APIRouter(
@@ -82,6 +79,8 @@ async def health_redis(settings: SettingsDep) -> DependencyHealthOut:
     """Redis answers PING (within 3 s)."""
 
     async def ping() -> None:
+        from shared.kit.redis import create_redis
+
         redis = create_redis(settings)
         try:
             await redis.ping()
@@ -106,6 +105,11 @@ async def health_kafka(settings: SettingsDep) -> DependencyHealthOut:
 
 
 async def _fetch_kafka_metadata(settings: Settings) -> None:
+    # Imported here: only this probe talks to Kafka, and a cold start should not pay for it.
+    from aiokafka.client import AIOKafkaClient
+
+    from shared.kit.kafka import connection_options
+
     client = AIOKafkaClient(
         **connection_options(settings),
         # Shorter than the probe's timeout, so that the client gives up and closes its

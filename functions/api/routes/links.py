@@ -17,7 +17,6 @@ from shared.links import service
 from shared.links.schemas import LinkCodeOut, LinkRequestOut, LinkRequestPage, NotificationsIn
 from shared.models import RequestStatus
 from shared.models.base import MAX_ID
-from shared.notifications.link_outcome import tell_cafe_decision
 
 router = APIRouter(prefix="", tags=["cafe-links"])
 
@@ -68,9 +67,13 @@ def _tell_cafe_later(
 ) -> None:
     # A background task runs after the unit of work has committed and the response is out, so
     # the cafe is never told of a decision that then fails to be saved.
-    if context.telegram is not None:
+    bot = context.telegram_bot()
+    if bot is not None:
+        # Imported here: it loads python-telegram-bot, which a cold start should not pay for.
+        from shared.notifications.link_outcome import tell_cafe_decision
+
         today = now.astimezone(context.settings.tz).date()
-        tasks.add_task(tell_cafe_decision, context.telegram, decided, today=today)
+        tasks.add_task(tell_cafe_decision, bot, decided, today=today)
 
 
 @router.post(

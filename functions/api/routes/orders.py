@@ -5,14 +5,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from functions.api.deps import CurrentUser, NowDep, SessionDep, SettingsDep
+from functions.api.deps import CurrentUser, LockedUser, NowDep, SessionDep, SettingsDep
 from functions.api.errors import error_responses
 from shared.models import OrderStatus
 from shared.ordering.schemas import OrderCreate, OrderList, OrderOut, OrderUpdate, order_out
 from shared.ordering.service import (
     cancel_order,
     change_order,
-    place_order,
+    placed_order,
     saved_order,
     visible_order,
     visible_orders,
@@ -60,11 +60,10 @@ async def list_orders(
     "", status_code=status.HTTP_201_CREATED, responses=error_responses(400, 401, 403, 404, 409, 422)
 )
 async def create_order(
-    body: OrderCreate, user: CurrentUser, session: SessionDep, settings: SettingsDep, now: NowDep
+    body: OrderCreate, user: LockedUser, session: SessionDep, settings: SettingsDep, now: NowDep
 ) -> OrderOut:
     """Place an order for a cafe and date while ordering is open."""
-    order = await place_order(session, user, body, settings, now=now)
-    view = await saved_order(session, user, order)
+    view = await placed_order(session, user, body, settings, now=now, user_locked=True)
     return order_out(
         view.order, user_name=view.user_name, cafe_name=view.cafe_name, status=view.status
     )

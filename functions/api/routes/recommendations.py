@@ -1,26 +1,44 @@
-from typing import Annotated
+import logging
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from redis.asyncio import Redis
 
 from functions.api.deps import CurrentUser, NowDep, SessionDep, SettingsDep
-from functions.api.errors import error_responses
-from shared.kit.redis import create_redis
+from functions.api.errors import error_responses, store_unavailable_error
 from shared.recommendations.schemas import RecommendationsOut
-from shared.recommendations.service import recommendations_for
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
+logger = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/users", tags=["recommendations"])
 
 
-def get_redis(request: Request) -> Redis:
-    """The app's Redis client, made on first use (connections open lazily, once per container)."""
+async def get_redis(request: Request) -> AsyncIterator["Redis"]:
+    """The app's Redis client, made on first use (connections open lazily, once per container);
+    Redis down or stalled during the request is answered 503, like a database that is.
+
+    redis is imported on first use: a cold start of the API does not load it.
+    """
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    from shared.kit.redis import create_redis
+
     redis: Redis | None = getattr(request.app.state, "redis", None)
     if redis is None:
         redis = request.app.state.redis = create_redis(request.app.state.context.settings)
-    return redis
+    try:
+        yield redis
+    except (RedisConnectionError, RedisTimeoutError) as error:
+        logger.warning("dependency unavailable: %r", error)
+        raise store_unavailable_error() from error
 
 
-RedisDep = Annotated[Redis, Depends(get_redis)]
+# Any, not Redis: FastAPI reads this at import, and the Redis class is only loaded when used.
+RedisDep = Annotated[Any, Depends(get_redis, scope="function")]
 
 
 @router.get(
@@ -36,4 +54,6 @@ async def get_recommendations(
     now: NowDep,
 ) -> RecommendationsOut:
     """A user's 30-day stats with their latest nutrition summary and tips (self or manager)."""
+    from shared.recommendations.service import recommendations_for
+
     return await recommendations_for(session, redis, user, tgid, settings=settings, now=now)

@@ -9,9 +9,7 @@ from functions.api.errors import ErrorOut, error_responses
 from functions.api.routes.recommendations import RedisDep
 from shared.kit.settings import Settings
 from shared.recommendations.errors import NotYourRecommendations
-from shared.recommendations.on_demand import generate_recommendations
 from shared.recommendations.schemas import RecommendationsOut
-from shared.recommendations.service import recommendations_for
 from shared.users.service import can_see, get_user
 
 router = APIRouter(prefix="/users", tags=["recommendations"])
@@ -67,6 +65,10 @@ async def generate(
     now: NowDep,
 ) -> RecommendationsOut:
     """Make the summary and tips now (at least 5 orders in 30 days; a few times a day)."""
+    # Imported here: they load redis and the Kafka client, which a cold start should not pay.
+    from shared.recommendations.on_demand import generate_recommendations
+    from shared.recommendations.service import recommendations_for
+
     await generate_recommendations(
         context.sessions, session, redis, advisor, person, settings=settings, now=now
     )

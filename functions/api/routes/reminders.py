@@ -20,7 +20,6 @@ from shared.reminders.schemas import (
     RemindNowIn,
     RemindNowOut,
 )
-from shared.reminders.service import request_reminders
 from shared.users.service import can_see, get_user
 
 router = APIRouter(tags=["reminders"])
@@ -104,6 +103,9 @@ async def remind_now(
     body: RemindNowIn, manager: Manager, session: SessionDep, settings: SettingsDep, now: NowDep
 ) -> RemindNowOut:
     """Remind those without an order for the date now (each person once per date)."""
+    # Imported here: it loads python-telegram-bot and the Kafka client (cold starts skip them).
+    from shared.reminders.service import request_reminders
+
     round_ = await request_reminders(session, manager, body.date, body.tgids, settings, now=now)
     people = len(round_.tgids or [])
     return RemindNowOut(

@@ -1,0 +1,136 @@
+"""How many times a request talks to PostgreSQL, counted on the production engine's settings.
+
+Every statement, BEGIN and COMMIT is a round trip; the counts are pinned so they cannot creep back.
+"""
+
+from collections.abc import AsyncIterator, Callable
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import event, text
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.orm import Session
+
+from functions.api.app import create_app
+from functions.api.deps import AppContext
+from shared.kit.clock import FixedClock
+from shared.kit.db import create_engine, create_sessionmaker, ping_after_idle
+from shared.kit.settings import Settings
+from shared.models import User
+from tests.factories import CafeMenu, make_cafe, make_user
+
+Auth = Callable[[User], dict[str, str]]
+
+
+class RoundTrips:
+    """Statements, BEGINs, COMMITs and ROLLBACKs the engine sends, as text."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.sent: list[str] = []
+        sync = engine.sync_engine
+        event.listen(sync, "before_cursor_execute", self._statement)
+        for name in ("begin", "commit", "rollback", "savepoint", "release_savepoint"):
+            event.listen(sync, name, self._marker(name.upper()))
+        # A ping on checkout is a round trip too (pool_pre_ping, or the idle check).
+        ping = sync.dialect.do_ping
+
+        def counted_ping(dbapi_connection: Any) -> bool:
+            self.sent.append("PING")
+            return ping(dbapi_connection)
+
+        sync.dialect.do_ping = counted_ping  # type: ignore[method-assign]
+
+    def _statement(self, *args: Any) -> None:
+        self.sent.append(" ".join(str(args[2]).split())[:120])
+
+    def _marker(self, name: str) -> Callable[[Any], None]:
+        def record(_connection: Any, *_: Any) -> None:
+            self.sent.append(name)
+
+        return record
+
+    def clear(self) -> None:
+        self.sent.clear()
+
+
+@pytest.fixture
+async def engine(api_settings: Settings) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(api_settings)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def live(
+    engine: AsyncEngine, api_settings: Settings, clock: FixedClock
+) -> AsyncIterator[tuple[httpx.AsyncClient, RoundTrips]]:
+    """The app on a production-like engine (committing for real), with its round trips counted."""
+    context = AppContext(settings=api_settings, sessions=create_sessionmaker(engine), clock=clock)
+    transport = httpx.ASGITransport(app=create_app(context))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test/api/v1") as client:
+        yield client, RoundTrips(engine)
+
+
+def full_order(menu: CafeMenu) -> dict[str, Any]:
+    """A combo, a standalone dish with an option and an extra: every kind of line."""
+    return {
+        "cafe_id": menu.cafe.id,
+        "order_date": "2026-11-24",
+        "combo_id": menu.full_combo.id,
+        "items": [
+            {"type": "combo", "category": "salad", "menu_item_id": menu.salad.id},
+            {"type": "combo", "category": "soup", "menu_item_id": menu.soup.id},
+            {"type": "combo", "category": "main", "menu_item_id": menu.main.id},
+            {
+                "type": "standalone",
+                "menu_item_id": menu.borscht.id,
+                "quantity": 1,
+                "options": {"Размер порции": "Большая"},
+            },
+        ],
+        "extras": [{"menu_item_id": menu.mors.id, "quantity": 2}],
+        "notes": "Без лука",
+    }
+
+
+async def test_placing_an_order_takes_at_most_seven_round_trips(
+    db: Session, live: tuple[httpx.AsyncClient, RoundTrips], auth: Auth
+) -> None:
+    client, trips = live
+    menu = make_cafe(db)
+    users = [
+        make_user(db, 1001 + n, f"Сотрудник {n}", weekly_limit=Decimal(5000)) for n in range(2)
+    ]
+    db.commit()
+    # The first request opens the pooled connection; the second is the steady state.
+    warm = await client.post("/orders", json=full_order(menu), headers=auth(users[0]))
+    assert warm.status_code == 201, warm.text
+    trips.clear()
+
+    response = await client.post("/orders", json=full_order(menu), headers=auth(users[1]))
+
+    assert response.status_code == 201, response.text
+    assert response.json()["total_price"] == 450 + 180 + 2 * 60
+    assert len(trips.sent) <= 7, "\n".join(trips.sent)
+
+
+async def test_a_connection_dropped_while_idle_is_replaced_before_use(
+    db: Session, api_settings: Settings
+) -> None:
+    """No ping per checkout, yet a connection the server closed while idle is never handed out."""
+    engine = create_async_engine(api_settings.database_url, pool_size=1, max_overflow=0)
+    ping_after_idle(engine, 0.0)
+    try:
+        async with engine.connect() as connection:
+            pid = (await connection.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+        db.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        db.commit()
+
+        async with engine.connect() as connection:
+            again = (await connection.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+    finally:
+        await engine.dispose()
+
+    assert again != pid
