@@ -16,7 +16,9 @@ from shared.ordering.errors import BudgetExceeded
 def week_of(day: date) -> tuple[date, date]:
     """Monday..Sunday of the week that holds `day`: budgets are per calendar week."""
     monday = day - timedelta(days=day.weekday())
-    return monday, monday + timedelta(days=6)
+    # The calendar's last week is cut short by date.max (9999-12-31 is a Friday).
+    sunday = monday + timedelta(days=6) if monday <= date.max - timedelta(days=6) else date.max
+    return monday, sunday
 
 
 @dataclass(frozen=True)
