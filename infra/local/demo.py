@@ -31,7 +31,8 @@ PORTIONS = ["Стандарт", "Большая"]
 SPICINESS = ["Без остроты", "Средняя", "Острая"]
 KHINKALI = ["3 шт", "5 шт"]
 
-# name, description, address, dishes [(name, category, price, options)], combos, deadline
+# name, description, address, dishes [(name, category, price, options)], combos, deadline;
+# an option is (name, values, required, extra price)
 CAFES = [
     (
         "Столовая №1",
@@ -44,10 +45,16 @@ CAFES = [
                 "Борщ с курицей",
                 "soup",
                 Decimal("180"),
-                [("Размер порции", ["Стандарт", "Большая"], True)],
+                [("Размер порции", ["Стандарт", "Большая"], True, Decimal(0))],
             ),
             ("Куриная лапша", "soup", None, []),
-            ("Котлета по-киевски с пюре", "main", Decimal("290"), []),
+            (
+                "Котлета по-киевски с пюре",
+                "main",
+                Decimal("290"),
+                # A priced option: chosen, it adds 50 ₽ (in a combo too).
+                [("Большая порция", ["Да"], False, Decimal("50"))],
+            ),
             ("Гречка с грибами", "main", None, []),
             ("Морс клюквенный", "extra", Decimal("60"), []),
             ("Фокачча с пряным маслом", "extra", Decimal("50"), []),
@@ -68,13 +75,13 @@ CAFES = [
                 "Харчо",
                 "soup",
                 Decimal("260"),
-                [("Острота", ["Без остроты", "Средняя", "Острая"], False)],
+                [("Острота", ["Без остроты", "Средняя", "Острая"], False, Decimal(0))],
             ),
             (
                 "Хинкали с говядиной",
                 "main",
                 Decimal("320"),
-                [("Количество", ["3 шт", "5 шт"], True)],
+                [("Количество", ["3 шт", "5 шт"], True, Decimal(0))],
             ),
             ("Чахохбили", "main", None, []),
             ("Лимонад тархун", "extra", Decimal("120"), []),
@@ -111,10 +118,14 @@ async def load_demo_data(session: AsyncSession) -> bool:
             dish = MenuItem(cafe_id=cafe.id, name=dish_name, category=category, price=price)
             session.add(dish)
             await session.flush()
-            for option_name, values, required in options:
+            for option_name, values, required, option_price in options:
                 session.add(
                     MenuItemOption(
-                        menu_item_id=dish.id, name=option_name, values=values, is_required=required
+                        menu_item_id=dish.id,
+                        name=option_name,
+                        values=values,
+                        is_required=required,
+                        price=option_price,
                     )
                 )
         for combo_name, categories, price in combos:

@@ -43,6 +43,15 @@ Price = Annotated[
     Decimal,
     Field(ge=0, max_digits=10, decimal_places=2, description="Roubles, two decimals at most"),
 ]
+OptionPrice = Annotated[
+    Decimal,
+    Field(
+        ge=0,
+        max_digits=10,
+        decimal_places=2,
+        description="Roubles added per portion when the option is chosen; 0 (the default): free",
+    ),
+]
 OptionName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 OptionValue = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
@@ -185,6 +194,9 @@ class OptionOut(BaseModel):
     name: str
     values: list[str]
     is_required: bool
+    price: Money = Field(
+        description="Added to the dish's price per portion when the option is chosen; 0: free"
+    )
 
 
 class OptionList(BaseModel):
@@ -199,7 +211,8 @@ class OptionCreate(BaseModel):
                     "name": "Размер порции",
                     "values": ["Стандарт", "Большая", "XL"],
                     "is_required": True,
-                }
+                },
+                {"name": "Большая порция", "values": ["Да"], "is_required": False, "price": 50},
             ]
         }
     )
@@ -207,15 +220,19 @@ class OptionCreate(BaseModel):
     name: OptionName
     values: OptionValues
     is_required: bool = False
+    price: OptionPrice = Decimal(0)
 
 
 class OptionUpdate(Patch):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"is_required": False}]})
-    NOT_NULL = ("name", "values", "is_required")
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"is_required": False}, {"price": 50}]}
+    )
+    NOT_NULL = ("name", "values", "is_required", "price")
 
     name: OptionName | None = None
     values: OptionValues | None = None
     is_required: bool | None = None
+    price: OptionPrice | None = None
 
 
 class MenuItemOut(BaseModel):

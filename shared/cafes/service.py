@@ -274,7 +274,11 @@ async def create_option(
     item = await existing_menu_item(session, cafe_id, item_id)
     _check_option_name_free(item, data.name)
     option = MenuItemOption(
-        menu_item_id=item.id, name=data.name, values=data.values, is_required=data.is_required
+        menu_item_id=item.id,
+        name=data.name,
+        values=data.values,
+        is_required=data.is_required,
+        price=data.price,
     )
     item.options.append(option)
     await session.flush()

@@ -71,6 +71,7 @@ class MenuItem(CreatedAt, Base):
 
 class MenuItemOption(Base):
     __tablename__ = "menu_item_options"
+    __table_args__ = (CheckConstraint("price >= 0", name="price_not_negative"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     menu_item_id: Mapped[int] = mapped_column(
@@ -79,6 +80,10 @@ class MenuItemOption(Base):
     name: Mapped[str] = mapped_column(String(100))
     values: Mapped[list[str]] = mapped_column(ARRAY(String(100)))
     is_required: Mapped[bool] = mapped_column(default=False)
+    # Added to the dish's price when the option is chosen (any of its values): «Большая» +50 ₽.
+    price: Mapped[Decimal] = mapped_column(
+        Numeric(10, 2), default=Decimal(0), server_default=text("0")
+    )
 
 
 class Combo(CreatedAt, Base):

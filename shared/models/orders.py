@@ -86,8 +86,19 @@ class OrderItem(Base):
     menu_item_name: Mapped[str] = mapped_column(String(200))
     quantity: Mapped[int] = mapped_column(default=1)
     options: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
-    # None for a dish picked inside a combo: the combo price covers it.
+    # The extra price of each chosen priced option, per portion, copied in when placed
+    # ({"Порция": "50.00"}): later menu edits never change what this order cost.
+    option_prices: Mapped[dict[str, str]] = mapped_column(
+        JSONB, default=dict, server_default=text("'{}'::jsonb")
+    )
+    # A standalone dish: its price plus its options' prices, per portion. None for a dish
+    # picked inside a combo: the combo price covers it (its option_prices are added on top).
     unit_price: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+
+    @property
+    def options_price(self) -> Decimal:
+        """What the chosen options add to one portion."""
+        return sum((Decimal(price) for price in (self.option_prices or {}).values()), Decimal(0))
 
 
 class OrderExtra(Base):

@@ -56,6 +56,17 @@ def _options(options: dict[str, str] | None) -> str:
     return ", ".join(escape(str(value)) for value in (options or {}).values())
 
 
+def _priced_options(options: dict[str, str] | None, prices: dict[str, str] | None) -> str:
+    """The chosen values, each priced one with what it adds ("Большая +50 ₽"), so the cafe
+    sees how a person's sum is made up."""
+    shown = []
+    for name, value in (options or {}).items():
+        price = (prices or {}).get(name)
+        extra = f" +{format_rub(Decimal(price))}" if price else ""
+        shown.append(f"{escape(str(value))}{extra}")
+    return ", ".join(shown)
+
+
 def person_block(person: PersonOrder, *, show_office: bool = False) -> str:
     order = person.order
     office = f" ({escape(person.office)})" if show_office and person.office else ""
@@ -64,14 +75,14 @@ def person_block(person: PersonOrder, *, show_office: bool = False) -> str:
         lines.append(f"   • {escape(order.combo_name)}")
         for item in order.items:
             if item.kind == ItemKind.COMBO:
-                options = _options(item.options)
+                options = _priced_options(item.options, item.option_prices)
                 chosen = f": {options}" if options else ""
                 category = escape(category_name(item.category))
                 marks = person.marks(item.menu_item_id)
                 lines.append(f"     - {escape(item.menu_item_name)}{marks} ({category}){chosen}")
     for item in order.items:
         if item.kind == ItemKind.STANDALONE:
-            options = _options(item.options)
+            options = _priced_options(item.options, item.option_prices)
             suffix = f" ({options})" if options else ""
             quantity = f" ×{item.quantity}" if item.quantity > 1 else ""
             marks = person.marks(item.menu_item_id)

@@ -102,12 +102,27 @@ class OrderComboOut(BaseModel):
     combo_price: Money
 
 
+OptionPrices = Annotated[
+    dict[str, Money],
+    Field(
+        default_factory=dict,
+        description="The extra price per portion of each chosen option that has one, as it was "
+        "when the order was placed; options without a price are not listed",
+    ),
+]
+
+
 class ComboItemOut(BaseModel):
     type: Literal["combo"] = "combo"
     category: str
     menu_item_id: int | None
     menu_item_name: str
     options: dict[str, str] = Field(default_factory=dict)
+    option_prices: OptionPrices
+    options_price: Money = Field(
+        default=Decimal(0),
+        description="What this dish's chosen options add to the combo price (0: nothing)",
+    )
 
 
 class StandaloneItemOut(BaseModel):
@@ -117,7 +132,8 @@ class StandaloneItemOut(BaseModel):
     menu_item_name: str
     quantity: int
     options: dict[str, str]
-    price: Money
+    option_prices: OptionPrices
+    price: Money = Field(description="One portion: the dish's price plus its chosen options'")
     subtotal: Money
 
 
@@ -173,6 +189,8 @@ def order_out(
                     menu_item_id=item.menu_item_id,
                     menu_item_name=item.menu_item_name,
                     options=dict(item.options),
+                    option_prices=_option_prices(item.option_prices),
+                    options_price=item.options_price,
                 )
             )
         else:
@@ -184,6 +202,7 @@ def order_out(
                     menu_item_name=item.menu_item_name,
                     quantity=item.quantity,
                     options=dict(item.options),
+                    option_prices=_option_prices(item.option_prices),
                     price=price,
                     subtotal=price * item.quantity,
                 )
@@ -222,3 +241,7 @@ def order_out(
         updated_at=order.updated_at,
         delivered_at=delivered_at,
     )
+
+
+def _option_prices(stored: dict[str, str] | None) -> dict[str, Decimal]:
+    return {name: Decimal(price) for name, price in (stored or {}).items()}

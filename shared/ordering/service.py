@@ -373,6 +373,8 @@ def price_lines(
         )
     total = (
         (combo_price or Decimal(0))
+        # A combo's dish with a priced option (a large soup) costs the option on top of the combo.
+        + sum((line.options_price for line in lines if line.kind == ItemKind.COMBO), Decimal(0))
         + sum((to_money(line.unit_price or 0) * line.quantity for line in lines), Decimal(0))
         + sum((line.unit_price * line.quantity for line in extra_lines), Decimal(0))
     )
@@ -398,8 +400,19 @@ def _combo_line(dish: MenuItem, pick: ComboPickIn, position: int) -> OrderItem:
         quantity=1,
         # A dish's required options are asked inside a combo too (Харчо's spice level).
         options=_checked_options(dish, pick.options),
+        option_prices=_option_prices(dish, pick.options),
         unit_price=None,
     )
+
+
+def _option_prices(dish: MenuItem, chosen: dict[str, str]) -> dict[str, str]:
+    """The extra price of each chosen option that has one, as copied into the order line
+    (JSON has no decimals: "50.00")."""
+    return {
+        option.name: str(to_money(option.price))
+        for option in dish.options
+        if option.name in chosen and option.price
+    }
 
 
 def _checked_options(dish: MenuItem, chosen: dict[str, str]) -> dict[str, str]:
@@ -424,6 +437,10 @@ def _standalone_line(dish: MenuItem, line: StandaloneItemIn, position: int) -> O
     if dish.price is None:
         raise InvalidOrder(f"«{dish.name}» продаётся только в комбо")
     _checked_options(dish, line.options)
+    option_prices = _option_prices(dish, line.options)
+    # One portion's price is the dish's and its chosen options' together, so that the
+    # contract's `subtotal = price × quantity` and the reports' sums stay true.
+    options_price = sum((Decimal(price) for price in option_prices.values()), Decimal(0))
     return OrderItem(
         position=position,
         kind=ItemKind.STANDALONE,
@@ -432,7 +449,8 @@ def _standalone_line(dish: MenuItem, line: StandaloneItemIn, position: int) -> O
         menu_item_name=dish.name,
         quantity=line.quantity,
         options=dict(line.options),
-        unit_price=to_money(dish.price),
+        option_prices=option_prices,
+        unit_price=to_money(dish.price + options_price),
     )
 
 

@@ -103,7 +103,7 @@ async def delete_menu_item(cafe_id: int, item_id: int, _: Manager, session: Sess
 async def list_options(
     cafe_id: int, item_id: int, user: CurrentUser, session: SessionDep
 ) -> OptionList:
-    """A dish's options (size, spiciness, …) with their allowed values."""
+    """A dish's options (size, spiciness, …) with their allowed values and extra prices."""
     options = await service.list_options(session, cafe_id, item_id, user)
     return OptionList(items=[OptionOut.model_validate(option) for option in options])
 
@@ -116,7 +116,8 @@ async def list_options(
 async def create_option(
     cafe_id: int, item_id: int, body: OptionCreate, _: Manager, session: SessionDep
 ) -> OptionOut:
-    """Add an option to a dish; its name is unique for the dish, its values distinct."""
+    """Add an option to a dish; its name is unique for the dish, its values distinct, its
+    price (added per portion when chosen) 0 unless given."""
     option = await service.create_option(session, cafe_id, item_id, body)
     return OptionOut.model_validate(option)
 
@@ -133,7 +134,7 @@ async def update_option(
     _: Manager,
     session: SessionDep,
 ) -> OptionOut:
-    """Change an option's name, values or whether it is required (only the fields sent)."""
+    """Change an option's name, values, price or whether it is required (fields sent only)."""
     option = await service.update_option(session, cafe_id, item_id, option_id, body)
     return OptionOut.model_validate(option)
 

@@ -68,6 +68,7 @@ async def test_employees_see_available_dishes_and_managers_see_the_whole_menu(
                 "name": "Размер порции",
                 "values": ["Стандартная", "Большая"],
                 "is_required": True,
+                "price": 0.0,
             }
         ],
     }
@@ -238,6 +239,7 @@ async def test_a_manager_manages_the_options_of_a_dish(
         "name": "Острота",
         "values": ["Без остроты", "Средняя"],
         "is_required": False,
+        "price": 0.0,
     }
     listed = await client.get(url, headers=auth(ivan))
     assert [item["name"] for item in listed.json()["items"]] == ["Размер порции", "Острота"]

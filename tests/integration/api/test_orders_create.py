@@ -65,6 +65,7 @@ async def test_a_combo_with_a_standalone_dish_and_extras_is_priced_from_the_menu
         "menu_item_name": "Борщ",
         "quantity": 2,
         "options": {"Размер порции": "Большая"},
+        "option_prices": {},
         "price": 180.0,
         "subtotal": 360.0,
     }
