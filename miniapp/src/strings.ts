@@ -348,6 +348,13 @@ const ru = {
     pickCafeAndDate: "Выберите кафе и дату.",
     optionNameHint: "Размер порции",
     optionValuesHint: "Стандарт, Большая",
+    optionPrice: "Доплата, ₽",
+    optionPriceOf: (name: string) => `${name}, ₽`,
+    optionPriceHint: "0 — бесплатно",
+    optionPriceFooter: "Доплата прибавляется к цене блюда и комбо, когда сотрудник выбирает опцию.",
+    optionFree: "без доплаты",
+    editOptionPrice: "Изменить доплату",
+    saveOptionPrice: "Сохранить доплату",
   },
 };
 
@@ -682,6 +689,13 @@ const en: Strings = {
     pickCafeAndDate: "Choose a cafe and a date.",
     optionNameHint: "Portion size",
     optionValuesHint: "Standard, Large",
+    optionPrice: "Extra, ₽",
+    optionPriceOf: (name: string) => `${name}, ₽`,
+    optionPriceHint: "0: free",
+    optionPriceFooter: "The extra is added to the dish's and the combo's price when the option is chosen.",
+    optionFree: "no extra",
+    editOptionPrice: "Change the extra",
+    saveOptionPrice: "Save the extra",
   },
 };
 

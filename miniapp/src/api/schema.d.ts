@@ -334,13 +334,14 @@ export interface paths {
         };
         /**
          * List Options
-         * @description A dish's options (size, spiciness, …) with their allowed values.
+         * @description A dish's options (size, spiciness, …) with their allowed values and extra prices.
          */
         get: operations["list_options_api_v1_cafes__cafe_id__menu__item_id__options_get"];
         put?: never;
         /**
          * Create Option
-         * @description Add an option to a dish; its name is unique for the dish, its values distinct.
+         * @description Add an option to a dish; its name is unique for the dish, its values distinct, its
+         *     price (added per portion when chosen) 0 unless given.
          */
         post: operations["create_option_api_v1_cafes__cafe_id__menu__item_id__options_post"];
         delete?: never;
@@ -368,7 +369,7 @@ export interface paths {
         head?: never;
         /**
          * Update Option
-         * @description Change an option's name, values or whether it is required (only the fields sent).
+         * @description Change an option's name, values, price or whether it is required (fields sent only).
          */
         patch: operations["update_option_api_v1_cafes__cafe_id__menu__item_id__options__option_id__patch"];
         trace?: never;
@@ -1511,10 +1512,23 @@ export interface components {
             menu_item_id: number | null;
             /** Menu Item Name */
             menu_item_name: string;
+            /**
+             * Option Prices
+             * @description The extra price per portion of each chosen option that has one, as it was when the order was placed; options without a price are not listed
+             */
+            option_prices?: {
+                [key: string]: number;
+            };
             /** Options */
             options?: {
                 [key: string]: string;
             };
+            /**
+             * Options Price
+             * @description What this dish's chosen options add to the combo price (0: nothing)
+             * @default 0
+             */
+            options_price: number;
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -2012,6 +2026,14 @@ export interface components {
          *         "XL"
          *       ]
          *     }
+         * @example {
+         *       "is_required": false,
+         *       "name": "Большая порция",
+         *       "price": 50,
+         *       "values": [
+         *         "Да"
+         *       ]
+         *     }
          */
         OptionCreate: {
             /**
@@ -2021,6 +2043,12 @@ export interface components {
             is_required: boolean;
             /** Name */
             name: string;
+            /**
+             * Price
+             * @description Roubles added per portion when the option is chosen; 0 (the default): free
+             * @default 0
+             */
+            price: number | string;
             /** Values */
             values: string[];
         };
@@ -2039,6 +2067,11 @@ export interface components {
             menu_item_id: number;
             /** Name */
             name: string;
+            /**
+             * Price
+             * @description Added to the dish's price per portion when the option is chosen; 0: free
+             */
+            price: number;
             /** Values */
             values: string[];
         };
@@ -2047,12 +2080,17 @@ export interface components {
          * @example {
          *       "is_required": false
          *     }
+         * @example {
+         *       "price": 50
+         *     }
          */
         OptionUpdate: {
             /** Is Required */
             is_required?: boolean | null;
             /** Name */
             name?: string | null;
+            /** Price */
+            price?: (number | string) | null;
             /** Values */
             values?: string[] | null;
         };
@@ -2565,11 +2603,21 @@ export interface components {
             menu_item_id: number | null;
             /** Menu Item Name */
             menu_item_name: string;
+            /**
+             * Option Prices
+             * @description The extra price per portion of each chosen option that has one, as it was when the order was placed; options without a price are not listed
+             */
+            option_prices?: {
+                [key: string]: number;
+            };
             /** Options */
             options: {
                 [key: string]: string;
             };
-            /** Price */
+            /**
+             * Price
+             * @description One portion: the dish's price plus its chosen options'
+             */
             price: number;
             /** Quantity */
             quantity: number;

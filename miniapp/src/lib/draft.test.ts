@@ -16,7 +16,8 @@ const dish = (id: number, name: string, category: string, price: number | null, 
 const menu: MenuItem[] = [
   dish(1, "Салат Цезарь", "salad", null),
   dish(2, "Борщ с курицей", "soup", 180, [
-    { id: 9, menu_item_id: 2, name: "Размер порции", values: ["Стандарт", "Большая"], is_required: true },
+    { id: 9, menu_item_id: 2, name: "Размер порции", values: ["Стандарт", "Большая"], is_required: true, price: 0 },
+    { id: 10, menu_item_id: 2, name: "Большая порция", values: ["Да"], is_required: false, price: 50 },
   ]),
   dish(3, "Котлета по-киевски", "main", 290),
   dish(4, "Морс клюквенный", "extra", 60),
@@ -32,6 +33,28 @@ describe("an order put together in the wizard", () => {
 
     expect(total).toBe(350 + 2 * 290 + 2 * 60);
     expect(lines[0]).toMatchObject({ name: "Салат + Суп", detail: "Салат Цезарь, Борщ с курицей" });
+  });
+
+  it("adds a chosen priced option to each portion of a dish on its own", () => {
+    const large: Record<string, string> = { "Размер порции": "Стандарт", "Большая порция": "Да" };
+    const draft = { ...emptyDraft(), standalone: { 2: { quantity: 2, options: large } } };
+
+    const { lines, total } = priceDraft(draft, [combo], menu);
+
+    expect(total).toBe(2 * (180 + 50));
+    expect(lines[0]?.detail).toBe("Стандарт, Да +50\u00a0₽");
+    draft.standalone[2]!.options = { "Размер порции": "Стандарт" };
+    expect(priceDraft(draft, [combo], menu).total).toBe(2 * 180);
+  });
+
+  it("adds a priced option of a dish picked in the combo to the combo's price", () => {
+    const draft = { ...emptyDraft(), comboId: 7, picks: { salad: 1, soup: 2 } };
+    draft.pickOptions = { soup: { "Размер порции": "Стандарт", "Большая порция": "Да" } };
+
+    const { lines, total } = priceDraft(draft, [combo], menu);
+
+    expect(total).toBe(350 + 50);
+    expect(lines[0]).toMatchObject({ amount: 400, detail: "Салат Цезарь, Борщ с курицей (Стандарт, Да +50\u00a0₽)" });
   });
 
   it("names the combo categories still without a dish", () => {

@@ -2,6 +2,7 @@
 // employee sees the price and what is missing before pressing confirm.
 
 import type { Combo, MenuItem, Order, OrderCreate } from "../api/client";
+import { formatMoney } from "./format";
 
 export interface StandalonePick {
   quantity: number;
@@ -85,6 +86,25 @@ export function missingOptions(draft: Draft, menu: MenuItem[]): string[] {
   return missing;
 }
 
+/** What the chosen options add to one portion of the dish (a large portion +50 ₽). */
+export function optionsPrice(dish: MenuItem | undefined, chosen: Record<string, string>): number {
+  let cents = 0;
+  for (const option of dish?.options ?? []) {
+    if (chosen[option.name]) cents += Math.round(Number(option.price ?? 0) * 100);
+  }
+  return cents / 100;
+}
+
+/** The chosen values, a priced one with what it adds: "Стандарт, Да +50 ₽". */
+export function optionsText(dish: MenuItem | undefined, chosen: Record<string, string>): string {
+  return Object.entries(chosen)
+    .map(([name, value]) => {
+      const price = Number(dish?.options.find((option) => option.name === name)?.price ?? 0);
+      return price > 0 ? `${value} +${formatMoney(price)}` : value;
+    })
+    .join(", ");
+}
+
 export function isEmpty(draft: Draft): boolean {
   return draft.comboId === null && Object.keys(draft.standalone).length === 0;
 }
@@ -101,21 +121,27 @@ export function priceDraft(draft: Draft, combos: Combo[], menu: MenuItem[]): { l
   const lines: Line[] = [];
   const combo = combos.find((c) => c.id === draft.comboId);
   if (combo) {
+    // A priced option of a dish picked in the combo (a large soup) is added to the combo's price,
+    // as the server prices it.
+    let amount = Number(combo.price);
     const chosen = combo.categories
       .map((category) => {
-        const name = menu.find((item) => item.id === draft.picks[category])?.name;
-        const options = Object.values(draft.pickOptions[category] ?? {}).join(", ");
-        return name && options ? `${name} (${options})` : name;
+        const dish = menu.find((item) => item.id === draft.picks[category]);
+        const picked = draft.pickOptions[category] ?? {};
+        amount += optionsPrice(dish, picked);
+        const options = optionsText(dish, picked);
+        return dish && options ? `${dish.name} (${options})` : dish?.name;
       })
       .filter(Boolean)
       .join(", ");
-    lines.push({ name: combo.name, detail: chosen, quantity: 1, amount: Number(combo.price) });
+    lines.push({ name: combo.name, detail: chosen, quantity: 1, amount });
   }
   for (const [id, pick] of Object.entries(draft.standalone)) {
     const dish = menu.find((item) => item.id === Number(id));
     if (!dish) continue;
-    const detail = Object.values(pick.options).join(", ");
-    lines.push({ name: dish.name, detail, quantity: pick.quantity, amount: Number(dish.price ?? 0) * pick.quantity });
+    const detail = optionsText(dish, pick.options);
+    const unit = Number(dish.price ?? 0) + optionsPrice(dish, pick.options);
+    lines.push({ name: dish.name, detail, quantity: pick.quantity, amount: unit * pick.quantity });
   }
   for (const [id, quantity] of Object.entries(draft.extras)) {
     const item = menu.find((m) => m.id === Number(id));

@@ -34,18 +34,30 @@ async function loadOrder(id: number) {
   return { order, availability, repeatDates };
 }
 
+/** The chosen values as the order keeps them, a priced one with what it added: "Да +50 ₽". */
+function chosen(options: Record<string, string>, prices: Record<string, number> | undefined): string {
+  return Object.entries(options)
+    .map(([name, value]) => (prices?.[name] ? `${value} +${formatMoney(prices[name])}` : value))
+    .join(", ");
+}
+
 export function OrderLines({ order }: { order: Order }) {
+  const picks = order.items.filter((item) => item.type === "combo");
+  // The combo's line includes what its dishes' priced options added, so the lines sum to the total.
+  const comboAmount = Number(order.combo?.combo_price ?? 0) + picks.reduce((sum, item) => sum + Number(item.options_price ?? 0), 0);
   return (
     <>
       {order.combo ? (
         <Cell
           multiline
           title={order.combo.combo_name}
-          subtitle={order.items
-            .filter((item) => item.type === "combo")
-            .map((item) => `${categoryName(item.category)}: ${item.menu_item_name}`)
+          subtitle={picks
+            .map((item) => {
+              const options = chosen(item.options ?? {}, item.option_prices);
+              return `${categoryName(item.category)}: ${item.menu_item_name}${options ? ` (${options})` : ""}`;
+            })
             .join(" · ")}
-          after={<span className="text-text">{formatMoney(order.combo.combo_price)}</span>}
+          after={<span className="text-text">{formatMoney(comboAmount)}</span>}
         />
       ) : null}
       {order.items.map((item, i) =>
@@ -54,7 +66,7 @@ export function OrderLines({ order }: { order: Order }) {
             key={i}
             multiline
             title={item.quantity > 1 ? `${item.menu_item_name} × ${item.quantity}` : item.menu_item_name}
-            subtitle={Object.values(item.options).join(", ") || undefined}
+            subtitle={chosen(item.options, item.option_prices) || undefined}
             after={<span className="text-text">{formatMoney(item.subtotal)}</span>}
           />
         ) : null,

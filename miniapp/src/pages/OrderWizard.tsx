@@ -2,7 +2,7 @@
 // summary with the price and what is left of the weekly budget → confirm. Also edits an order.
 
 import { useMemo, useState } from "react";
-import { api, call, type Combo, type MenuItem, type Order } from "../api/client";
+import { api, call, type Combo, type MenuItem, type MenuOption, type Order } from "../api/client";
 import { useUser } from "../auth";
 import { Page } from "../components/Page";
 import { Cell, Chips, Empty, ErrorBox, Notice, Radio, Section, Spinner, Stepper } from "../components/ui";
@@ -259,6 +259,7 @@ function Wizard({
                       <div key={option.id}>
                         <div className="pb-1.5 text-[13px] text-hint">
                           {picked.name}: {option.name}
+                          <OptionPrice price={option.price} />
                           {option.is_required ? ` · ${t.order.required}` : ""}
                         </div>
                         <Chips
@@ -267,7 +268,7 @@ function Wizard({
                           selected={draft.pickOptions[category]?.[option.name]}
                           onSelect={(value) =>
                             update((d) => {
-                              d.pickOptions[category] = { ...(d.pickOptions[category] ?? {}), [option.name]: value };
+                              d.pickOptions[category] = toggled(d.pickOptions[category] ?? {}, option, value);
                               return d;
                             })
                           }
@@ -313,6 +314,7 @@ function Wizard({
                       <div key={option.id}>
                         <div className="pb-1.5 text-[13px] text-hint">
                           {option.name}
+                          <OptionPrice price={option.price} />
                           {option.is_required ? ` · ${t.order.required}` : ""}
                         </div>
                         <Chips
@@ -322,7 +324,7 @@ function Wizard({
                           onSelect={(value) =>
                             update((d) => {
                               const current = d.standalone[dish.id];
-                              if (current) current.options[option.name] = value;
+                              if (current) current.options = toggled(current.options, option, value);
                               return d;
                             })
                           }
@@ -406,4 +408,19 @@ function Wizard({
       {error ? <ErrorBox error={error} /> : null}
     </Page>
   );
+}
+
+/** What a priced option adds, beside its name ("Большая порция · +50 ₽"); nothing when free. */
+function OptionPrice({ price }: { price: number | string }) {
+  const amount = Number(price);
+  return amount > 0 ? <span className="text-accent"> · +{formatMoney(amount)}</span> : null;
+}
+
+/** The options with `value` chosen; tapping the chosen value of an optional one clears it, so a
+ *  priced extra (a large portion) can be taken back. */
+function toggled(options: Record<string, string>, option: MenuOption, value: string): Record<string, string> {
+  const next = { ...options };
+  if (!option.is_required && next[option.name] === value) delete next[option.name];
+  else next[option.name] = value;
+  return next;
 }

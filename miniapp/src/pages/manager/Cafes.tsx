@@ -3,7 +3,7 @@
 // Every change is one request; refusals are shown beside the field they are about.
 
 import { useState } from "react";
-import { type ApiError, api, call, type Cafe, type Combo, type MenuItem, type Schedule } from "../../api/client";
+import { type ApiError, api, call, type Cafe, type Combo, type MenuItem, type MenuOption, type Schedule } from "../../api/client";
 import { Page } from "../../components/Page";
 import { Cell, Chips, ErrorBox, Field, FieldError, Section, Spinner, Toggle, toast } from "../../components/ui";
 import { confirmAction, copyText, shareLink } from "../../init";
@@ -208,7 +208,9 @@ function DishCell({ item }: { item: MenuItem }) {
       subtitle={[
         item.category === EXTRA ? null : categoryName(item.category),
         item.price != null ? formatMoney(item.price) : t.manage.comboOnly,
-        ...item.options.map((o) => `${o.name}${o.is_required ? "" : ` (${t.manage.optional})`}: ${o.values.join("/")}`),
+        ...item.options.map(
+          (o) => `${o.name}${o.is_required ? "" : ` (${t.manage.optional})`}: ${o.values.join("/")}${Number(o.price) > 0 ? ` +${formatMoney(o.price)}` : ""}`,
+        ),
       ]
         .filter(Boolean)
         .join(" · ")}
@@ -398,17 +400,26 @@ function Options({ cafeId, item }: { cafeId: number; item: MenuItem }) {
   const [name, setName] = useState("");
   const [values, setValues] = useState("");
   const [required, setRequired] = useState(true);
+  const [price, setPrice] = useState("");
+  // The option whose extra price is being changed, one at a time.
+  const [pricing, setPricing] = useState<number | null>(null);
   const add = useAction();
   const change = useAction();
   const keys = [cafeKey(cafeId)];
   const path = (optionId: number) => ({ params: { path: { cafe_id: cafeId, item_id: item.id, option_id: optionId } } });
   const submit = async () => {
+    const extra = decimal(price);
     const ok = await add.run(
       () =>
         call(
           api.POST("/api/v1/cafes/{cafe_id}/menu/{item_id}/options", {
             params: { path: { cafe_id: cafeId, item_id: item.id } },
-            body: { name: name.trim(), values: values.split(",").map((v) => v.trim()).filter(Boolean), is_required: required },
+            body: {
+              name: name.trim(),
+              values: values.split(",").map((v) => v.trim()).filter(Boolean),
+              is_required: required,
+              price: extra ?? 0,
+            },
           }),
         ),
       t.manage.added,
@@ -417,50 +428,100 @@ function Options({ cafeId, item }: { cafeId: number; item: MenuItem }) {
     if (ok) {
       setName("");
       setValues("");
+      setPrice("");
     }
   };
+  const footer = change.error?.message ?? `${t.manage.optionRequiredHint} ${t.manage.optionPriceFooter}`;
   return (
     <>
-      <Section title={t.manage.options} footer={change.error?.message ?? t.manage.optionRequiredHint} testId="options">
+      <Section title={t.manage.options} footer={footer} testId="options">
         {item.options.map((option) => (
-          <div key={option.id} className="cell relative flex min-h-11 items-center gap-3 px-4">
-            <div className="min-w-0 flex-1 py-2.5">
-              <div className="text-[16px] text-text">{option.name}</div>
-              <div className="text-[14px] text-subtitle">{option.values.join(" / ")}</div>
+          <div key={option.id}>
+            <div className="cell relative flex min-h-11 items-center gap-3 px-4" data-testid={`option-${option.id}`}>
+              <div className="min-w-0 flex-1 py-2.5">
+                <div className="text-[16px] text-text">{option.name}</div>
+                <div className="text-[14px] text-subtitle">
+                  {option.values.join(" / ")} ·{" "}
+                  <button
+                    type="button"
+                    className="text-link"
+                    aria-label={`${t.manage.editOptionPrice}: ${option.name}`}
+                    aria-expanded={pricing === option.id}
+                    onClick={() => setPricing(pricing === option.id ? null : option.id)}
+                  >
+                    {Number(option.price) > 0 ? `+${formatMoney(option.price)}` : t.manage.optionFree}
+                  </button>
+                </div>
+              </div>
+              <span className="text-[13px] text-hint">{t.manage.requiredOption}</span>
+              <Toggle
+                label={`${option.name}: ${t.manage.requiredOption}`}
+                checked={option.is_required}
+                onChange={(v) =>
+                  void change.run(() => call(api.PATCH("/api/v1/cafes/{cafe_id}/menu/{item_id}/options/{option_id}", { ...path(option.id), body: { is_required: v } })), t.manage.saved, keys)
+                }
+              />
+              <button
+                type="button"
+                className="text-[20px] text-destructive"
+                aria-label={`${t.manage.deleteOption}: ${option.name}`}
+                onClick={() =>
+                  void (async () => {
+                    if (await confirmAction(t.manage.deleteOptionConfirm(option.name), t.delete)) {
+                      await change.run(() => call(api.DELETE("/api/v1/cafes/{cafe_id}/menu/{item_id}/options/{option_id}", path(option.id))), t.manage.deleted, keys);
+                    }
+                  })()
+                }
+              >
+                ⊖
+              </button>
             </div>
-            <span className="text-[13px] text-hint">{t.manage.requiredOption}</span>
-            <Toggle
-              label={`${option.name}: ${t.manage.requiredOption}`}
-              checked={option.is_required}
-              onChange={(v) =>
-                void change.run(() => call(api.PATCH("/api/v1/cafes/{cafe_id}/menu/{item_id}/options/{option_id}", { ...path(option.id), body: { is_required: v } })), t.manage.saved, keys)
-              }
-            />
-            <button
-              type="button"
-              className="text-[20px] text-destructive"
-              aria-label={`${t.manage.deleteOption}: ${option.name}`}
-              onClick={() =>
-                void (async () => {
-                  if (await confirmAction(t.manage.deleteOptionConfirm(option.name), t.delete)) {
-                    await change.run(() => call(api.DELETE("/api/v1/cafes/{cafe_id}/menu/{item_id}/options/{option_id}", path(option.id))), t.manage.deleted, keys);
-                  }
-                })()
-              }
-            >
-              ⊖
-            </button>
+            {pricing === option.id ? (
+              <OptionPriceForm key={option.price} option={option} path={path(option.id)} keys={keys} onSaved={() => setPricing(null)} />
+            ) : null}
           </div>
         ))}
       </Section>
       <Section title={t.manage.newOption} testId="new-option">
         <Field label={t.manage.optionName} value={name} onChange={setName} placeholder={t.manage.optionNameHint} error={add.error?.field("name")} />
         <Field label={t.manage.optionValues} value={values} onChange={setValues} placeholder={t.manage.optionValuesHint} error={add.error?.field("values")} />
+        <Field label={t.manage.optionPrice} value={price} onChange={setPrice} inputMode="decimal" placeholder={t.manage.optionPriceHint} error={add.error?.field("price")} />
         <Cell title={t.manage.requiredOption} after={<Toggle label={t.manage.requiredOption} checked={required} onChange={setRequired} />} />
         <Cell accent title={t.add} onClick={() => void submit()} />
       </Section>
-      <FormError error={add.error} fields={["name", "values", "is_required"]} />
+      <FormError error={add.error} fields={["name", "values", "is_required", "price"]} />
     </>
+  );
+}
+
+/** An existing option's extra price, changed in one request; a refusal shows beside the field. */
+function OptionPriceForm({
+  option,
+  path,
+  keys,
+  onSaved,
+}: {
+  option: MenuOption;
+  path: { params: { path: { cafe_id: number; item_id: number; option_id: number } } };
+  keys: string[];
+  onSaved: () => void;
+}) {
+  const [price, setPrice] = useState(String(option.price));
+  const save = useAction();
+  const submit = async () => {
+    const ok = await save.run(
+      () => call(api.PATCH("/api/v1/cafes/{cafe_id}/menu/{item_id}/options/{option_id}", { ...path, body: { price: decimal(price) ?? "0" } })),
+      t.manage.saved,
+      keys,
+    );
+    if (ok) onSaved();
+  };
+  return (
+    <div data-testid={`option-price-${option.id}`}>
+      <Field label={t.manage.optionPriceOf(option.name)} value={price} onChange={setPrice} inputMode="decimal" placeholder={t.manage.optionPriceHint} error={save.error?.field("price")} />
+      <Cell accent title={t.manage.saveOptionPrice} onClick={() => void submit()} />
+      <FormError error={save.error} fields={["price"]} />
+    </div>
   );
 }
 
