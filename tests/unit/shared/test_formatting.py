@@ -153,3 +153,37 @@ def test_russian_plurals() -> None:
         "заказа",
         "заказов",
     ]
+
+
+def test_a_priced_option_shows_what_it_adds_while_the_cook_list_counts_only_portions() -> None:
+    # Given Мария took two large borschts (180 ₽ + 50 ₽ each) and Иван a regular one
+    def borscht(quantity: int, *, large: bool) -> Order:
+        chosen = {"Большая порция": "Да"} if large else {}
+        unit = Decimal(230 if large else 180)
+        return Order(
+            total_price=unit * quantity,
+            items=[
+                OrderItem(
+                    kind=ItemKind.STANDALONE,
+                    category="soup",
+                    menu_item_name="Борщ",
+                    quantity=quantity,
+                    options={"Размер порции": "Стандарт"} | chosen,
+                    option_prices={"Большая порция": "50.00"} if large else {},
+                    unit_price=unit,
+                )
+            ],
+            extras=[],
+        )
+
+    people = [
+        PersonOrder("Мария Сидорова", borscht(2, large=True)),
+        PersonOrder("Иван Петров", borscht(1, large=False)),
+    ]
+    [text] = cafe_order_messages("Столовая №1", DAY, people)
+
+    # Then the person's line says what the option adds; the kitchen's list has no prices
+    assert "• Борщ (Стандарт, Да +50 ₽) ×2" in text
+    assert "• Борщ (Стандарт)\n" in text
+    assert "· Стандарт, Да — 2" in text
+    assert "Итого: 2 заказа, 640 ₽" in text
