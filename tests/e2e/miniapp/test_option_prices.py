@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from infra.local.demo import EMPLOYEE_TGID, MANAGER_TGID
-from tests.e2e.miniapp.conftest import Telegram, main_button
+from tests.e2e.miniapp.conftest import Telegram, main_button, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -52,6 +52,8 @@ def test_the_manager_prices_an_option_and_the_employee_pays_it_in_the_total(
     # Then the option shows its new price
     expect(options).to_contain_text("Да · +50\u00a0₽")
     expect(options.get_by_label("Большая порция, ₽")).to_have_count(0)
+    options.scroll_into_view_if_needed()
+    screenshot(page, "option-prices-manager")
 
     # When Иван orders a borscht on his phone
     page = telegram.open(*EMPLOYEE)
@@ -66,6 +68,7 @@ def test_the_manager_prices_an_option_and_the_employee_pays_it_in_the_total(
 
     # Then the large portion says what it adds
     expect(borscht).to_contain_text("Большая порция · +50\u00a0₽")
+    screenshot(page, "option-prices-employee")
 
     # When he takes it, the summary's total includes it and his budget shows what is left
     large = borscht.get_by_role("radiogroup", name="Большая порция").get_by_role("radio", name="Да")
@@ -81,6 +84,7 @@ def test_the_manager_prices_an_option_and_the_employee_pays_it_in_the_total(
     expect(summary).to_contain_text("Стандарт, Да +50\u00a0₽")
     expect(page.get_by_test_id("total")).to_have_text("230\u00a0₽")
     expect(page.get_by_test_id("budget-left")).to_have_text("2\u00a0770\u00a0₽")
+    screenshot(page, "option-prices-summary")
 
     # And once confirmed, the server priced it the same, the option's price shown on the order
     main_button(page).click()
