@@ -45,7 +45,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_column("order_items", "option_prices")
+    # op.f: the name is final; a plain string would get the naming convention's prefix again.
     op.drop_constraint(
-        "ck_menu_item_options_price_not_negative", "menu_item_options", type_="check"
+        op.f("ck_menu_item_options_price_not_negative"), "menu_item_options", type_="check"
     )
     op.drop_column("menu_item_options", "price")
