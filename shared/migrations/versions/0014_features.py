@@ -168,5 +168,5 @@ def downgrade() -> None:
     op.drop_table("bot_contacts")
     op.drop_table("reminder_settings")
     op.drop_column("users", "reminders_enabled")
-    op.drop_constraint("ck_menu_items_labels_known", "menu_items", type_="check")
+    op.drop_constraint(op.f("ck_menu_items_labels_known"), "menu_items", type_="check")
     op.drop_column("menu_items", "labels")
