@@ -272,4 +272,3 @@ class PeopleSide(TelegramState):
         if "callback_query" in update:
             return ChatEvent(incoming.at, "press", incoming.label, note=failed)
         return ChatEvent(incoming.at, "service", incoming.label, note=failed)
-
