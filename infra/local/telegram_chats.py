@@ -16,7 +16,7 @@ import html
 import json
 import re
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from infra.local.fakes.telegram import FakeTelegram
+from infra.local.fakes.telegram import FakeTelegram, ScriptedFailure
 from infra.local.fakes.telegram.inbox import CapturedMessage
 from infra.local.fakes.telegram.people import ChatEvent
 from infra.local.system import LocalSystem
@@ -49,18 +49,34 @@ class Seat:
     label: str
     group: str
     note: str
+    bot_removed: bool = False
 
     @property
     def key(self) -> int:
         return int(self.chat["id"])
 
+    @property
+    def is_group(self) -> bool:
+        return self.chat["type"] in {"group", "supergroup"}
+
     def summary(self) -> dict[str, Any]:
-        return {"id": self.key, "label": self.label, "group": self.group, "note": self.note}
+        return {
+            "id": self.key,
+            "label": self.label,
+            "group": self.group,
+            "note": self.note,
+            "is_group": self.is_group,
+            "bot_removed": self.bot_removed,
+        }
 
 
 class TypedIn(BaseModel):
     text: str = Field(max_length=4096)
     english: bool = False
+
+
+class MembershipIn(BaseModel):
+    member: bool
 
 
 class PressedIn(BaseModel):
@@ -76,6 +92,8 @@ class Chats:
     system: LocalSystem
     sessions: async_sessionmaker[AsyncSession]
     new_chats: list[dict[str, Any]] = field(default_factory=list)
+    # Groups the bot was removed from: the local Telegram refuses its sends there until it is back.
+    removed: dict[int, ScriptedFailure] = field(default_factory=dict)
 
     @property
     def fake(self) -> FakeTelegram | None:
@@ -86,6 +104,15 @@ class Chats:
             cafes = list(await session.scalars(select(Cafe).order_by(Cafe.id)))
             people = list(await session.scalars(select(User).order_by(User.tgid)))
         made_here = {chat["id"]: chat for chat in self.new_chats}
+        seats = [*self._groups(cafes, made_here), *self._people(people)]
+        return [
+            replace(seat, note=f"{seat.note}, bot removed", bot_removed=True)
+            if seat.key in self.removed
+            else seat
+            for seat in seats
+        ]
+
+    def _groups(self, cafes: list[Cafe], made_here: dict[int, dict[str, Any]]) -> list[Seat]:
         seats: list[Seat] = []
         for cafe in cafes:
             if cafe.tg_chat_id is None:
@@ -101,6 +128,11 @@ class Chats:
             )
         for chat in made_here.values():
             seats.append(Seat(chat, CAFE_ADMIN, chat["title"], "Cafe chats", "not linked yet"))
+        return seats
+
+    @staticmethod
+    def _people(people: list[User]) -> list[Seat]:
+        seats: list[Seat] = []
         for person in people:
             first, _, last = person.name.partition(" ")
             user = {"id": person.tgid, "is_bot": False, "first_name": first or person.name}
@@ -237,6 +269,32 @@ def register(
             return _problem(400, "Type a message or a command first")
         update = chats.fake.user_sends(seat.chat, _person(seat, typed.english), text)
         delivery = await deliver(request, update)
+        return JSONResponse({"update": update, "delivery": delivery, **history(seat)})
+
+    @shell.post("/dev/telegram/chats/{chat_id}/membership")
+    async def membership(chat_id: int, change: MembershipIn, request: Request) -> JSONResponse:
+        """Remove the bot from a group (its sends there fail as Telegram's do) or add it back."""
+        seat = await chats.seat(chat_id)
+        fake = chats.fake
+        if seat is None or fake is None:
+            return _problem(404, f"No chat {chat_id} to play: pick one from the list")
+        if not seat.is_group:
+            return _problem(400, "Only a group has the bot as a member: pick a cafe's chat")
+        if change.member == (chat_id not in chats.removed):
+            return _problem(
+                409,
+                "The bot is in this chat already"
+                if change.member
+                else "The bot was removed from this chat already",
+            )
+        if change.member:
+            chats.removed.pop(chat_id).cancel()
+            update = fake.bot_membership(seat.chat, CAFE_ADMIN, old="kicked", new="member")
+        else:
+            chats.removed[chat_id] = fake.block_chat(chat_id)
+            update = fake.bot_membership(seat.chat, CAFE_ADMIN, old="member", new="kicked")
+        delivery = await deliver(request, update)
+        seat = await chats.seat(chat_id) or seat
         return JSONResponse({"update": update, "delivery": delivery, **history(seat)})
 
     @shell.post("/dev/telegram/chats/{chat_id}/presses")

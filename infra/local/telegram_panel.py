@@ -32,7 +32,9 @@ select,input[type=text]{font:inherit;padding:8px 10px;border:1px solid #d1d1d6;
 border-radius:8px;background:#fff;color:inherit;min-width:0}
 .chat{background:#d9e4cc;border-radius:12px;overflow:hidden;margin-top:10px;
 box-shadow:0 1px 2px #0001}.head{background:#fff;padding:8px 12px;line-height:1.3}
-.head b{display:block}.log{height:56vh;min-height:260px;overflow-y:auto;padding:10px 8px;
+.head{display:flex;gap:8px;align-items:center;justify-content:space-between}
+.head b{display:block}.head button{flex:none;margin:0;padding:4px 10px;font-size:13px}
+.log{height:56vh;min-height:260px;overflow-y:auto;padding:10px 8px;
 display:flex;flex-direction:column;gap:6px}
 .bubble{padding:6px 10px;border-radius:12px;background:#fff;box-shadow:0 1px 1px #0002;
 overflow-wrap:anywhere}.me{align-self:flex-end;max-width:85%;background:#e1f7cb}
@@ -152,6 +154,10 @@ function eventNode(event) {
 function render(data) {
   $("#title").textContent = data.chat.label;
   $("#subtitle").textContent = data.chat.note;
+  const membership = $("#membership");
+  membership.hidden = !data.chat.is_group;
+  membership.textContent = data.chat.bot_removed ? "Add the bot back" : "Remove the bot";
+  membership.dataset.member = data.chat.bot_removed ? "true" : "false";
   const key = JSON.stringify(data.events);
   if (key === shown) return;
   shown = key;
@@ -201,6 +207,8 @@ $("#composer").onsubmit = async (submitted) => {
 for (const chip of document.querySelectorAll(".chips button")) {
   chip.onclick = () => act(`/dev/telegram/chats/${current}/messages`, {text: chip.textContent});
 }
+$("#membership").onclick = () => act(`/dev/telegram/chats/${current}/membership`,
+  {member: $("#membership").dataset.member === "true"});
 seats.onchange = () => choose(Number(seats.value));
 seats.onfocus = () => loadSeats().catch(() => {});
 $("#new-chat").onclick = async () => {
@@ -227,7 +235,9 @@ def panel_page(*, available: bool) -> str:
         body = f"""<div class="who"><label for="seat">You are</label>
 <select id="seat" aria-label="Chat"></select>
 <button id="new-chat" type="button" class="secondary">+ New cafe chat</button></div>
-<div class="chat"><div class="head"><b id="title"></b><span class="meta" id="subtitle"></span></div>
+<div class="chat"><div class="head"><div><b id="title"></b>
+<span class="meta" id="subtitle"></span></div>
+<button id="membership" type="button" class="secondary" hidden></button></div>
 <div class="log" id="log" role="log" aria-live="polite"></div>
 <div class="chips" aria-label="Commands">{chips}</div>
 <form id="composer" class="composer"><input id="text" type="text" autocomplete="off"

@@ -136,7 +136,7 @@ def test_a_new_cafe_chat_links_with_the_cafe_s_link_and_the_manager_approves_it(
     phone.get_by_role("button", name="+ New cafe chat").click()
     log = phone.get_by_role("log")
     expect(phone.locator("#title")).to_have_text("Новое кафе 1")
-    expect(log.locator(".service")).to_have_text("added the bot")
+    expect(log.locator(".service")).to_have_text("Анна added the bot")
 
     # Opening the cafe's link to the bot sends "/start cafe_2" in the chat
     send(phone, "https://t.me/lunch_local_bot?start=cafe_2")
@@ -257,3 +257,31 @@ def next_monday_morning(system: LocalSystem) -> datetime:
     today = system.clock.now().astimezone(system.settings.tz).date()
     monday = today + timedelta(days=7 - today.weekday())
     return datetime.combine(monday, clock_time(9, 0), tzinfo=system.settings.tz)
+
+
+def test_a_cafe_removes_the_bot_from_its_group_and_the_managers_see_it(
+    dev_page: DevPage, phone: Page
+) -> None:
+    phone.goto(f"{dev_page.url}/dev/telegram?chat={CAFE_CHAT_BASE - 1}")
+    expect(phone.locator("#title")).to_have_text("Столовая №1 · заказы")
+    manager = sign_in(dev_page, MANAGER_TGID)
+
+    # Removed: Telegram tells the bot (my_chat_member), the cafe is marked for the managers
+    phone.get_by_role("button", name="Remove the bot").click()
+    log = phone.get_by_role("log")
+    expect(log.locator(".service").last).to_have_text("Анна removed the bot")
+    expect(phone.locator("#subtitle")).to_have_text("linked to «Столовая №1», bot removed")
+    cafe = httpx.get(f"{dev_page.url}/api/v1/cafes/1", headers=manager).json()
+    assert cafe["chat_unreachable_reason"]
+    # The bot cannot write there now: a command reaches it, its answer is refused by Telegram
+    send(phone, "/status")
+    expect(log.locator(".me").last).to_have_text("/status")
+    expect(log.locator(".bot")).to_have_count(0)
+
+    # Added back: the mark goes
+    phone.get_by_role("button", name="Add the bot back").click()
+    expect(log.locator(".service").last).to_have_text("Анна added the bot")
+    cafe = httpx.get(f"{dev_page.url}/api/v1/cafes/1", headers=manager).json()
+    assert cafe["chat_unreachable_reason"] is None
+    send(phone, "/status")
+    expect(log.locator(".bot").last).to_contain_text("Столовая №1")

@@ -160,7 +160,8 @@ class PeopleSide(TelegramState):
         }
         with self._changed:
             self._chats.setdefault(chat["id"], dict(chat))
-            label = "added the bot" if new in {"member", "administrator"} else "removed the bot"
+            verb = "added" if new in {"member", "administrator"} else "removed"
+            label = f"{user.get('first_name', 'Someone')} {verb} the bot"
             return self._log(chat["id"], self._next_update({"my_chat_member": change}), label)
 
     def deliver(self, update: JSONDict, *, timeout: float = 120) -> str:
