@@ -285,3 +285,24 @@ def test_a_cafe_removes_the_bot_from_its_group_and_the_managers_see_it(
     assert cafe["chat_unreachable_reason"] is None
     send(phone, "/status")
     expect(log.locator(".bot").last).to_contain_text("Столовая №1")
+
+
+def test_a_manager_s_one_time_link_links_a_new_chat_at_once(dev_page: DevPage, phone: Page) -> None:
+    manager = sign_in(dev_page, MANAGER_TGID)
+    issued = httpx.post(f"{dev_page.url}/api/v1/cafes/1/link-code", headers=manager)
+    assert issued.status_code == 201, issued.text
+    phone.goto(f"{dev_page.url}/dev/telegram")
+    phone.get_by_role("button", name="+ New cafe chat").click()
+    expect(phone.locator("#title")).to_have_text("Новое кафе 1")
+
+    send(phone, issued.json()["deep_link"])
+    log = phone.get_by_role("log")
+    expect(log.locator(".me")).to_have_text(f"/start {issued.json()['code']}")
+    expect(log).to_contain_text("Готово! Чат привязан к кафе «Столовая №1» ✅")
+    expect(phone.locator("#subtitle")).to_have_text("linked to «Столовая №1»")
+
+    # Used once: the same link in another chat is refused in words a person can act on
+    phone.get_by_role("button", name="+ New cafe chat").click()
+    expect(phone.locator("#title")).to_have_text("Новое кафе 2")
+    send(phone, issued.json()["deep_link"])
+    expect(log.locator(".bot").last).to_contain_text("Попросите офис-менеджера прислать новую")
