@@ -26,6 +26,13 @@ from shared.kit.db import create_engine, create_sessionmaker
 from shared.models import Cafe
 
 
+def cafe_inbox(system: LocalSystem) -> list[CapturedMessage]:
+    """What group chats received; people's private chats are on the Telegram chats tab."""
+    if system.capture is None:
+        return []
+    return [m for m in inbox(system.capture) if isinstance(m.chat_id, int) and m.chat_id < 0]
+
+
 def create_local_app(system: LocalSystem) -> FastAPI:
     """The dev routes, and in front of everything else the deployed `api` function."""
     sessions = create_sessionmaker(create_engine(system.settings))
@@ -56,8 +63,8 @@ def create_local_app(system: LocalSystem) -> FastAPI:
 
     @shell.get("/dev/cafe-messages.json")
     async def cafe_messages_json() -> JSONResponse:
-        """Every message the cafes' chats received, oldest first."""
-        messages = inbox(system.capture) if system.capture else []
+        """Every message the cafes' chats (groups) received, oldest first."""
+        messages = cafe_inbox(system)
         return JSONResponse(
             [
                 {
@@ -100,7 +107,7 @@ def create_local_app(system: LocalSystem) -> FastAPI:
     async def cafe_messages() -> HTMLResponse:
         now = system.clock.now().astimezone(settings.tz)
         deadlines = await next_deadlines()
-        messages = list(reversed(inbox(system.capture))) if system.capture else []
+        messages = list(reversed(cafe_inbox(system)))
         return HTMLResponse(_page(system, now, deadlines, messages))
 
     telegram_chats.register(shell, system, sessions)
@@ -164,6 +171,8 @@ def _page(
 <button class="secondary">Run the recommendations batch</button></form>
 <form method="post" action="/dev/clock/reset"><button class="secondary">Real time</button></form>
 <h2>Next deadlines</h2>{"".join(rows) or '<p class="empty">No cafe takes orders.</p>'}
-<h2>Messages (newest first)</h2>{inbox}
+<h2>Messages (newest first)</h2>
+<p class="meta">To cafes' group chats. What people's private chats got (reminders, the bot's
+answers) is on <a href="/dev/telegram">Telegram chats</a>.</p>{inbox}
 <p class="meta"><a href="/">Open the Mini App</a> · <a href="/api/v1/docs">API docs</a></p>
 </body></html>"""
