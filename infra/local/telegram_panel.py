@@ -47,7 +47,7 @@ text-decoration:none}.keyboard button:disabled{opacity:.5}
 .service{align-self:center;max-width:90%;background:#00000030;color:#fff;border-radius:12px;
 padding:2px 10px;font-size:13px;text-align:center}.toast{align-self:center;max-width:90%;
 background:#1c1c1ee6;color:#fff;border-radius:10px;padding:6px 12px;font-size:14px}
-.note{display:block;font-size:12px;color:#b3261e}.hint{color:#3a3a3c;font-size:14px;
+.command{color:#2481cc;text-decoration:none}.note{display:block;font-size:12px;color:#b3261e}.hint{color:#3a3a3c;font-size:14px;
 background:#ffffffb3;border-radius:10px;padding:8px 10px}
 .chips{display:flex;gap:4px;overflow-x:auto;padding:6px 8px;background:#fff;
 border-top:1px solid #0001}.chips button{margin:0;padding:4px 10px;background:#eef3f8;
@@ -60,7 +60,7 @@ border-radius:8px;padding:8px}
 
 _COMMANDS = ("/start", "/help", "/link", "/status", "/orders", "/unlink")
 
-_SCRIPT = """
+_SCRIPT = r"""
 const $ = (selector) => document.querySelector(selector);
 const log = $("#log"), seats = $("#seat"), error = $("#error");
 let current = Number(new URLSearchParams(location.search).get("chat")) || null;
@@ -126,6 +126,27 @@ function keyboard(event) {
   return box;
 }
 
+function tappableCommands(bubble) {
+  // Telegram's apps make a /command in a bot's message a link that sends it.
+  const walker = document.createTreeWalker(bubble, NodeFilter.SHOW_TEXT);
+  const texts = [];
+  while (walker.nextNode()) texts.push(walker.currentNode);
+  for (const text of texts) {
+    const parts = text.data.split(/(?<![\w/])(\/[a-z_]{2,32})(?![\w/])/);
+    if (parts.length === 1) continue;
+    text.replaceWith(...parts.map((part, index) => {
+      if (index % 2 === 0) return part;
+      const command = node("a", "command", part);
+      command.href = "#";
+      command.onclick = (clicked) => {
+        clicked.preventDefault();
+        act(`/dev/telegram/chats/${current}/messages`, {text: part});
+      };
+      return command;
+    }));
+  }
+}
+
 function eventNode(event) {
   let element;
   if (event.kind === "bot") {
@@ -133,6 +154,7 @@ function eventNode(event) {
     const bubble = node("div", "bubble");
     bubble.dataset.messageId = event.message_id;
     bubble.innerHTML = event.html;  // escaped by the server but Telegram's formatting tags
+    tappableCommands(bubble);
     if (event.edited) bubble.append(node("span", "edited", "edited"));
     element.append(bubble);
     if (event.keyboard.length) element.append(keyboard(event));

@@ -227,11 +227,20 @@ def test_the_cafe_presses_arrived_under_the_day_s_orders_and_the_employee_hears_
     expect(log.locator(".bot").last).to_contain_text("Обед из «Столовая №1» привезли!")
 
 
-def test_bad_input_gets_a_message_a_person_can_act_on(dev_page: DevPage, phone: Page) -> None:
+def test_commands_are_tappable_and_bad_input_gets_a_message_a_person_can_act_on(
+    dev_page: DevPage, phone: Page
+) -> None:
     phone.goto(f"{dev_page.url}/dev/telegram?chat={MANAGER_TGID}")
     expect(phone.locator("#title")).to_have_text("Ольга Смирнова")
     send(phone, "   ")
     expect(phone.get_by_role("alert")).to_have_text("Type a message or a command first")
+
+    # A /command in the bot's answer is tappable, as in Telegram's apps: it sends the command
+    send(phone, "/help")
+    log = phone.get_by_role("log")
+    log.locator(".bot").last.get_by_role("link", name="/start").click()
+    expect(log.locator(".me").last).to_have_text("/start")
+    expect(log.locator(".bot").last).to_contain_text("Привет, Ольга!")
 
     unknown = httpx.get(f"{dev_page.url}/dev/telegram/chats/-42")
     assert unknown.status_code == 404
