@@ -70,8 +70,12 @@ class Seat:
         }
 
 
+# Telegram's limit on a text message.
+MAX_TEXT = 4096
+
+
 class TypedIn(BaseModel):
-    text: str = Field(max_length=4096)
+    text: str
     english: bool = False
 
 
@@ -202,8 +206,7 @@ def _problem(status: int, detail: str) -> JSONResponse:
 
 
 def set_webhook(fake: FakeTelegram, url: str, secret: str) -> None:
-    """Point the local Telegram at this server's webhook route, as `setWebhook` does after a
-    deployment (docs/operations.md)."""
+    """Point the local Telegram at this server's webhook route, as a deployment's `setWebhook`."""
     body = json.dumps({"url": url, "secret_token": secret}).encode()
     request = urllib.request.Request(  # the local Telegram on 127.0.0.1
         f"{fake.api_url}/setWebhook", data=body, headers={"Content-Type": "application/json"}
@@ -226,6 +229,13 @@ def register(
         if (fake.webhook or {}).get("url") != url:
             await asyncio.to_thread(set_webhook, fake, url, secret)
         return await asyncio.to_thread(fake.deliver, update)
+
+    async def delivered(request: Request, seat: Seat, update: dict[str, Any]) -> JSONResponse:
+        """Deliver the update; answer it, what became of it and the chat as it is now."""
+        delivery = await deliver(request, update)
+        # The update may have changed what the chat is (linked, unlinked): read it again.
+        seat = await chats.seat(seat.key) or seat
+        return JSONResponse({"update": update, "delivery": delivery, **history(seat)})
 
     def history(seat: Seat) -> dict[str, Any]:
         fake = chats.fake
@@ -267,9 +277,10 @@ def register(
         text = as_typed(typed.text)
         if not text:
             return _problem(400, "Type a message or a command first")
+        if len(text.encode("utf-16-le")) // 2 > MAX_TEXT:
+            return _problem(400, f"A Telegram message holds at most {MAX_TEXT} characters")
         update = chats.fake.user_sends(seat.chat, _person(seat, typed.english), text)
-        delivery = await deliver(request, update)
-        return JSONResponse({"update": update, "delivery": delivery, **history(seat)})
+        return await delivered(request, seat, update)
 
     @shell.post("/dev/telegram/chats/{chat_id}/membership")
     async def membership(chat_id: int, change: MembershipIn, request: Request) -> JSONResponse:
@@ -293,9 +304,7 @@ def register(
         else:
             chats.removed[chat_id] = fake.block_chat(chat_id)
             update = fake.bot_membership(seat.chat, CAFE_ADMIN, old="member", new="kicked")
-        delivery = await deliver(request, update)
-        seat = await chats.seat(chat_id) or seat
-        return JSONResponse({"update": update, "delivery": delivery, **history(seat)})
+        return await delivered(request, seat, update)
 
     @shell.post("/dev/telegram/chats/{chat_id}/presses")
     async def press(chat_id: int, pressed: PressedIn, request: Request) -> JSONResponse:
@@ -309,5 +318,4 @@ def register(
             )
         except LookupError:
             return _problem(409, "That button is no longer under the message: reload the chat")
-        delivery = await deliver(request, update)
-        return JSONResponse({"update": update, "delivery": delivery, **history(seat)})
+        return await delivered(request, seat, update)

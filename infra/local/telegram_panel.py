@@ -72,7 +72,11 @@ async function call(method, url, body) {
     headers: {"Content-Type": "application/json", Accept: "application/json"},
   });
   const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(data.detail || response.statusText);
+  if (!response.ok) {
+    const detail = Array.isArray(data.detail)
+      ? data.detail.map((problem) => problem.msg).join("; ") : data.detail;
+    throw new Error(detail || response.statusText);
+  }
   return data;
 }
 

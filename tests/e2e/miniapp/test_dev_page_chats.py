@@ -242,6 +242,11 @@ def test_commands_are_tappable_and_bad_input_gets_a_message_a_person_can_act_on(
     expect(log.locator(".me").last).to_have_text("/start")
     expect(log.locator(".bot").last).to_contain_text("Привет, Ольга!")
 
+    too_long = httpx.post(
+        f"{dev_page.url}/dev/telegram/chats/{MANAGER_TGID}/messages", json={"text": "я" * 4097}
+    )
+    assert too_long.status_code == 400
+    assert too_long.json()["detail"] == "A Telegram message holds at most 4096 characters"
     unknown = httpx.get(f"{dev_page.url}/dev/telegram/chats/-42")
     assert unknown.status_code == 404
     assert "pick one from the list" in unknown.json()["detail"]

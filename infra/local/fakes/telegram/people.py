@@ -114,10 +114,8 @@ class PeopleSide(TelegramState):
     def user_presses(
         self, chat_id: ChatKey, message_id: int, user: JSONDict, data: str
     ) -> JSONDict:
-        """``user`` presses the button with ``data`` under the bot's message: its update.
-
-        Raises ``LookupError`` when the message is gone or has no such button (any more).
-        """
+        """``user`` presses the button with ``data`` under the bot's message: its update
+        (``LookupError`` if the message is gone or has no such button any more)."""
         with self._changed:
             stored = self._messages.get((chat_id, message_id))
             if stored is None:
@@ -165,24 +163,20 @@ class PeopleSide(TelegramState):
             return self._log(chat["id"], self._next_update({"my_chat_member": change}), label)
 
     def deliver(self, update: JSONDict, *, timeout: float = 120) -> str:
-        """Hand ``update`` to the bot as Telegram would; what became of it, in a few words.
-
-        With a webhook set: POSTed to it (with the secret token) and its HTTP status answered;
-        without one: queued for ``getUpdates``. A group's plain text does not reach a bot in
-        privacy mode.
-        """
+        """Hand ``update`` to the bot as Telegram would; what became of it, in a few words."""
         message = update.get("message")
+        # A bot in privacy mode hears only commands and replies to itself in a group.
         if (
             isinstance(message, dict)
             and message["chat"]["type"] in {"group", "supergroup"}
             and not self.bot_user.get("can_read_all_group_messages")
-            and not message.get("entities")
+            and not any(e["type"] == "bot_command" for e in message.get("entities", []))
             and (message.get("reply_to_message") or {}).get("from", {}).get("id") != self.bot_id
         ):
             return self._delivered(update, "not delivered: in groups the bot sees only commands")
         with self._lock:
             webhook = None if self._webhook is None else dict(self._webhook)
-        if webhook is None:
+        if webhook is None:  # the bot polls: getUpdates hands it over
             with self._changed:
                 self._updates.append(copy.deepcopy(update))
                 self._changed.notify_all()
