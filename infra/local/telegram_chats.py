@@ -183,6 +183,11 @@ def event_view(event: ChatEvent) -> dict[str, Any]:
         view["edited"] = event.edited
         rows = (event.message.get("reply_markup") or {}).get("inline_keyboard") or []
         view["keyboard"] = [[_button(b) for b in row] for row in rows]
+        # In groups the bot answers as a reply: Telegram shows the message it answers above.
+        replied = event.message.get("reply_to_message")
+        if isinstance(replied, dict):
+            author = replied.get("from", {}).get("first_name", "")
+            view["quote"] = {"from": author, "text": str(replied.get("text", "")).split("\n")[0]}
     elif event.kind == "user" and event.message is not None:
         view["html"] = html.escape(event.text).replace("\n", "<br>")
         view["from"] = event.message["from"].get("first_name", "")

@@ -40,6 +40,9 @@ display:flex;flex-direction:column;gap:6px}
 overflow-wrap:anywhere}.me{align-self:flex-end;max-width:85%;background:#e1f7cb}
 .bot{align-self:flex-start;max-width:88%}.sender{font-size:13px;font-weight:600;color:#2481cc}
 .edited{color:#8e8e93;font-size:12px;margin-left:6px}
+.quote{border-left:3px solid #2481cc;background:#2481cc14;border-radius:4px;padding:2px 8px;
+margin-bottom:4px;font-size:13px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.quote b{display:block;color:#2481cc}
 .keyboard{display:flex;flex-direction:column;gap:4px;margin-top:4px}
 .keyboard div{display:flex;gap:4px}.keyboard button,.keyboard a{flex:1;margin:0;padding:7px 8px;
 border-radius:8px;background:#ffffffc7;color:#2481cc;font-size:14px;text-align:center;
@@ -159,6 +162,11 @@ function eventNode(event) {
     bubble.dataset.messageId = event.message_id;
     bubble.innerHTML = event.html;  // escaped by the server but Telegram's formatting tags
     tappableCommands(bubble);
+    if (event.quote) {
+      const quote = node("div", "quote");
+      quote.append(node("b", "", event.quote.from), node("span", "", event.quote.text));
+      bubble.prepend(quote);
+    }
     if (event.edited) bubble.append(node("span", "edited", "edited"));
     element.append(bubble);
     if (event.keyboard.length) element.append(keyboard(event));

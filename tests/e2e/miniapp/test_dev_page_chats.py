@@ -144,6 +144,9 @@ def test_a_new_cafe_chat_links_with_the_cafe_s_link_and_the_manager_approves_it(
     expect(log.locator(".bot").last).to_contain_text(
         "Заявка на привязку к кафе «Грузинский дворик» отправлена"
     )
+    # In a group the bot answers as a reply, shown above its text as Telegram shows it
+    expect(log.locator(".bot").last.locator(".quote")).to_have_text("Анна/start cafe_2")
+    screenshot(phone, "dev-page-telegram-new-chat")
     expect(phone.locator("#update")).to_contain_text('"type": "bot_command"')
 
     # The manager gets the request with buttons and approves it in their chat
@@ -156,10 +159,13 @@ def test_a_new_cafe_chat_links_with_the_cafe_s_link_and_the_manager_approves_it(
     expect(request.locator(".edited")).to_be_visible()
     expect(request.get_by_role("button")).to_have_count(0)
     expect(phone.locator("#update")).to_contain_text('"callback_query"')
+    screenshot(phone, "dev-page-telegram-manager")
 
     # The new chat is the cafe's now, and the bot said so there
     log = be(phone, "Новое кафе 1 — linked to «Грузинский дворик»")
-    expect(log).to_contain_text("Готово! Чат привязан к кафе «Грузинский дворик» ✅")
+    linked = log.locator(".bot").filter(has_text="Готово! Чат привязан к кафе «Грузинский дворик»")
+    expect(linked).to_be_visible()
+    linked.evaluate("element => element.scrollIntoView({block: 'start'})")
     screenshot(phone, "dev-page-telegram-linked")
 
     # All of it went through the webhook route with the secret, as in a deployment
