@@ -1,11 +1,11 @@
-"""The local runner's web app: the API and Mini App through the real `api` Lambda handler, plus
-a dev page that exists only here.
+"""The local runner's web app: the API and Mini App through the real `api` Lambda handler, the
+bot's webhook through the real `telegram_webhook` one, plus a dev page that exists only here.
 
 `/dev/cafe-messages` lists what every cafe chat received (from the fake Telegram) and has the
 controls a person needs to see it happen without waiting: pass a cafe's deadline now (moves the
 local clock to just after it and runs the deadline check), run the check or the recommendations
-batch now, put the clock back. Every other path goes to the `api` function as API Gateway
-would send it.
+batch now, put the clock back. `/dev/telegram` plays the chats (telegram_chats.py). Every other
+path goes to the function of its route as API Gateway would send it.
 """
 
 import asyncio
@@ -16,12 +16,21 @@ from typing import Any
 from fastapi import FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from infra.local import telegram_chats
 from infra.local.fakes.telegram.inbox import CapturedMessage, inbox
 from infra.local.gateway import forward
 from infra.local.system import LocalSystem
+from infra.local.telegram_panel import STYLE, nav
 from shared.cafes.service import upcoming_deadlines
 from shared.kit.db import create_engine, create_sessionmaker
 from shared.models import Cafe
+
+
+def cafe_inbox(system: LocalSystem) -> list[CapturedMessage]:
+    """What group chats received; people's private chats are on the Telegram chats tab."""
+    if system.capture is None:
+        return []
+    return [m for m in inbox(system.capture) if isinstance(m.chat_id, int) and m.chat_id < 0]
 
 
 def create_local_app(system: LocalSystem) -> FastAPI:
@@ -35,8 +44,8 @@ def create_local_app(system: LocalSystem) -> FastAPI:
         async with sessions() as session:
             return await upcoming_deadlines(session, now=system.clock.now(), tz=settings.tz)
 
-    async def invoke_api(event: dict[str, Any]) -> Any:
-        return await asyncio.wrap_future(system.host.invoke("api", event))
+    async def invoke(function: str, event: dict[str, Any]) -> Any:
+        return await asyncio.wrap_future(system.host.invoke(function, event))
 
     async def run(function: str) -> Any:
         if function == "deadline_check":
@@ -54,8 +63,8 @@ def create_local_app(system: LocalSystem) -> FastAPI:
 
     @shell.get("/dev/cafe-messages.json")
     async def cafe_messages_json() -> JSONResponse:
-        """Every message the cafes' chats received, oldest first."""
-        messages = inbox(system.capture) if system.capture else []
+        """Every message the cafes' chats (groups) received, oldest first."""
+        messages = cafe_inbox(system)
         return JSONResponse(
             [
                 {
@@ -98,8 +107,10 @@ def create_local_app(system: LocalSystem) -> FastAPI:
     async def cafe_messages() -> HTMLResponse:
         now = system.clock.now().astimezone(settings.tz)
         deadlines = await next_deadlines()
-        messages = list(reversed(inbox(system.capture))) if system.capture else []
+        messages = list(reversed(cafe_inbox(system)))
         return HTMLResponse(_page(system, now, deadlines, messages))
+
+    telegram_chats.register(shell, system, sessions)
 
     @shell.api_route(
         "/{path:path}",
@@ -107,20 +118,9 @@ def create_local_app(system: LocalSystem) -> FastAPI:
         include_in_schema=False,
     )
     async def through_api_gateway(request: Request) -> Response:
-        return await forward(request, invoke_api)
+        return await forward(request, invoke)
 
     return shell
-
-
-_STYLE = """
-body{font:15px/1.45 system-ui,sans-serif;max-width:860px;margin:24px auto;padding:0 16px;
-color:#1c1c1e;background:#f5f5f7}h1{font-size:22px}h2{font-size:17px;margin-top:28px}
-.card{background:#fff;border-radius:12px;padding:12px 16px;margin:10px 0;
-box-shadow:0 1px 2px #0001}.meta{color:#6e6e73;font-size:13px}form{display:inline}
-button{font:inherit;border:0;border-radius:8px;padding:6px 12px;background:#2481cc;
-color:#fff;cursor:pointer;margin:2px}button.secondary{background:#8e8e93}
-.message{white-space:normal}.empty{color:#6e6e73}
-"""
 
 
 def _page(
@@ -160,7 +160,9 @@ def _page(
     )
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="refresh" content="5"><title>Lunch · cafe messages (local)</title>
-<style>{_STYLE}</style></head><body>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>{STYLE}</style></head><body>
+{nav("/dev/cafe-messages")}
 <h1>What the cafes receive</h1>
 <p class="meta">Local clock: {now:%a %d.%m.%Y %H:%M:%S} ({esc(system.settings.company_timezone)})
 {esc(clock_note)} · events: {transport} · this page exists only under <code>make run</code>.</p>
@@ -169,6 +171,8 @@ def _page(
 <button class="secondary">Run the recommendations batch</button></form>
 <form method="post" action="/dev/clock/reset"><button class="secondary">Real time</button></form>
 <h2>Next deadlines</h2>{"".join(rows) or '<p class="empty">No cafe takes orders.</p>'}
-<h2>Messages (newest first)</h2>{inbox}
+<h2>Messages (newest first)</h2>
+<p class="meta">To cafes' group chats. What people's private chats got (reminders, the bot's
+answers) is on <a href="/dev/telegram">Telegram chats</a>.</p>{inbox}
 <p class="meta"><a href="/">Open the Mini App</a> · <a href="/api/v1/docs">API docs</a></p>
 </body></html>"""

@@ -1,5 +1,7 @@
-"""What API Gateway does in front of the `api` Lambda, on a local port: each HTTP request
-becomes an HTTP API (payload 2.0) event for the real handler, and its answer a response."""
+"""What API Gateway does in front of the Lambdas, on a local port: each HTTP request becomes an
+HTTP API (payload 2.0) event for the real handler of its route (template.yaml's: the bot's
+webhook for `POST /telegram/webhook`, the `api` function for everything else), and its answer
+a response."""
 
 import base64
 from collections.abc import Awaitable, Callable
@@ -10,7 +12,10 @@ from starlette.responses import Response
 
 from infra.local.events import api_gateway_v2_http
 
-type Invoke = Callable[[dict[str, Any]], Awaitable[Any]]
+type Invoke = Callable[[str, dict[str, Any]], Awaitable[Any]]
+
+# template.yaml's routes besides the `api` function's catch-all.
+ROUTES = {("POST", "/telegram/webhook"): "telegram_webhook"}
 
 # API Gateway passes these bodies as text; anything else arrives base64-encoded.
 TEXT_BODIES = ("application/json", "text/", "application/x-www-form-urlencoded")
@@ -47,7 +52,13 @@ def response_of(result: dict[str, Any]) -> Response:
     return response
 
 
+def function_for(method: str, path: str) -> str:
+    """The function API Gateway hands a request to."""
+    return ROUTES.get((method.upper(), path), "api")
+
+
 async def forward(request: Request, invoke: Invoke) -> Response:
-    """Answer `request` through the `api` function, as the deployed stack does."""
-    result = await invoke(request_event(request, await request.body()))
+    """Answer `request` through the function of its route, as the deployed stack does."""
+    function = function_for(request.method, request.url.path)
+    result = await invoke(function, request_event(request, await request.body()))
     return response_of(result)

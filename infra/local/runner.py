@@ -11,7 +11,7 @@
 * Telegram: with a real TELEGRAM_BOT_TOKEN, real sends and the bot by long polling; otherwise
   the fake Telegram (infra/local/fakes/telegram), and every message a cafe would receive is
   printed and listed on http://127.0.0.1:8000/dev/cafe-messages, where "pass the deadline"
-  buttons run the check now.
+  buttons run the check now, and http://127.0.0.1:8000/dev/telegram plays the bot's chats.
 
 The functions run in one worker thread, one invocation at a time, as a Lambda container runs
 them. It refuses to start with ENVIRONMENT other than local; none of this is deployed
@@ -360,6 +360,8 @@ def main() -> int:
     base = f"http://{HOST}:{port}"
     step(f"Mini App {base}/ · API {base}/api/v1/health · docs {base}/api/v1/docs")
     step(f"cafe messages and dev controls: {base}/dev/cafe-messages · Ctrl-C stops everything")
+    if capture is not None:
+        step(f"talk to the bot as a cafe, the manager or an employee: {base}/dev/telegram")
     try:
         uvicorn.run(app, host=HOST, port=port, log_level="warning")
     finally:

@@ -20,7 +20,7 @@ from shared.kit.settings import Settings
 type Handler = Callable[[dict[str, Any], Any], Any]
 
 # Every function the runner hosts; `api` serves the Mini App and the API through Mangum, as
-# API Gateway's integration does.
+# API Gateway's integration does, and `telegram_webhook` the bot's updates (the dev page's chats).
 FUNCTIONS = (
     "api",
     "deadline_check",
@@ -29,6 +29,7 @@ FUNCTIONS = (
     "recommendations_consumer",
     "reminders_check",
     "reminders_consumer",
+    "telegram_webhook",
 )
 
 

@@ -24,7 +24,12 @@ What it does, as ``api.telegram.org`` does:
   (:meth:`FakeTelegram.delay_next`) and optional flood control
   (:meth:`FakeTelegram.enforce_rate_limits`);
 * records every request (:meth:`FakeTelegram.requests`,
-  :meth:`FakeTelegram.sent_messages`).
+  :meth:`FakeTelegram.sent_messages`);
+* plays Telegram facing people (``people``): what they type and press becomes the update
+  Telegram would make (:meth:`FakeTelegram.user_sends`, :meth:`FakeTelegram.user_presses`,
+  :meth:`FakeTelegram.bot_membership`), delivered to the ``setWebhook`` URL with its secret
+  token (:meth:`FakeTelegram.deliver`); :meth:`FakeTelegram.chat_history` is a chat as its
+  members see it. The dev page's Telegram chats are built on it.
 
 Not emulated: MarkdownV2/Markdown parsing (such texts are echoed unparsed, without
 entities), automatic detection of URLs/mentions/commands in plain text, files download,
@@ -33,8 +38,8 @@ as unknown methods do; add your own with :meth:`FakeTelegram.set_method_handler`
 
 Split by concern: ``protocol`` (error texts, field types), ``html`` (the HTML parse mode),
 ``transport`` (HTTP, form/multipart/JSON bodies), ``ratelimit`` (flood control), ``records``
-(what was sent), ``updates`` (update builders), ``state`` + ``methods`` (the Bot API methods)
-and ``server`` (``FakeTelegram`` itself).
+(what was sent), ``updates`` (update builders), ``state`` + ``methods`` (the Bot API methods),
+``people`` (the people's side) and ``server`` (``FakeTelegram`` itself).
 """
 
 from infra.local.fakes.telegram.protocol import (

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 if TYPE_CHECKING:
     from telegram import Bot
 from infra.local.fakes.telegram.methods import BotApiMethods
+from infra.local.fakes.telegram.people import PeopleSide
 from infra.local.fakes.telegram.protocol import (
     _PATH,
     _STATUS_DESCRIPTIONS,
@@ -48,7 +49,7 @@ from infra.local.fakes.telegram.transport import (
 from infra.local.fakes.telegram.updates import _default_chat
 
 
-class FakeTelegram(BotApiMethods):
+class FakeTelegram(BotApiMethods, PeopleSide):
     """A fake Telegram Bot API server on ``127.0.0.1`` (a free port by default).
 
     Use as a context manager, or ``start()``/``stop()``. All methods are thread-safe.
