@@ -2,6 +2,7 @@
 the cafe's order listing itself stays Russian (cafes have no language of their own)."""
 
 from string import Formatter
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -15,7 +16,7 @@ from tests.integration.notifications.stories import make_combo_order
 
 GROUP = -1001234567890
 MANAGER = 9001
-ENGLISH = {"language_code": "en", "first_name": "Sam"}
+ENGLISH: dict[str, Any] = {"language_code": "en", "first_name": "Sam"}
 
 
 def test_a_cafe_links_itself_in_english_and_the_manager_decides_in_english(
