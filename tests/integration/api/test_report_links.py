@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from datetime import timedelta
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -54,6 +54,9 @@ async def test_the_link_downloads_the_same_csv_without_a_token(
     assert "Иван Петров" in by_link.content.decode("utf-8-sig")
     assert by_link.headers["content-type"] == "text/csv; charset=utf-8"
     assert by_link.headers["content-disposition"] == by_token.headers["content-disposition"]
+    # The name handed to Telegram is the one the CSV itself carries (RFC 5987 filename*)
+    encoded = by_token.headers["content-disposition"].split("filename*=UTF-8''")[1]
+    assert unquote(encoded.split(";")[0]) == link["file_name"]
 
 
 async def test_an_expired_link_is_gone_and_says_to_press_again(
