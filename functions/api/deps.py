@@ -84,13 +84,22 @@ async def _signed_in(
     for_update: bool,
 ) -> User:
     if credentials is None:
-        raise NotAuthenticated("Sign in first: send the access token as 'Authorization: Bearer …'")
+        raise NotAuthenticated(
+            "Сначала войдите: передайте токен доступа в заголовке 'Authorization: Bearer …'",
+            en="Sign in first: send the access token as 'Authorization: Bearer …'",
+        )
     claims = read_token(credentials.credentials, settings.jwt_secret.get_secret_value(), now=now)
     user = await users.get_user(session, claims.tgid, for_update=for_update)
     if user is None:
-        raise NotAuthenticated("This account no longer exists: sign in again")
+        raise NotAuthenticated(
+            "Этой учётной записи больше нет: войдите снова",
+            en="This account no longer exists: sign in again",
+        )
     if not user.is_active:
-        raise UserBlocked("Ваш доступ заблокирован. Обратитесь к офис-менеджеру.")
+        raise UserBlocked(
+            "Ваш доступ заблокирован. Обратитесь к офис-менеджеру.",
+            en="Your access is blocked. Please contact the office manager.",
+        )
     return user
 
 
@@ -123,7 +132,7 @@ LockedUser = Annotated[User, Depends(get_locked_user)]
 
 async def get_manager(user: CurrentUser) -> User:
     if not user.is_manager:
-        raise ManagerOnly("Это действие доступно только менеджеру")
+        raise ManagerOnly("Это действие доступно только менеджеру", en="Only a manager can do this")
     return user
 
 

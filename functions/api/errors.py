@@ -42,7 +42,9 @@ def store_unavailable_error() -> DependencyUnavailable:
     """What a request is told when a store (PostgreSQL, Redis) is down or stalled."""
     return DependencyUnavailable(
         "Сервис временно недоступен: хранилище данных не отвечает. "
-        "Повторите попытку через несколько секунд"
+        "Повторите попытку через несколько секунд",
+        en="The service is briefly unavailable: the data store does not answer. "
+        "Try again in a few seconds",
     )
 
 

@@ -7,6 +7,7 @@
 import {
   backButton,
   copyTextToClipboard,
+  downloadFile,
   hapticFeedback,
   init as initSdk,
   isTMA,
@@ -156,5 +157,26 @@ export async function copyText(text: string): Promise<boolean> {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** Whether Telegram's client downloads files for the app (Mini Apps 8.0+). A blob link does not
+ * work in every mobile client's web view, so this is the way when it is there. */
+export function canDownloadThroughTelegram(): boolean {
+  try {
+    return downloadFile.isAvailable();
+  } catch {
+    return false;
+  }
+}
+
+/** Hands `url` to Telegram's native download; false when the person declined it. */
+export async function downloadThroughTelegram(url: string, fileName: string): Promise<boolean> {
+  try {
+    await downloadFile(url, fileName);
+    return true;
+  } catch (error) {
+    if (error instanceof Error && /denied/i.test(error.message)) return false;
+    throw error;
   }
 }

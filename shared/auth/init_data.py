@@ -117,23 +117,41 @@ def verify_init_data(raw: str, bot_token: str, *, now: datetime, max_age_seconds
     try:
         fields = dict(parse_qsl(raw, keep_blank_values=True, strict_parsing=True))
     except ValueError:
-        raise NotAuthenticated("initData is not a valid query string") from None
+        raise NotAuthenticated(
+            "initData — не строка запроса: откройте приложение из Telegram",
+            en="initData is not a valid query string",
+        ) from None
     received = fields.get("hash")
     if not received:
-        raise NotAuthenticated("initData has no hash: open the app from Telegram")
+        raise NotAuthenticated(
+            "В initData нет подписи: откройте приложение из Telegram",
+            en="initData has no hash: open the app from Telegram",
+        )
     if not hmac.compare_digest(_signature(fields, bot_token), received):
-        raise NotAuthenticated("initData signature is invalid: open the app from Telegram again")
+        raise NotAuthenticated(
+            "Подпись initData неверна: откройте приложение из Telegram заново",
+            en="initData signature is invalid: open the app from Telegram again",
+        )
     try:
         auth_date = datetime.fromtimestamp(int(fields["auth_date"]), UTC)
         user = _telegram_user(json.loads(fields["user"]))
     # OverflowError / OSError: an auth_date beyond what a datetime holds.
     except (KeyError, ValueError, TypeError, OverflowError, OSError, RecursionError):
-        raise NotAuthenticated("initData lacks a valid user or auth_date") from None
+        raise NotAuthenticated(
+            "В initData нет пользователя или даты входа: откройте приложение из Telegram",
+            en="initData lacks a valid user or auth_date",
+        ) from None
     age = (now - auth_date).total_seconds()
     if age > max_age_seconds:
-        raise NotAuthenticated("initData has expired: close the app and open it again")
+        raise NotAuthenticated(
+            "initData устарели: закройте приложение и откройте снова",
+            en="initData has expired: close the app and open it again",
+        )
     if age < -60:
-        raise NotAuthenticated("initData is dated in the future")
+        raise NotAuthenticated(
+            "initData датированы будущим временем: проверьте часы устройства",
+            en="initData is dated in the future",
+        )
     return InitData(
         user=user,
         auth_date=auth_date,

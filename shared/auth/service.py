@@ -49,7 +49,10 @@ async def sign_in(
             await _refuse_stranger(session, tg_user, now=now, office=_clean(office))
         )
     if not user.is_active:
-        raise UserBlocked("Ваш доступ заблокирован. Обратитесь к офис-менеджеру.")
+        raise UserBlocked(
+            "Ваш доступ заблокирован. Обратитесь к офис-менеджеру.",
+            en="Your access is blocked. Please contact the office manager.",
+        )
     token = issue_token(
         TokenClaims(tgid=user.tgid, role=user.role),
         settings.jwt_secret.get_secret_value(),
@@ -89,17 +92,25 @@ async def _refuse_stranger(
         )
         await session.flush()
         return AccessRequestPending(
-            "Заявка на доступ отправлена. Вы сможете заказывать, когда менеджер её одобрит."
+            "Заявка на доступ отправлена. Вы сможете заказывать, когда менеджер её одобрит.",
+            en="Access request sent. You can order once a manager approves it.",
         )
     if office is not None and request.status != RequestStatus.REJECTED:
         request.office = office  # the newcomer corrected it while waiting
     if request.status == RequestStatus.REJECTED:
-        raise AccessRequestRejected("Заявка на доступ отклонена. Обратитесь к офис-менеджеру.")
+        raise AccessRequestRejected(
+            "Заявка на доступ отклонена. Обратитесь к офис-менеджеру.",
+            en="Your access request was rejected. Please contact the office manager.",
+        )
     if request.status == RequestStatus.APPROVED:
         # Approved once, but the account is gone since: the person asks again.
         request.status, request.processed_at, request.created_at = RequestStatus.PENDING, None, now
         await session.flush()
         return AccessRequestPending(
-            "Заявка на доступ отправлена. Вы сможете заказывать, когда менеджер её одобрит."
+            "Заявка на доступ отправлена. Вы сможете заказывать, когда менеджер её одобрит.",
+            en="Access request sent. You can order once a manager approves it.",
         )
-    return AccessRequestPending("Заявка на доступ ждёт одобрения менеджера.")
+    return AccessRequestPending(
+        "Заявка на доступ ждёт одобрения менеджера.",
+        en="Your access request is waiting for a manager's approval.",
+    )

@@ -40,7 +40,13 @@ def read_token(token: str, secret: str, *, now: datetime) -> TokenClaims:
         claims = TokenClaims(tgid=int(payload["tgid"]), role=str(payload["role"]))
         expires = int(payload["exp"])
     except (jwt.InvalidTokenError, KeyError, ValueError, TypeError):
-        raise NotAuthenticated("The access token is invalid: sign in again") from None
+        raise NotAuthenticated(
+            "Токен доступа недействителен: войдите снова",
+            en="The access token is invalid: sign in again",
+        ) from None
     if now.timestamp() >= expires:
-        raise NotAuthenticated("The access token has expired: sign in again")
+        raise NotAuthenticated(
+            "Срок действия токена истёк: войдите снова",
+            en="The access token has expired: sign in again",
+        )
     return claims

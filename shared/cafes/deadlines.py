@@ -47,6 +47,7 @@ class Availability:
     opens_at: datetime | None
     reason: ClosedReason | None
     message: str | None
+    message_en: str | None = None  # the same sentence for English speakers
 
     def time_remaining(self, now: datetime) -> timedelta | None:
         if not self.can_order or self.deadline is None:
@@ -70,30 +71,32 @@ def availability(
     """Whether an order for `order_date` may be placed, changed or cancelled at `now`."""
     day = order_date.strftime("%d.%m")
     if not cafe_active:
-        return _closed(order_date, ClosedReason.CAFE_INACTIVE, "Кафе сейчас не принимает заказы")
+        return _closed(
+            order_date,
+            ClosedReason.CAFE_INACTIVE,
+            "Кафе сейчас не принимает заказы",
+            "The cafe is not taking orders now",
+        )
     if schedule is None or not schedule.is_enabled:
         weekday = WEEKDAY_NAMES[order_date.weekday()].lower()
+        weekday_en = WEEKDAY_NAMES_EN[order_date.weekday()]
         message = f"Кафе не принимает заказы на {day} ({weekday})"
-        return _closed(order_date, ClosedReason.NOT_SERVED, message)
+        message_en = f"The cafe takes no orders for {day} ({weekday_en})"
+        return _closed(order_date, ClosedReason.NOT_SERVED, message, message_en)
     deadline = deadline_on(order_date, schedule, tz)
     opens_at = _opens_at(order_date, schedule.advance_days, tz)
     if order_date < now.astimezone(tz).date():
         # A day already gone: its deadline (on that day) has passed. Decided before comparing
         # instants, which overflow near date.min (0001-01-01 in Moscow is before year 1 in UTC).
-        message = f"Приём заказов на {day} закончился в {deadline:%H:%M}"
-        return Availability(
-            order_date, False, deadline, opens_at, ClosedReason.DEADLINE_PASSED, message
-        )
+        return _deadline_passed(order_date, deadline, opens_at)
     if opens_at is not None and now < opens_at:
         message = f"Заказы на {day} откроются {opens_at:%d.%m} в {opens_at:%H:%M}"
+        message_en = f"Orders for {day} open on {opens_at:%d.%m} at {opens_at:%H:%M}"
         return Availability(
-            order_date, False, deadline, opens_at, ClosedReason.NOT_OPEN_YET, message
+            order_date, False, deadline, opens_at, ClosedReason.NOT_OPEN_YET, message, message_en
         )
     if now >= deadline:
-        message = f"Приём заказов на {day} закончился в {deadline:%H:%M}"
-        return Availability(
-            order_date, False, deadline, opens_at, ClosedReason.DEADLINE_PASSED, message
-        )
+        return _deadline_passed(order_date, deadline, opens_at)
     return Availability(order_date, True, deadline, opens_at, None, None)
 
 
@@ -104,8 +107,19 @@ def _opens_at(order_date: date, advance_days: int, tz: ZoneInfo) -> datetime | N
     return datetime.combine(order_date - timedelta(days=advance_days), time(0, 0), tzinfo=tz)
 
 
-def _closed(order_date: date, reason: ClosedReason, message: str) -> Availability:
-    return Availability(order_date, False, None, None, reason, message)
+def _closed(order_date: date, reason: ClosedReason, message: str, message_en: str) -> Availability:
+    return Availability(order_date, False, None, None, reason, message, message_en)
+
+
+def _deadline_passed(
+    order_date: date, deadline: datetime, opens_at: datetime | None
+) -> Availability:
+    day = order_date.strftime("%d.%m")
+    message = f"Приём заказов на {day} закончился в {deadline:%H:%M}"
+    message_en = f"Ordering for {day} closed at {deadline:%H:%M}"
+    return Availability(
+        order_date, False, deadline, opens_at, ClosedReason.DEADLINE_PASSED, message, message_en
+    )
 
 
 def next_deadline(

@@ -56,9 +56,12 @@ async def report_arrival(
     async with unit_of_work(sessions) as session:
         cafe = await session.get(Cafe, cafe_id)
         if cafe is None:
-            raise NotFound("Этого кафе больше нет")
+            raise NotFound("Этого кафе больше нет", en="This cafe no longer exists")
         if cafe.tg_chat_id != chat_id:
-            raise NotThisCafesChat("Отметить доставку может только чат этого кафе")
+            raise NotThisCafesChat(
+                "Отметить доставку может только чат этого кафе",
+                en="Only this cafe's chat can mark the delivery",
+            )
         arrival, first = await repository.record_arrival(
             session,
             cafe_id,

@@ -54,14 +54,22 @@ async def request_link(
     """Ask for `chat_id` to receive the cafe's orders; a manager approves or rejects."""
     cafe = await _cafe(session, cafe_id)
     if not cafe.is_active:
-        raise CafeInactive(f"Кафе «{cafe.name}» сейчас отключено, привязать к нему чат нельзя")
+        raise CafeInactive(
+            f"Кафе «{cafe.name}» сейчас отключено, привязать к нему чат нельзя",
+            en=f"Cafe «{cafe.name}» is switched off: no chat can be linked to it",
+        )
     linked = await repository.cafe_linked_to(session, chat_id)
     if linked is not None and linked.id == cafe.id:
-        raise ChatAlreadyLinked(f"Этот чат уже привязан к кафе «{cafe.name}»")
+        raise ChatAlreadyLinked(
+            f"Этот чат уже привязан к кафе «{cafe.name}»",
+            en=f"This chat is already linked to cafe «{cafe.name}»",
+        )
     if linked is not None:
         raise ChatAlreadyLinked(
             f"Этот чат уже привязан к кафе «{linked.name}». "
-            "Сначала отвяжите его, затем отправьте заявку снова"
+            "Сначала отвяжите его, затем отправьте заявку снова",
+            en=f"This chat is already linked to cafe «{linked.name}». "
+            "Unlink it first, then send the request again",
         )
     request = await repository.pending_request(session, cafe.id, chat_id)
     if request is None:
@@ -69,7 +77,10 @@ async def request_link(
         await repository.add_pending_request(session, cafe.id, chat_id, username, now=now)
         request = await repository.pending_request(session, cafe.id, chat_id)
         if request is None:  # a manager decided on a concurrent twin between the two statements
-            raise LinkRequestProcessed("Заявку только что рассмотрели: проверьте статус привязки")
+            raise LinkRequestProcessed(
+                "Заявку только что рассмотрели: проверьте статус привязки",
+                en="The request has just been decided: check the link status",
+            )
     elif username and request.tg_username != username:
         request.tg_username = username
         await session.flush()
@@ -87,7 +98,10 @@ async def approve(session: AsyncSession, request_id: int, *, now: datetime) -> L
     linked = await repository.cafe_linked_to(session, request.tg_chat_id)
     if linked is not None and linked.id != cafe.id:
         raise ChatAlreadyLinked(
-            f"Этот чат уже привязан к кафе «{linked.name}». Отвяжите его там, затем одобрите заявку"
+            f"Этот чат уже привязан к кафе «{linked.name}». "
+            "Отвяжите его там, затем одобрите заявку",
+            en=f"This chat is already linked to cafe «{linked.name}». "
+            "Unlink it there, then approve the request",
         )
     replaced = _link(cafe, request.tg_chat_id, request.tg_username, now=now)
     request.status = RequestStatus.APPROVED
@@ -105,7 +119,10 @@ async def issue_link_code(
     """A one-time code (and deep link) that links the cafe to whichever chat opens it."""
     cafe = await _cafe(session, cafe_id)
     if not cafe.is_active:
-        raise CafeInactive(f"Кафе «{cafe.name}» сейчас отключено, привязать к нему чат нельзя")
+        raise CafeInactive(
+            f"Кафе «{cafe.name}» сейчас отключено, привязать к нему чат нельзя",
+            en=f"Cafe «{cafe.name}» is switched off: no chat can be linked to it",
+        )
     code, expires_at = issue_code(cafe, key, now=now)
     return LinkCodeOut(
         code=code,
@@ -128,7 +145,9 @@ async def link_with_code(
     parsed = parse_code(code)
     invalid = LinkCodeInvalid(
         "Ссылка для привязки недействительна: она устарела или уже использована. "
-        "Попросите офис-менеджера прислать новую"
+        "Попросите офис-менеджера прислать новую",
+        en="This link is no longer valid: it has expired or was already used. "
+        "Ask the office manager for a new one",
     )
     if parsed is None:
         raise invalid
@@ -137,14 +156,22 @@ async def link_with_code(
     if cafe is None or not code_is_valid(code, cafe, key, now=now):
         raise invalid
     if not cafe.is_active:
-        raise CafeInactive(f"Кафе «{cafe.name}» сейчас отключено, привязать к нему чат нельзя")
+        raise CafeInactive(
+            f"Кафе «{cafe.name}» сейчас отключено, привязать к нему чат нельзя",
+            en=f"Cafe «{cafe.name}» is switched off: no chat can be linked to it",
+        )
     if cafe.tg_chat_id == chat_id:
-        raise ChatAlreadyLinked(f"Этот чат уже привязан к кафе «{cafe.name}»")
+        raise ChatAlreadyLinked(
+            f"Этот чат уже привязан к кафе «{cafe.name}»",
+            en=f"This chat is already linked to cafe «{cafe.name}»",
+        )
     linked = await repository.cafe_linked_to(session, chat_id)
     if linked is not None:
         raise ChatAlreadyLinked(
             f"Этот чат уже привязан к кафе «{linked.name}». "
-            "Сначала отвяжите его (/unlink), затем откройте ссылку снова"
+            "Сначала отвяжите его (/unlink), затем откройте ссылку снова",
+            en=f"This chat is already linked to cafe «{linked.name}». "
+            "Unlink it first (/unlink), then open the link again",
         )
     replaced = _link(cafe, chat_id, username, now=now)
     request = await repository.add_approved_request(session, cafe.id, chat_id, username, now=now)
@@ -181,7 +208,8 @@ async def set_notifications(session: AsyncSession, cafe_id: int, enabled: bool) 
     cafe = await _cafe(session, cafe_id, for_update=True)
     if enabled and cafe.tg_chat_id is None:
         raise CafeNotLinked(
-            f"У кафе «{cafe.name}» нет привязанного чата: сначала одобрите заявку на привязку"
+            f"У кафе «{cafe.name}» нет привязанного чата: сначала одобрите заявку на привязку",
+            en=f"Cafe «{cafe.name}» has no linked chat: approve its link request first",
         )
     cafe.notifications_enabled = enabled
     await session.flush()
@@ -236,7 +264,7 @@ async def list_requests(
 async def _cafe(session: AsyncSession, cafe_id: int, *, for_update: bool = False) -> Cafe:
     cafe = await cafes.get_cafe(session, cafe_id, for_update=for_update)
     if cafe is None:
-        raise CafeNotFound(f"Кафе №{cafe_id} не найдено")
+        raise CafeNotFound(f"Кафе №{cafe_id} не найдено", en=f"Cafe #{cafe_id} was not found")
     return cafe
 
 
@@ -245,22 +273,29 @@ async def _request(
 ) -> CafeLinkRequest:
     request = await repository.get_request(session, request_id, for_update=for_update)
     if request is None:
-        raise LinkRequestNotFound(f"Заявка на привязку №{request_id} не найдена")
+        raise LinkRequestNotFound(
+            f"Заявка на привязку №{request_id} не найдена",
+            en=f"Link request #{request_id} was not found",
+        )
     return request
 
 
 def _must_be_pending(request: CafeLinkRequest) -> None:
     if request.status == RequestStatus.APPROVED:
-        raise LinkRequestProcessed("Эта заявка уже одобрена")
+        raise LinkRequestProcessed("Эта заявка уже одобрена", en="This request is already approved")
     if request.status == RequestStatus.REJECTED:
-        raise LinkRequestProcessed("Эта заявка уже отклонена")
+        raise LinkRequestProcessed(
+            "Эта заявка уже отклонена", en="This request is already rejected"
+        )
 
 
 async def _refuse_a_flood(session: AsyncSession, chat_id: int) -> None:
     if await repository.count_pending(session, chat_id=chat_id) >= MAX_PENDING_PER_CHAT:
         raise TooManyLinkRequests(
             f"У этого чата уже {MAX_PENDING_PER_CHAT} заявки ждут решения менеджера. "
-            "Дождитесь ответа, прежде чем отправлять новую"
+            "Дождитесь ответа, прежде чем отправлять новую",
+            en=f"This chat already has {MAX_PENDING_PER_CHAT} requests waiting for a manager. "
+            "Wait for an answer before sending another",
         )
 
 

@@ -58,10 +58,7 @@ def check_spent(user: User, total: Decimal, *, spent: Decimal) -> None:
     remaining = to_money(max(limit - to_money(spent), Decimal(0)))
     if total <= remaining:
         return
-    raise BudgetExceeded(
-        f"Заказ на {format_rub(total)} превышает недельный лимит: "
-        f"осталось {format_rub(remaining)} из {format_rub(limit)}"
-    )
+    raise _over_budget(total, remaining, limit)
 
 
 async def check_budget(
@@ -71,7 +68,13 @@ async def check_budget(
     balance = await week_balance(session, user, day, exclude_order=exclude_order)
     if balance.weekly_limit is None or balance.remaining is None or total <= balance.remaining:
         return
-    raise BudgetExceeded(
+    raise _over_budget(total, balance.remaining, balance.weekly_limit)
+
+
+def _over_budget(total: Decimal, remaining: Decimal, limit: Decimal) -> BudgetExceeded:
+    return BudgetExceeded(
         f"Заказ на {format_rub(total)} превышает недельный лимит: "
-        f"осталось {format_rub(balance.remaining)} из {format_rub(balance.weekly_limit)}"
+        f"осталось {format_rub(remaining)} из {format_rub(limit)}",
+        en=f"An order of {format_rub(total)} exceeds the weekly limit: "
+        f"{format_rub(remaining)} of {format_rub(limit)} left",
     )

@@ -57,7 +57,9 @@ async def repeat_order(
     if gone:
         listed = ", ".join(f"«{name}»" for name in gone)
         raise DishesGone(
-            f"Повторить заказ нельзя: больше нет в меню {listed}. Соберите заказ заново"
+            f"Повторить заказ нельзя: больше нет в меню {listed}. Соберите заказ заново",
+            en=f"The order cannot be repeated: {listed} are no longer on the menu. "
+            "Put the order together again",
         )
     request = OrderCreate(
         cafe_id=source.cafe_id,

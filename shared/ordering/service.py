@@ -101,12 +101,18 @@ async def placed_order(
         item_ids=[line.menu_item_id for line in [*request.items, *request.extras]],
     )
     if facts is None:
-        raise NotFound(f"Кафе #{request.cafe_id} не найдено")
+        raise NotFound(
+            f"Кафе #{request.cafe_id} не найдено", en=f"Cafe #{request.cafe_id} was not found"
+        )
     cafe = facts.cafe
     _check_open(cafe, facts.schedule, request.order_date, settings, now=now)
-    duplicate = f"У вас уже есть заказ в «{cafe.name}» на {request.order_date:%d.%m}: измените его"
+    duplicate = DuplicateOrder(
+        f"У вас уже есть заказ в «{cafe.name}» на {request.order_date:%d.%m}: измените его",
+        en=f"You already have an order at «{cafe.name}» for {request.order_date:%d.%m}: "
+        "change it instead",
+    )
     if facts.has_active_order:
-        raise DuplicateOrder(duplicate)
+        raise duplicate
     priced = price_lines(
         cafe, request.combo_id, facts.combo, facts.menu, request.items, request.extras
     )
@@ -132,7 +138,7 @@ async def placed_order(
         # partial index decides, and the whole unit of work rolls back.
         if DUPLICATE_INDEX not in str(error.orig):
             raise
-        raise DuplicateOrder(duplicate) from None
+        raise duplicate from None
     return OrderView(order, OrderStatus.PENDING, user.name, cafe.name)
 
 
@@ -152,7 +158,10 @@ async def change_order(
     if order is None or order.user_tgid != user.tgid:
         raise _not_found(order_id)
     if order.status == OrderStatus.CANCELLED:
-        raise OrderCancelled("Этот заказ отменён: оформите новый")
+        raise OrderCancelled(
+            "Этот заказ отменён: оформите новый",
+            en="This order is cancelled: place a new one",
+        )
     cafe = await _open_cafe(session, order.cafe_id, order.order_date, settings, now=now)
     sent = change.model_fields_set
     combo_id = change.combo_id if "combo_id" in sent else order.combo_id
@@ -186,7 +195,10 @@ async def cancel_order(
         schedule = await cafes.day_schedule(session, order.cafe_id, order.order_date.weekday())
         verdict = availability(order.order_date, schedule, now=now, tz=settings.tz)
         if verdict.reason == ClosedReason.DEADLINE_PASSED:
-            raise OrderingClosed(verdict.message or "Приём заказов на эту дату закончился")
+            raise OrderingClosed(
+                verdict.message or "Приём заказов на эту дату закончился",
+                en=verdict.message_en or "Ordering for this date has closed",
+            )
     order.status = OrderStatus.CANCELLED
     order.updated_at = func.now()
     await session.flush()
@@ -235,7 +247,7 @@ async def visible_orders(
 
 def _not_found(order_id: int) -> NotFound:
     # Someone else's order answers exactly like a missing one: ids reveal nothing.
-    return NotFound(f"Заказ #{order_id} не найден")
+    return NotFound(f"Заказ #{order_id} не найден", en=f"Order #{order_id} was not found")
 
 
 def _items_as_sent(order: Order) -> list[OrderItemIn]:
@@ -277,7 +289,7 @@ async def _open_cafe(
 ) -> Cafe:
     cafe = await cafes.get_cafe(session, cafe_id)
     if cafe is None:
-        raise NotFound(f"Кафе #{cafe_id} не найдено")
+        raise NotFound(f"Кафе #{cafe_id} не найдено", en=f"Cafe #{cafe_id} was not found")
     schedule = await cafes.day_schedule(session, cafe.id, order_date.weekday())
     _check_open(cafe, schedule, order_date, settings, now=now)
     return cafe
@@ -295,7 +307,10 @@ def _check_open(
         order_date, schedule, now=now, tz=settings.tz, cafe_active=cafe.is_active
     )
     if not verdict.can_order:
-        raise OrderingClosed(verdict.message or "Заказы на эту дату не принимаются")
+        raise OrderingClosed(
+            verdict.message or "Заказы на эту дату не принимаются",
+            en=verdict.message_en or "No orders are taken for this date",
+        )
 
 
 async def price_order(
@@ -307,7 +322,10 @@ async def price_order(
 ) -> PricedOrder:
     """Check every line against the cafe's menu and price it; raise InvalidOrder otherwise."""
     if combo_id is None and not items and not extras:
-        raise InvalidOrder("Заказ пуст: выберите комбо, блюда или дополнения")
+        raise InvalidOrder(
+            "Заказ пуст: выберите комбо, блюда или дополнения",
+            en="The order is empty: choose a combo, dishes or extras",
+        )
     menu = await cafes.menu_items_by_id(session, [line.menu_item_id for line in [*items, *extras]])
     combo = None if combo_id is None else await cafes.get_combo(session, combo_id)
     return price_lines(cafe, combo_id, combo, menu, items, extras)
@@ -323,33 +341,45 @@ def price_lines(
 ) -> PricedOrder:
     """Price the lines against the cafe's dishes and combo already read; raise InvalidOrder."""
     if combo_id is None and not items and not extras:
-        raise InvalidOrder("Заказ пуст: выберите комбо, блюда или дополнения")
+        raise InvalidOrder(
+            "Заказ пуст: выберите комбо, блюда или дополнения",
+            en="The order is empty: choose a combo, dishes or extras",
+        )
     lines: list[OrderItem] = []
     combo_name = None
     combo_price = None
     picks = [line for line in items if isinstance(line, ComboPickIn)]
     if combo_id is not None:
         if combo is None or combo.cafe_id != cafe.id:
-            raise InvalidOrder(f"Комбо #{combo_id} нет в меню «{cafe.name}»")
+            raise InvalidOrder(
+                f"Комбо #{combo_id} нет в меню «{cafe.name}»",
+                en=f"Combo #{combo_id} is not on «{cafe.name}»'s menu",
+            )
         if not combo.is_available:
-            raise InvalidOrder(f"Комбо «{combo.name}» сейчас недоступно")
+            raise InvalidOrder(
+                f"Комбо «{combo.name}» сейчас недоступно",
+                en=f"Combo «{combo.name}» is not available now",
+            )
         chosen = Counter(pick.category for pick in picks)
         if chosen != Counter(combo.categories):
             wanted = ", ".join(combo.categories)
             raise InvalidOrder(
-                f"В комбо «{combo.name}» нужно выбрать по одному блюду из категорий: {wanted}"
+                f"В комбо «{combo.name}» нужно выбрать по одному блюду из категорий: {wanted}",
+                en=f"Combo «{combo.name}» needs one dish from each category: {wanted}",
             )
         for pick in picks:
             dish = _dish(menu, pick.menu_item_id, cafe)
             if dish.category != pick.category:
                 raise InvalidOrder(
-                    f"«{dish.name}» — не {pick.category}: выберите блюдо этой категории"
+                    f"«{dish.name}» — не {pick.category}: выберите блюдо этой категории",
+                    en=f"«{dish.name}» is not a {pick.category}: choose a dish of that category",
                 )
             lines.append(_combo_line(dish, pick, len(lines)))
         combo_name, combo_price = combo.name, to_money(combo.price)
     elif picks:
         raise InvalidOrder(
-            "Блюда комбо указаны без комбо: выберите комбо или закажите блюда отдельно"
+            "Блюда комбо указаны без комбо: выберите комбо или закажите блюда отдельно",
+            en="Combo dishes without a combo: choose a combo or order the dishes on their own",
         )
 
     for line in items:
@@ -361,7 +391,10 @@ def price_lines(
     for extra in extras:
         dish = _dish(menu, extra.menu_item_id, cafe)
         if dish.category != EXTRA_CATEGORY or dish.price is None:
-            raise InvalidOrder(f"«{dish.name}» нельзя добавить как дополнение")
+            raise InvalidOrder(
+                f"«{dish.name}» нельзя добавить как дополнение",
+                en=f"«{dish.name}» cannot be added as an extra",
+            )
         extra_lines.append(
             OrderExtra(
                 position=len(extra_lines),
@@ -384,9 +417,14 @@ def price_lines(
 def _dish(menu: dict[int, MenuItem], item_id: int, cafe: Cafe) -> MenuItem:
     dish = menu.get(item_id)
     if dish is None or dish.cafe_id != cafe.id:
-        raise InvalidOrder(f"Блюда #{item_id} нет в меню «{cafe.name}»")
+        raise InvalidOrder(
+            f"Блюда #{item_id} нет в меню «{cafe.name}»",
+            en=f"Dish #{item_id} is not on «{cafe.name}»'s menu",
+        )
     if not dish.is_available:
-        raise InvalidOrder(f"«{dish.name}» сейчас недоступно")
+        raise InvalidOrder(
+            f"«{dish.name}» сейчас недоступно", en=f"«{dish.name}» is not available now"
+        )
     return dish
 
 
@@ -420,22 +458,34 @@ def _checked_options(dish: MenuItem, chosen: dict[str, str]) -> dict[str, str]:
     options_by_name = {option.name: option for option in dish.options}
     unknown = sorted(set(chosen) - set(options_by_name))
     if unknown:
-        raise InvalidOrder(f"У блюда «{dish.name}» нет опции «{unknown[0]}»")
+        raise InvalidOrder(
+            f"У блюда «{dish.name}» нет опции «{unknown[0]}»",
+            en=f"«{dish.name}» has no option «{unknown[0]}»",
+        )
     for option in dish.options:
         value = chosen.get(option.name)
         if value is None:
             if option.is_required:
-                raise InvalidOrder(f"Для «{dish.name}» выберите «{option.name}»")
+                raise InvalidOrder(
+                    f"Для «{dish.name}» выберите «{option.name}»",
+                    en=f"Choose «{option.name}» for «{dish.name}»",
+                )
             continue
         if value not in option.values:
             allowed = ", ".join(option.values)
-            raise InvalidOrder(f"«{option.name}» для «{dish.name}»: выберите одно из: {allowed}")
+            raise InvalidOrder(
+                f"«{option.name}» для «{dish.name}»: выберите одно из: {allowed}",
+                en=f"«{option.name}» for «{dish.name}»: choose one of: {allowed}",
+            )
     return dict(chosen)
 
 
 def _standalone_line(dish: MenuItem, line: StandaloneItemIn, position: int) -> OrderItem:
     if dish.price is None:
-        raise InvalidOrder(f"«{dish.name}» продаётся только в комбо")
+        raise InvalidOrder(
+            f"«{dish.name}» продаётся только в комбо",
+            en=f"«{dish.name}» is sold only in a combo",
+        )
     _checked_options(dish, line.options)
     option_prices = _option_prices(dish, line.options)
     # One portion's price is the dish's and its chosen options' together, so that the

@@ -136,13 +136,17 @@ class GeminiAdvisor:
                         per_day=per_day,
                     )
                     if rate_limited > 3 * self.pool.size + 10:
-                        raise GeminiUnavailable("Gemini keeps answering 429") from error
+                        raise GeminiUnavailable(
+                            "Gemini перегружен: попробуйте позже",
+                            en="Gemini keeps answering 429: try again later",
+                        ) from error
                     continue
                 if _refuses_key(error):
                     await self.pool.invalid(lease, f"{error.code} {error.status}")
                     continue
                 raise GeminiUnavailable(
-                    f"Gemini refused the request: {error.code} {error.status}"
+                    f"Gemini отказал в запросе: {error.code} {error.status}",
+                    en=f"Gemini refused the request: {error.code} {error.status}",
                 ) from error
             except TRANSIENT_ERRORS as error:
                 failures += 1
@@ -158,7 +162,9 @@ class GeminiAdvisor:
         if failures >= self.settings.gemini_max_attempts:
             logger.error("Gemini failed; giving up", extra={"key": lease.key_hash, "why": why})
             raise GeminiUnavailable(
-                f"Gemini failed {failures} times; last: {why}", attempts=failures
+                "Gemini не отвечает: попробуйте позже",
+                en=f"Gemini failed {failures} times; last: {why}",
+                attempts=failures,
             ) from error
         delay = self.settings.gemini_backoff_seconds * 2 ** (failures - 1)
         delay *= random.uniform(1.0, 1.5)  # jitter, so consumers do not retry in step

@@ -77,8 +77,8 @@ class KeysExhausted(DomainError):
     status_code: ClassVar[int] = 503
     code: ClassVar[str] = "gemini_keys_exhausted"
 
-    def __init__(self, message: str, *, retry_after: float | None) -> None:
-        super().__init__(message, retry_after=retry_after)
+    def __init__(self, message: str, *, en: str, retry_after: float | None) -> None:
+        super().__init__(message, en=en, retry_after=retry_after)
         # Seconds until a resting key is usable again; None: nothing before the daily reset.
         self.retry_after = retry_after
 
@@ -208,7 +208,11 @@ class KeyPool:
     async def acquire(self) -> Lease:
         """Take a usable key and count one request on it, atomically; rotate if needed."""
         if not self._keys:
-            raise KeysExhausted("No Gemini API keys are configured", retry_after=None)
+            raise KeysExhausted(
+                "Ключи Gemini не настроены",
+                en="No Gemini API keys are configured",
+                retry_after=None,
+            )
         now = self._clock.now()
         keys = [
             CURRENT_KEY,
@@ -235,7 +239,8 @@ class KeyPool:
                 extra={"keys": self.size, "retry_after": retry_after},
             )
             raise KeysExhausted(
-                "Every Gemini API key is spent for today, resting after a 429 or invalid",
+                "Лимит запросов к Gemini на сегодня исчерпан: попробуйте позже",
+                en="Every Gemini API key is spent for today, resting after a 429 or invalid",
                 retry_after=retry_after,
             )
         position = int(index) - 1

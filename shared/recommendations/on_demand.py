@@ -53,7 +53,8 @@ async def generate_recommendations(
     if stats.orders_count < needed:
         raise NotEnoughOrders(
             f"Для рекомендаций нужно хотя бы {needed} заказов за 30 дней, "
-            f"а сейчас их {stats.orders_count}"
+            f"а сейчас их {stats.orders_count}",
+            en=f"Advice needs at least {needed} orders in 30 days; you have {stats.orders_count}",
         )
     key = limit_key(tgid, today.isoformat())
     used = int(await redis.incr(key))
@@ -62,7 +63,8 @@ async def generate_recommendations(
     allowed = settings.recommendations_generate_per_day
     if used > allowed:
         raise TooManyRequests(
-            f"Рекомендации можно обновлять {allowed} раза в день: попробуйте завтра"
+            f"Рекомендации можно обновлять {allowed} раза в день: попробуйте завтра",
+            en=f"Advice can be refreshed {allowed} times a day: try again tomorrow",
         )
     try:
         return await make_recommendations(

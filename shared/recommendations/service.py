@@ -154,7 +154,9 @@ async def recommendations_for(
     (`source: rules`).
     """
     if not can_see(viewer, tgid):
-        raise NotYourRecommendations("Рекомендации можно смотреть только свои")
+        raise NotYourRecommendations(
+            "Рекомендации можно смотреть только свои", en="You can only see your own advice"
+        )
     if tgid != viewer.tgid:
         await get_user(session, tgid)  # someone else's profile must exist
     window = _window(settings, now)

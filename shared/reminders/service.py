@@ -130,12 +130,16 @@ async def request_reminders(
     """A manager's "remind them now": a manual round for those (or all) who have not ordered."""
     if await first_open_deadline(session, order_date, settings, now=now) is None:
         raise NothingToRemind(
-            f"Заказы на {order_date:%d.%m} сейчас не принимаются: напоминать не о чем"
+            f"Заказы на {order_date:%d.%m} сейчас не принимаются: напоминать не о чем",
+            en=f"Orders for {order_date:%d.%m} are not taken now: nothing to remind about",
         )
     missing = {row.user.tgid for row in await repository.not_ordered(session, order_date)}
     chosen = sorted(missing if tgids is None else set(tgids) & missing)
     if not chosen:
-        raise NothingToRemind(f"Все, кого вы выбрали, уже заказали обед на {order_date:%d.%m}")
+        raise NothingToRemind(
+            f"Все, кого вы выбрали, уже заказали обед на {order_date:%d.%m}",
+            en=f"Everyone you chose has already ordered lunch for {order_date:%d.%m}",
+        )
     round_ = ReminderRound(
         order_date=order_date,
         kind=RoundKind.MANUAL,

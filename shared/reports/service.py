@@ -37,9 +37,15 @@ async def cafe_report(
     synchronous Lambda response.
     """
     if last < first:
-        raise InvalidRequest("Начало периода позже его конца: поменяйте даты местами")
+        raise InvalidRequest(
+            "Начало периода позже его конца: поменяйте даты местами",
+            en="The period starts after it ends: swap the dates",
+        )
     if last - first >= timedelta(days=MAX_REPORT_DAYS):
-        raise InvalidRequest(f"Отчёт строится не больше чем за {MAX_REPORT_DAYS} дней")
+        raise InvalidRequest(
+            f"Отчёт строится не больше чем за {MAX_REPORT_DAYS} дней",
+            en=f"A report covers at most {MAX_REPORT_DAYS} days",
+        )
     cafe = await _cafe(session, cafe_id)
     count, amount = await reports.totals(session, cafe.id, first, last)
     combos = await reports.combo_counts(session, cafe.id, first, last)
@@ -94,7 +100,7 @@ async def create_summary(
     created = await reports.save_summary(session, cafe.id, day, manager.tgid)
     summary = await reports.summary_for(session, cafe.id, day)
     if summary is None:  # pragma: no cover - the row was written or found a line above
-        raise NotFound("Сводка не найдена")
+        raise NotFound("Сводка не найдена", en="The summary was not found")
     return await summary_out(session, summary, people_limit=people_limit), created
 
 
@@ -103,7 +109,9 @@ async def get_summary(
 ) -> SummaryOut:
     summary = await reports.get_summary(session, summary_id)
     if summary is None:
-        raise NotFound(f"Сводка #{summary_id} не найдена")
+        raise NotFound(
+            f"Сводка #{summary_id} не найдена", en=f"Summary #{summary_id} was not found"
+        )
     return await summary_out(
         session, summary, people_offset=people_offset, people_limit=people_limit
     )
@@ -119,7 +127,9 @@ async def list_summaries(
 
 async def delete_summary(session: AsyncSession, summary_id: int) -> None:
     if not await reports.delete_summary(session, summary_id):
-        raise NotFound(f"Сводка #{summary_id} не найдена")
+        raise NotFound(
+            f"Сводка #{summary_id} не найдена", en=f"Summary #{summary_id} was not found"
+        )
 
 
 async def summary_out(
@@ -146,7 +156,7 @@ async def summary_out(
 async def _cafe(session: AsyncSession, cafe_id: int) -> Cafe:
     cafe = await cafes.get_cafe(session, cafe_id)
     if cafe is None:
-        raise NotFound(f"Кафе #{cafe_id} не найдено")
+        raise NotFound(f"Кафе #{cafe_id} не найдено", en=f"Cafe #{cafe_id} was not found")
     return cafe
 
 

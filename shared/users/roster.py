@@ -39,19 +39,26 @@ class Roster:
 def read_roster(content: bytes) -> Roster:
     """Parse the file whole; a file of the wrong shape is refused before anything is written."""
     if len(content) > MAX_BYTES:
-        raise InvalidImportFile(f"Файл больше {MAX_BYTES // 1024} КБ: разделите его на части")
+        raise InvalidImportFile(
+            f"Файл больше {MAX_BYTES // 1024} КБ: разделите его на части",
+            en=f"The file is larger than {MAX_BYTES // 1024} KB: split it into parts",
+        )
     try:
         # utf-8-sig drops the byte order mark Excel puts before "CSV UTF-8" files.
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InvalidImportFile(
             "Файл не в кодировке UTF-8: в Excel сохраните его "
-            "как «CSV UTF-8 (разделитель — запятая)»"
+            "как «CSV UTF-8 (разделитель — запятая)»",
+            en="The file is not UTF-8: in Excel save it as «CSV UTF-8 (Comma delimited)»",
         ) from None
     lines = text.splitlines()
     header_line = next((line for line in lines if line.strip()), None)
     if header_line is None:
-        raise InvalidImportFile("Файл пуст: нужна строка заголовка tgid,name,office и сотрудники")
+        raise InvalidImportFile(
+            "Файл пуст: нужна строка заголовка tgid,name,office и сотрудники",
+            en="The file is empty: it needs the header tgid,name,office and the employees",
+        )
     # Excel writes ";" where the decimal separator is a comma (Russian locale), "," elsewhere.
     delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True)
@@ -64,14 +71,20 @@ def read_roster(content: bytes) -> Roster:
                 numbered.append((first_line, record))
             first_line = reader.line_num + 1
     except csv.Error as error:
-        raise InvalidImportFile(f"Файл не читается как CSV: {error}") from None
+        raise InvalidImportFile(
+            f"Файл не читается как CSV: {error}", en=f"The file cannot be read as CSV: {error}"
+        ) from None
     (_, header), *data = numbered
     columns = _columns(header)
     if not data:
-        raise InvalidImportFile("В файле только заголовок: добавьте строки с сотрудниками")
+        raise InvalidImportFile(
+            "В файле только заголовок: добавьте строки с сотрудниками",
+            en="The file has only the header: add rows with employees",
+        )
     if len(data) > MAX_ROWS:
         raise InvalidImportFile(
-            f"В файле {len(data)} строк, а за раз можно загрузить не больше {MAX_ROWS}"
+            f"В файле {len(data)} строк, а за раз можно загрузить не больше {MAX_ROWS}",
+            en=f"The file has {len(data)} rows; at most {MAX_ROWS} can be uploaded at once",
         )
     return _check_rows(columns, data)
 
@@ -85,7 +98,9 @@ def _columns(header: list[str]) -> dict[str, int]:
         found = ", ".join(cell.strip() for cell in header)
         raise InvalidImportFile(
             "Первая строка должна быть заголовком tgid,name,office "
-            f"(и, если нужно, weekly_limit), а в файле: {found}"
+            f"(и, если нужно, weekly_limit), а в файле: {found}",
+            en="The first row must be the header tgid,name,office "
+            f"(and weekly_limit if needed), but the file has: {found}",
         )
     return {name: index for index, name in enumerate(names)}
 

@@ -32,7 +32,7 @@ def can_see(viewer: User, tgid: int) -> bool:
 def check_can_see(viewer: User, tgid: int) -> None:
     """Managers see everyone; a user sees only themself (and learns nothing about others)."""
     if not can_see(viewer, tgid):
-        raise AccessDenied("Можно смотреть только свои данные")
+        raise AccessDenied("Можно смотреть только свои данные", en="You can only see your own data")
 
 
 async def find_user(session: AsyncSession, tgid: int) -> User | None:
@@ -54,7 +54,10 @@ async def active_managers(session: AsyncSession) -> Sequence[User]:
 async def get_user(session: AsyncSession, tgid: int, *, for_update: bool = False) -> User:
     user = await users.get_user(session, tgid, for_update=for_update)
     if user is None:
-        raise UserNotFound(f"Сотрудник с Telegram ID {tgid} не найден")
+        raise UserNotFound(
+            f"Сотрудник с Telegram ID {tgid} не найден",
+            en=f"No employee with Telegram ID {tgid}",
+        )
     return user
 
 
@@ -68,7 +71,11 @@ async def search_users(
 async def create_user(session: AsyncSession, data: UserCreate, *, now: datetime) -> User:
     """Add an employee; a pending access request of theirs counts as approved."""
     if await users.get_user(session, data.tgid) is not None:
-        raise UserExists(f"Сотрудник с Telegram ID {data.tgid} уже есть")
+        raise UserExists(
+            f"Сотрудник с Telegram ID {data.tgid} уже есть",
+            en=f"An employee with Telegram ID {data.tgid} already exists",
+            field="tgid",
+        )
     user = User(tgid=data.tgid, name=data.name, office=data.office, role=Role.USER, created_at=now)
     await _insert(session, user)
     await settle_requests(session, [user.tgid], now=now)
@@ -97,14 +104,22 @@ async def _insert(session: AsyncSession, user: User) -> None:
         async with session.begin_nested():
             await session.flush()
     except IntegrityError:
-        raise UserExists(f"Сотрудник с Telegram ID {user.tgid} уже есть") from None
+        raise UserExists(
+            f"Сотрудник с Telegram ID {user.tgid} уже есть",
+            en=f"An employee with Telegram ID {user.tgid} already exists",
+            field="tgid",
+        ) from None
 
 
 async def update_user(session: AsyncSession, actor: User, tgid: int, changes: UserUpdate) -> User:
     """Change the fields sent; a manager cannot take their own manager role away."""
     user = await get_user(session, tgid, for_update=True)
     if changes.role == "user" and user.tgid == actor.tgid and user.is_manager:
-        raise SelfLockout("Нельзя снять роль менеджера с самого себя: попросите другого менеджера")
+        raise SelfLockout(
+            "Нельзя снять роль менеджера с самого себя: попросите другого менеджера",
+            en="You cannot take the manager role from yourself: ask another manager",
+            field="role",
+        )
     if changes.name is not None:
         user.name = changes.name
     if changes.office is not None:
@@ -122,7 +137,7 @@ async def update_user(session: AsyncSession, actor: User, tgid: int, changes: Us
 async def set_access(session: AsyncSession, actor: User, tgid: int, *, enabled: bool) -> User:
     """Block or unblock a user; a blocked user can neither sign in nor use a token they hold."""
     if not enabled and tgid == actor.tgid:
-        raise SelfLockout("Нельзя заблокировать самого себя")
+        raise SelfLockout("Нельзя заблокировать самого себя", en="You cannot block yourself")
     user = await get_user(session, tgid, for_update=True)
     user.is_active = enabled
     await session.flush()
@@ -133,12 +148,14 @@ async def delete_user(session: AsyncSession, actor: User, tgid: int) -> None:
     """Remove someone added by mistake. Anyone with orders is blocked instead, so that
     reports, cafe summaries and budgets of past weeks stay as they were."""
     if tgid == actor.tgid:
-        raise SelfLockout("Нельзя удалить самого себя")
+        raise SelfLockout("Нельзя удалить самого себя", en="You cannot delete yourself")
     await get_user(session, tgid, for_update=True)
     if await users.count_active_orders(session, tgid):
         raise UserHasOrders(
             "У сотрудника есть заказы, и удаление исказило бы отчёты. "
-            "Заблокируйте доступ вместо удаления."
+            "Заблокируйте доступ вместо удаления.",
+            en="The employee has orders, and deleting them would distort the reports. "
+            "Block their access instead.",
         )
     await users.delete_user(session, tgid)
 
@@ -177,7 +194,8 @@ async def import_roster(session: AsyncSession, content: bytes, *, now: datetime)
             await session.flush()
     except IntegrityError:
         raise UserExists(
-            "Пока шла загрузка, кто-то добавил тех же сотрудников: загрузите файл ещё раз"
+            "Пока шла загрузка, кто-то добавил тех же сотрудников: загрузите файл ещё раз",
+            en="Someone added the same employees during the upload: upload the file again",
         ) from None
     await settle_requests(session, (row.tgid for row in roster.rows), now=now)
     return ImportReport(
@@ -202,10 +220,17 @@ async def list_access_requests(
 async def _pending_request(session: AsyncSession, request_id: int) -> UserAccessRequest:
     request = await users.get_access_request_by_id(session, request_id, for_update=True)
     if request is None:
-        raise AccessRequestNotFound(f"Заявка на доступ №{request_id} не найдена")
+        raise AccessRequestNotFound(
+            f"Заявка на доступ №{request_id} не найдена",
+            en=f"Access request #{request_id} was not found",
+        )
     if request.status != RequestStatus.PENDING:
-        verdict = "одобрена" if request.status == RequestStatus.APPROVED else "отклонена"
-        raise AccessRequestProcessed(f"Заявка №{request_id} уже {verdict}: её нельзя изменить")
+        approved = request.status == RequestStatus.APPROVED
+        verdict, verdict_en = ("одобрена", "approved") if approved else ("отклонена", "rejected")
+        raise AccessRequestProcessed(
+            f"Заявка №{request_id} уже {verdict}: её нельзя изменить",
+            en=f"Request #{request_id} is already {verdict_en}: it cannot be changed",
+        )
     return request
 
 

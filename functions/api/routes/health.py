@@ -124,4 +124,7 @@ async def _fetch_kafka_metadata(settings: Settings) -> None:
 
 def _unavailable(name: str, error: BaseException) -> DependencyUnavailable:
     reason = "no answer in time" if isinstance(error, TimeoutError) else type(error).__name__
-    return DependencyUnavailable(f"{name} is unavailable: {reason}")
+    # Read by monitoring and operators, not by people in the app: the same words in both.
+    return DependencyUnavailable(
+        f"{name} is unavailable: {reason}", en=f"{name} is unavailable: {reason}"
+    )

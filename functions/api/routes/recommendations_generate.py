@@ -40,7 +40,9 @@ def _advisor(settings: Settings, redis: RedisDep) -> Any:
 async def self_or_manager(tgid: int, user: CurrentUser, session: SessionDep) -> int:
     """The person whose advice is asked for: oneself, or anyone for a manager."""
     if not can_see(user, tgid):
-        raise NotYourRecommendations("Рекомендации можно обновлять только свои")
+        raise NotYourRecommendations(
+            "Рекомендации можно обновлять только свои", en="You can only refresh your own advice"
+        )
     if tgid != user.tgid:
         await get_user(session, tgid)  # someone else's profile must exist
     return tgid

@@ -46,7 +46,10 @@ async def set_reminder_settings(
 async def the_person(tgid: int, caller: CurrentUser, session: SessionDep) -> User:
     """The employee the path names, to themselves or a manager (checked before the body)."""
     if not can_see(caller, tgid):
-        raise AccessDenied("Настройки напоминаний можно смотреть и менять только свои")
+        raise AccessDenied(
+            "Настройки напоминаний можно смотреть и менять только свои",
+            en="You can only see and change your own reminder settings",
+        )
     return await get_user(session, tgid, for_update=True)
 
 

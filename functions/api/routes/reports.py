@@ -121,7 +121,10 @@ async def cafe_report(
     """
     first, last = day or date_from, day or date_to or date_from
     if first is None or last is None:
-        raise InvalidRequest("Укажите date или date_from (и, если нужно, date_to)")
+        raise InvalidRequest(
+            "Укажите date или date_from (и, если нужно, date_to)",
+            en="Give date or date_from (and date_to if needed)",
+        )
     report = await reports.cafe_report(
         session, cafe_id, first, last, people_offset=people_offset, people_limit=people_limit
     )

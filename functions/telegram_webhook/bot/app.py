@@ -57,13 +57,14 @@ def build_application(
 async def on_error(update: object, context: BotContext) -> None:
     """Domain refusals are answered with their message; anything else is logged, apologised for."""
     error = context.error
-    if isinstance(error, DomainError):
-        text = error.message
-    else:
+    if not isinstance(error, DomainError):
         logger.exception("bot handler failed", exc_info=error)
-        text = texts.SOMETHING_WENT_WRONG
     if not isinstance(update, Update):
         return
+    if isinstance(error, DomainError):
+        text = error.message_in(texts.language_of(update))
+    else:
+        text = texts.texts_for(update).something_went_wrong
     if update.callback_query is not None:
         await update.callback_query.answer()
     if update.effective_chat is not None:

@@ -7,17 +7,13 @@ from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler
 
 from functions.telegram_webhook.bot.context import BotApplication, BotContext
+from functions.telegram_webhook.bot.texts import language_of, texts_for
 from shared.deliveries.service import report_arrival
 from shared.kit.errors import DomainError
 from shared.kit.ratelimit import TelegramRateLimiter
 from shared.kit.redis import create_redis
 from shared.notifications.arrival_button import CALLBACK, parse_arrived
 from shared.notifications.delivery import TelegramSender
-
-THANKS = "Спасибо! Сообщаем сотрудникам 🙌"
-ALREADY = "Уже отмечено: привезли в {time}"
-DONE = "✅ Обед на {date} привезли в {time} ({who}).\nСообщили сотрудникам: {sent}{unreachable}."
-UNREACHABLE = "; не открывали бота: {count}"
 
 
 def _sender(context: BotContext) -> TelegramSender:
@@ -40,8 +36,10 @@ async def arrived(update: Update, context: BotContext) -> None:
         return
     cafe_id, order_date = parsed
     app = context.deps
+    # Replies follow the person who pressed, even in the cafe's group.
+    said = texts_for(update)
     # Answered first: Telegram shows the spinner until the query is answered.
-    await query.answer(THANKS)
+    await query.answer(said.arrival_thanks)
     try:
         outcome = await report_arrival(
             app.sessions,
@@ -54,23 +52,29 @@ async def arrived(update: Update, context: BotContext) -> None:
             now=app.clock.now(),
         )
     except DomainError as refused:  # the query is answered already: say it in the chat
-        await context.bot.send_message(chat.id, refused.message)
+        await context.bot.send_message(chat.id, refused.message_in(language_of(update)))
         return
     local = outcome.arrived_at.astimezone(app.settings.tz)
     if not outcome.first_report:
         if outcome.sent:
-            await context.bot.send_message(chat.id, f"Досообщили сотрудникам: {outcome.sent}.")
+            await context.bot.send_message(
+                chat.id, said.arrival_told_more.format(sent=outcome.sent)
+            )
         return
     # The message may be too old to edit, or edited already: the record is what counts.
     with contextlib.suppress(BadRequest):
         await query.edit_message_reply_markup(reply_markup=None)
-    unreachable = UNREACHABLE.format(count=outcome.not_reachable) if outcome.not_reachable else ""
+    unreachable = (
+        said.arrival_unreachable.format(count=outcome.not_reachable)
+        if outcome.not_reachable
+        else ""
+    )
     await context.bot.send_message(
         chat.id,
-        DONE.format(
+        said.arrival_done.format(
             date=f"{order_date:%d.%m}",
             time=f"{local:%H:%M}",
-            who=outcome.reported_by_name or "кафе",
+            who=outcome.reported_by_name or said.arrival_by_cafe,
             sent=outcome.sent,
             unreachable=unreachable,
         ),

@@ -6,6 +6,7 @@ from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, 
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from functions.telegram_webhook.bot.context import BotApplication, BotContext
+from functions.telegram_webhook.bot.texts import texts_for
 from shared.cafes import service as cafe_service
 from shared.kit.db import unit_of_work
 from shared.kit.settings import Settings
@@ -23,20 +24,6 @@ logger = Logger(service="telegram_webhook")
 LIST_CAFES = "link:list"
 MAX_CAFES_SHOWN = 50
 
-PICK_CAFE = "Выберите своё кафе — я отправлю заявку офис-менеджеру:"
-NO_CAFES = "Пока в системе нет ни одного кафе. Попросите офис-менеджера добавить ваше."
-ALREADY_WAITING = (
-    "Заявка на привязку к кафе «{cafe}» уже ждёт решения менеджера ⏳\n"
-    "Я напишу сюда, как только её рассмотрят."
-)
-REQUEST_SENT = (
-    "Заявка на привязку к кафе «{cafe}» отправлена ✉️\n"
-    "Как только офис-менеджер её одобрит, заказы начнут приходить в этот чат. Я сообщу."
-)
-MANAGERS_ONLY = "Решать заявки могут только офис-менеджеры."
-DECIDED_APPROVED = "\n\n✅ Одобрено"
-DECIDED_REJECTED = "\n\n❌ Отклонено"
-
 
 def cafe_deep_link(settings: Settings, cafe_id: int) -> str:
     """The link a manager shares with a cafe: opening it asks to link that cafe's chat."""
@@ -53,12 +40,14 @@ async def show_cafes(update: Update, context: BotContext) -> None:
     async with unit_of_work(context.deps.sessions) as session:
         cafes = await cafe_service.cafes_to_pick(session, limit=MAX_CAFES_SHOWN)
     if not cafes:
-        await message.reply_text(NO_CAFES)
+        await message.reply_text(texts_for(update).no_cafes)
         return
     keyboard = [
         [InlineKeyboardButton(cafe.name, callback_data=f"link:{cafe.id}")] for cafe in cafes
     ]
-    await message.reply_text(PICK_CAFE, reply_markup=InlineKeyboardMarkup(keyboard))
+    await message.reply_text(
+        texts_for(update).pick_cafe, reply_markup=InlineKeyboardMarkup(keyboard)
+    )
 
 
 async def picked_cafe(update: Update, context: BotContext) -> None:
@@ -78,12 +67,14 @@ async def ask_to_link(update: Update, context: BotContext, cafe_id: int) -> None
         waiting = await links.link_status(session, chat.id)
         if any(request.cafe_id == cafe_id for request in waiting.pending):
             already = next(r for r in waiting.pending if r.cafe_id == cafe_id)
-            await message.reply_text(ALREADY_WAITING.format(cafe=already.cafe_name))
+            await message.reply_text(
+                texts_for(update).already_waiting.format(cafe=already.cafe_name)
+            )
             return
         request = await links.request_link(
             session, cafe_id, chat.id, chat.username, now=bot_deps.clock.now()
         )
-    await message.reply_text(REQUEST_SENT.format(cafe=request.cafe_name))
+    await message.reply_text(texts_for(update).request_sent.format(cafe=request.cafe_name))
     await notify_managers(context, request, chat)
 
 
@@ -126,7 +117,7 @@ async def decide(update: Update, context: BotContext) -> None:
     async with unit_of_work(bot_deps.sessions) as session:
         manager = await users.active_manager(session, query.from_user.id)
         if manager is None:
-            await query.answer(MANAGERS_ONLY, show_alert=True)
+            await query.answer(texts_for(update).managers_only, show_alert=True)
             return
         now = bot_deps.clock.now()
         if verdict == "approve":
@@ -135,7 +126,8 @@ async def decide(update: Update, context: BotContext) -> None:
             request = await links.reject(session, request_id, now=now)
     await query.answer()
     if isinstance(query.message, Message) and query.message.text:
-        mark = DECIDED_APPROVED if verdict == "approve" else DECIDED_REJECTED
+        said = texts_for(update)
+        mark = said.decided_approved if verdict == "approve" else said.decided_rejected
         await query.edit_message_text(f"{query.message.text}{mark}")
     await tell_cafe_decision(
         context.bot, request, today=now.astimezone(bot_deps.settings.tz).date()

@@ -10,30 +10,26 @@ from shared.kit.db import unit_of_work
 from shared.links import service as links
 from shared.notifications.preview import upcoming_orders
 
-NO_ORDERS = "Новых заказов пока нет 🙂 Как только сотрудники закажут, они появятся здесь."
-NOT_FINAL = (
-    "Заказы ещё принимаются — это предварительный список. Окончательный придёт после дедлайна."
-)
-
 
 async def show_orders(update: Update, context: BotContext) -> None:
     message, chat = update.effective_message, update.effective_chat
     if message is None or chat is None:
         return
     bot_deps = context.deps
+    said = texts.texts_for(update)
     today = bot_deps.clock.now().astimezone(bot_deps.settings.tz).date()
     async with unit_of_work(bot_deps.sessions) as session:
         cafe = (await links.link_status(session, chat.id)).cafe
         if cafe is None:
-            await message.reply_text(texts.NOT_LINKED)
+            await message.reply_text(said.not_linked)
             return
         parts = await upcoming_orders(session, cafe.id, cafe.name, today=today)
     if not parts:
-        await message.reply_text(NO_ORDERS)
+        await message.reply_text(said.no_orders)
         return
     for part in parts:
         await message.reply_text(part, parse_mode=ParseMode.HTML)
-    await message.reply_text(NOT_FINAL)
+    await message.reply_text(said.not_final)
 
 
 def register(application: BotApplication) -> None:

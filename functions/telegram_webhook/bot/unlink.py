@@ -8,12 +8,6 @@ from functions.telegram_webhook.bot.context import BotApplication, BotContext
 from shared.kit.db import unit_of_work
 from shared.links import service as links
 
-CONFIRM = "Отвязать чат от кафе «{cafe}»? Заказы перестанут сюда приходить."
-YES = "Да, отвязать"
-NO = "Отмена"
-UNLINKED = "Чат отвязан от кафе «{cafe}». Чтобы привязать снова — /link."
-KEPT = "Хорошо, всё остаётся как было 👌"
-
 
 async def ask(update: Update, context: BotContext) -> None:
     message, chat = update.effective_message, update.effective_chat
@@ -21,18 +15,19 @@ async def ask(update: Update, context: BotContext) -> None:
         return
     async with unit_of_work(context.deps.sessions) as session:
         cafe = (await links.link_status(session, chat.id)).cafe
+    said = texts.texts_for(update)
     if cafe is None:
-        await message.reply_text(texts.NOT_LINKED)
+        await message.reply_text(said.not_linked)
         return
     keyboard = InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(YES, callback_data=f"unlink:{cafe.id}"),
-                InlineKeyboardButton(NO, callback_data="unlink:no"),
+                InlineKeyboardButton(said.yes_unlink, callback_data=f"unlink:{cafe.id}"),
+                InlineKeyboardButton(said.no_unlink, callback_data="unlink:no"),
             ]
         ]
     )
-    await message.reply_text(CONFIRM.format(cafe=cafe.name), reply_markup=keyboard)
+    await message.reply_text(said.confirm_unlink.format(cafe=cafe.name), reply_markup=keyboard)
 
 
 async def confirmed(update: Update, context: BotContext) -> None:
@@ -45,17 +40,17 @@ async def confirmed(update: Update, context: BotContext) -> None:
     async with unit_of_work(context.deps.sessions) as session:
         cafe = (await links.link_status(session, chat.id)).cafe
         if cafe is None or cafe.id != cafe_id:  # already unlinked, or linked elsewhere since
-            await query.edit_message_text(texts.NOT_LINKED)
+            await query.edit_message_text(texts.texts_for(update).not_linked)
             return
         await links.unlink(session, cafe.id)
-    await query.edit_message_text(UNLINKED.format(cafe=cafe.name))
+    await query.edit_message_text(texts.texts_for(update).unlinked.format(cafe=cafe.name))
 
 
 async def cancelled(update: Update, _context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     await query.answer()
-    await query.edit_message_text(KEPT)
+    await query.edit_message_text(texts.texts_for(update).kept)
 
 
 def register(application: BotApplication) -> None:

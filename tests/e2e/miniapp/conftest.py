@@ -279,8 +279,10 @@ class Telegram:
         route: str = "",
         language: str = "ru",
         width: int = 390,
+        version: str = "8.0",
     ) -> Page:
-        """The app as a person whose Telegram speaks `language`, on a phone `width` wide."""
+        """The app as a person whose Telegram speaks `language`, on a phone `width` wide, in a
+        client of Mini Apps `version`."""
         theme = DARK if dark else LIGHT
         context = self.browser.new_context(
             viewport={"width": width, "height": 844},
@@ -301,7 +303,7 @@ class Telegram:
         launch = urlencode(
             {
                 "tgWebAppData": self.live.init_data(tgid, name, language),
-                "tgWebAppVersion": "8.0",
+                "tgWebAppVersion": version,
                 "tgWebAppPlatform": "ios",
                 "tgWebAppThemeParams": json.dumps(theme, separators=(",", ":")),
             }

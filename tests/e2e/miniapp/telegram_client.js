@@ -7,7 +7,7 @@
 (() => {
   const theme = __THEME__;
   const dark = __DARK__;
-  const state = { events: [], popupAnswer: "confirm", mainButton: null };
+  const state = { events: [], popupAnswer: "confirm", downloadAnswer: "accept", mainButton: null };
   window.__tg = state;
 
   const receive = (name, payload) =>
@@ -101,6 +101,18 @@
         case "web_app_open_tg_link":
           state.links = [...(state.links || []), `https://t.me${payload?.path_full || ""}`];
           break;
+        case "web_app_request_file_download": {
+          // Telegram asks the person, then fetches the URL itself: no cookies, no Authorization.
+          state.downloads = [...(state.downloads || []), payload];
+          if (state.downloadAnswer === "cancel") {
+            receive("file_download_requested", { status: "cancelled" });
+            break;
+          }
+          const link = Object.assign(document.createElement("a"), { href: payload.url, download: payload.file_name });
+          link.click();
+          receive("file_download_requested", { status: "downloading" });
+          break;
+        }
         case "web_app_open_popup": {
           const buttons = payload?.buttons || [];
           const pressed = state.popupAnswer === "cancel" ? buttons.find((b) => b.type === "cancel") : buttons.find((b) => b.type !== "cancel");

@@ -107,6 +107,25 @@ def test_a_manager_unlinks_a_cafe_chat_through_the_stand_in(
     expect(page.get_by_test_id("chat")).to_contain_text("Чат кафе не привязан")
 
 
+def test_a_manager_downloads_the_csv_through_the_stand_in_s_download_file(
+    live_app: LiveApp, browser: Browser, plain: list[Page]
+) -> None:
+    page = open_plain(browser, live_app, plain, "?as=manager")
+    go(page, "/manage/reports")
+    page.get_by_label("Дата").fill("2026-11-24")
+    page.get_by_role("radio", name="Столовая №1").click()
+    expect(page.get_by_test_id("report")).to_be_visible()
+
+    with page.expect_download() as downloaded:
+        page.get_by_role("button", name="Скачать CSV").click()
+
+    # The stand-in answers downloadFile by fetching the signed link, as Telegram would
+    assert "/api/v1/reports/export?" in downloaded.value.url
+    assert "signature=" in downloaded.value.url
+    assert downloaded.value.suggested_filename == "Столовая №1 2026-11-24.csv"
+    assert downloaded.value.path().read_text(encoding="utf-8-sig").startswith("Дата;Сотрудник;")
+
+
 def test_an_unknown_dev_user_is_told_what_to_open_and_english_is_one_parameter_away(
     live_app: LiveApp, browser: Browser, plain: list[Page]
 ) -> None:

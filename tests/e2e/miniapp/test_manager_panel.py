@@ -91,14 +91,60 @@ def test_a_manager_downloads_the_cafe_report_as_csv(telegram: Telegram, live_app
     page.get_by_label("Дата").fill("2026-11-24")
     page.get_by_role("radio", name="Столовая №1").click()
 
-    # Then she sees the totals, and the CSV she downloads lists Иван's lunch
+    # Then she sees the totals, and the CSV she downloads lists Иван's lunch: Telegram (8.0)
+    # downloads it itself, from a signed link that needs no token
     report = page.get_by_test_id("report")
     expect(report).to_contain_text("470\u00a0₽")
     with page.expect_download() as downloaded:
         page.get_by_role("button", name="Скачать CSV").click()
+    asked = page.evaluate("window.__tg.downloads")
+    assert len(asked) == 1
+    assert asked[0]["file_name"] == "Столовая №1 2026-11-24.csv"
+    assert "/api/v1/reports/export?" in asked[0]["url"]
+    assert "signature=" in asked[0]["url"]
+    assert downloaded.value.url == asked[0]["url"]
     # Named by the server's UTF-8 filename*, not its ASCII fallback of underscores
     assert downloaded.value.suggested_filename.endswith(".csv")
     assert "Столовая" in downloaded.value.suggested_filename
     text = downloaded.value.path().read_text(encoding="utf-8-sig")
     assert "Иван Петров" in text
     assert "Морс клюквенный" in text
+
+
+def test_an_older_telegram_gets_the_csv_from_the_page_itself(
+    telegram: Telegram, live_app: LiveApp
+) -> None:
+    # Given a Telegram client older than Mini Apps 8.0, which has no downloadFile
+    page = telegram.open(*MANAGER, route="/manage/reports", version="7.10")
+    page.get_by_label("Дата").fill("2026-11-24")
+    page.get_by_role("radio", name="Столовая №1").click()
+    expect(page.get_by_test_id("report")).to_be_visible()
+
+    # When Ольга downloads the CSV, the page fetches it with her token and saves it
+    with page.expect_download() as downloaded:
+        page.get_by_role("button", name="Скачать CSV").click()
+
+    # Then no signed link was asked of Telegram, and the file still has its Cyrillic name
+    assert page.evaluate("window.__tg.downloads || []") == []
+    assert downloaded.value.url.startswith("blob:")
+    assert "Столовая" in downloaded.value.suggested_filename
+
+
+def test_declining_telegram_s_download_is_not_an_error(telegram: Telegram) -> None:
+    # Given Ольга's Telegram asks before downloading, and she says no
+    page = telegram.open(*MANAGER, route="/manage/reports")
+    page.evaluate("window.__tg.downloadAnswer = 'cancel'")
+    page.get_by_label("Дата").fill("2026-11-24")
+    page.get_by_role("radio", name="Столовая №1").click()
+    expect(page.get_by_test_id("report")).to_be_visible()
+
+    with page.expect_response(lambda answer: "/reports/export-link" in answer.url):
+        page.get_by_role("button", name="Скачать CSV").click()
+
+    # Then Telegram was asked once, and the page shows no error box
+    for _ in range(50):  # the app asks Telegram right after the link arrives
+        if page.evaluate("(window.__tg.downloads || []).length"):
+            break
+        page.wait_for_timeout(100)
+    assert page.evaluate("window.__tg.downloads.length") == 1
+    expect(page.get_by_role("alert")).to_have_count(0)

@@ -183,7 +183,7 @@ async def test_stale_init_data_is_refused(
     response = await sign_in(TelegramUser(id=1001, first_name="Ваня"), opened_at=opened)
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
-    assert "expired" in response.json()["detail"]
+    assert "устарели" in response.json()["detail"]
 
 
 async def test_forged_init_data_is_refused_and_leaves_no_request(

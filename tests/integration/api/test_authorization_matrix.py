@@ -23,6 +23,7 @@ class Access(StrEnum):
     OWNER = "owner"  # the order's owner, or a manager
     OWNER_ONLY = "owner only"  # the order's owner; not even a manager
     MANAGER = "manager"
+    SIGNED = "signed link"  # a signature in the query, never a token: refused without one
 
 
 RULES: dict[str, Access] = {
@@ -91,6 +92,8 @@ RULES: dict[str, Access] = {
     "GET /summaries": Access.MANAGER,
     "POST /summaries": Access.MANAGER,
     "GET /summaries/report": Access.MANAGER,
+    "POST /reports/export-link": Access.MANAGER,
+    "GET /reports/export": Access.SIGNED,
     "GET /summaries/{summary_id}": Access.MANAGER,
     "DELETE /summaries/{summary_id}": Access.MANAGER,
     "GET /health": Access.PUBLIC,
@@ -116,6 +119,8 @@ def expected_in(access: Access, caller: str) -> bool:
             return caller == "employee"
         case Access.MANAGER:
             return caller == "manager"
+        case Access.SIGNED:
+            return False
 
 
 @dataclass
@@ -178,6 +183,12 @@ async def test_only_those_allowed_get_in(
 ) -> None:
     method, path = concrete(route, world.ids)
     params = {"cafe_id": str(world.ids["cafe_id"])} if "availability" in route else None
+    if route.startswith("POST /reports"):
+        params = {"cafe_id": str(world.ids["cafe_id"]), "date": "2026-11-24"}
+    if RULES[route] == Access.SIGNED:
+        # A well-formed query with a forged signature: nobody gets in, a manager's token neither.
+        forged = {"by": "9001", "expires": str(2**40), "signature": "0" * 64}
+        params = {"cafe_id": str(world.ids["cafe_id"]), "date": "2026-11-24", **forged}
     headers_for = {
         "anonymous": {},
         "employee": auth(world.employee),
@@ -197,6 +208,8 @@ async def test_only_those_allowed_get_in(
             assert status not in (401, 403), f"{caller} was refused {route}: {outcomes}"
             if access in (Access.SELF, Access.OWNER, Access.OWNER_ONLY):
                 assert status != 404, f"{caller} could not find {route}: {outcomes}"
+        elif access == Access.SIGNED:
+            assert status == 403, f"{caller} got {status} on {route}: {outcomes}"
         elif caller == "anonymous":
             assert status == 401, f"anonymous got {status} on {route}: {outcomes}"
         else:

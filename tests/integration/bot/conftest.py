@@ -44,17 +44,31 @@ class Webhook:
         sender = make_user(user_id or (chat_id if chat_id > 0 else 555), **user)
         return self.post(message_update(chat_id, text, from_user=sender))
 
-    def press(self, message: SentMessage, button: str, *, user_id: int | None = None) -> int:
+    def press(
+        self, message: SentMessage, button: str, *, user_id: int | None = None, **user: Any
+    ) -> int:
         """Press the button whose text contains `button` on a message the bot sent."""
         [data] = [b["callback_data"] for b in message.buttons if button in b["text"]]
         chat_id = int(message.chat_id)
-        sender = make_user(user_id or (chat_id if chat_id > 0 else 555), first_name="Анна")
+        return self.press_data(
+            chat_id, data, message.message_id, message.rendered_text, user_id=user_id, **user
+        )
+
+    def press_data(
+        self,
+        chat_id: int,
+        data: str,
+        message_id: int,
+        message_text: str = "",
+        *,
+        user_id: int | None = None,
+        **user: Any,
+    ) -> int:
+        """Press a button with `data` on the message `message_id` in `chat_id`."""
+        user = {"first_name": "Анна"} | user
+        sender = make_user(user_id or (chat_id if chat_id > 0 else 555), **user)
         update = callback_query_update(
-            chat_id,
-            data,
-            message_id=message.message_id,
-            from_user=sender,
-            message_text=message.rendered_text,
+            chat_id, data, message_id=message_id, from_user=sender, message_text=message_text
         )
         return self.post(update)
 

@@ -158,8 +158,11 @@ async def test_gemini_failing_every_attempt_is_a_clear_error(
     advisor = advisor_for([KEY_A, KEY_B], limit=10)
     fake_gemini.fail_next(503, times=3)  # GEMINI_MAX_ATTEMPTS
 
-    with pytest.raises(GeminiUnavailable, match="3 times"):
+    with pytest.raises(GeminiUnavailable) as refused:
         await advisor.advise(PROMPT)
+
+    assert refused.value.english is not None
+    assert "3 times" in refused.value.english
 
     assert len(fake_gemini.requests) == 3
 
@@ -226,5 +229,5 @@ async def test_no_configured_keys_is_exhaustion_not_a_crash(
     redis: Redis, clock: FixedClock
 ) -> None:
     pool = KeyPool(redis, [], max_requests_per_key=195, clock=clock)
-    with pytest.raises(KeysExhausted, match="No Gemini API keys"):
+    with pytest.raises(KeysExhausted, match="Ключи Gemini не настроены"):
         await pool.acquire()

@@ -51,30 +51,32 @@ def test_known_vector_from_telegram_algorithm() -> None:
 )
 def test_tampered_init_data_is_refused(tamper: Callable[[str], str], message: str) -> None:
     raw = user_init_data(IVAN, TOKEN, auth_date=NOW)
-    with pytest.raises(NotAuthenticated, match=message):
+    with pytest.raises(NotAuthenticated) as refused:
         verify(tamper(raw))
+    assert refused.value.english is not None
+    assert message in refused.value.english
 
 
 def test_init_data_signed_for_another_bot_is_refused() -> None:
     raw = user_init_data(IVAN, "999:OTHER", auth_date=NOW)
-    with pytest.raises(NotAuthenticated, match="signature"):
+    with pytest.raises(NotAuthenticated, match="Подпись initData неверна"):
         verify(raw)
 
 
 def test_stale_init_data_is_refused_one_second_after_the_window() -> None:
     raw = user_init_data(IVAN, TOKEN, auth_date=NOW)
     assert verify(raw, now=NOW + timedelta(seconds=3600)).user.id == 1001
-    with pytest.raises(NotAuthenticated, match="expired"):
+    with pytest.raises(NotAuthenticated, match="initData устарели"):
         verify(raw, now=NOW + timedelta(seconds=3601))
 
 
 def test_init_data_from_the_future_is_refused() -> None:
     raw = user_init_data(IVAN, TOKEN, auth_date=NOW + timedelta(minutes=5))
-    with pytest.raises(NotAuthenticated, match="future"):
+    with pytest.raises(NotAuthenticated, match="будущим"):
         verify(raw)
 
 
 def test_signed_init_data_without_user_is_refused() -> None:
     raw = sign_init_data({"auth_date": str(int(NOW.timestamp()))}, TOKEN)
-    with pytest.raises(NotAuthenticated, match="user"):
+    with pytest.raises(NotAuthenticated, match="нет пользователя"):
         verify(raw)

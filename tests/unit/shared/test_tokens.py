@@ -14,7 +14,7 @@ def test_a_token_carries_the_user_until_it_expires() -> None:
     assert read_token(token, SECRET, now=NOW + timedelta(minutes=59)) == TokenClaims(
         1001, "manager"
     )
-    with pytest.raises(NotAuthenticated, match="expired"):
+    with pytest.raises(NotAuthenticated, match="Срок действия токена истёк"):
         read_token(token, SECRET, now=NOW + timedelta(hours=1))
 
 
@@ -25,7 +25,7 @@ def test_a_token_signed_with_another_secret_is_refused() -> None:
         now=NOW,
         ttl=timedelta(hours=1),
     )
-    with pytest.raises(NotAuthenticated, match="invalid"):
+    with pytest.raises(NotAuthenticated, match="недействителен"):
         read_token(token, SECRET, now=NOW)
 
 

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { ApiError, api, call, download, type CafeReport } from "../../api/client";
 import { Page } from "../../components/Page";
 import { Button, Cell, Chips, Empty, ErrorBox, Section, Spinner, toast } from "../../components/ui";
-import { hapticError, hapticSuccess } from "../../init";
+import { canDownloadThroughTelegram, downloadThroughTelegram, hapticError, hapticSuccess } from "../../init";
 import { formatDate, formatMoney } from "../../lib/format";
 import { asApiError, useQuery } from "../../lib/useQuery";
 import { categoryName, t } from "../../strings";
@@ -173,7 +173,13 @@ export function Reports() {
     if (cafeId === null) return;
     setError(null);
     try {
-      await download(`/api/v1/summaries/report?cafe_id=${cafeId}&date=${date}&format=${format}`, `report-${date}.${format}`);
+      if (format === "csv" && canDownloadThroughTelegram()) {
+        // Telegram fetches the file itself, without our token: a one-minute signed link.
+        const link = await call(api.POST("/api/v1/reports/export-link", { params: { query: { cafe_id: cafeId, date } } }));
+        if (!(await downloadThroughTelegram(link.url, link.file_name))) return;
+      } else {
+        await download(`/api/v1/summaries/report?cafe_id=${cafeId}&date=${date}&format=${format}`, `report-${date}.${format}`);
+      }
       hapticSuccess();
     } catch (reason) {
       hapticError();
