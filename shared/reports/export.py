@@ -1,13 +1,17 @@
-"""The report as a CSV file Excel opens as is: UTF-8 with a BOM, `;` between fields and decimal
-commas (what Excel expects in a Russian locale), one row per person."""
+"""The report's bodies: the JSON the API sends, and a CSV file Excel opens as is: UTF-8 with a
+BOM, `;` between fields and decimal commas (what Excel expects in a Russian locale), one row per
+person."""
 
 import csv
 import io
+import json
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 from urllib.parse import quote
 
 from shared.cafes.categories import category_name
-from shared.reports.schemas import PersonLine, ReportFigures
+from shared.reports.schemas import ReportFigures
 
 BOM = "\ufeff"
 HEADER = (
@@ -24,38 +28,52 @@ HEADER = (
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def report_json(data: dict[str, Any]) -> bytes:
+    """A report's JSON-ready data as the body FastAPI would write for its model: compact, UTF-8."""
+    return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+
+
 def report_csv(report: ReportFigures) -> bytes:
     """The per-person lines of a report as CSV bytes."""
+    return people_csv(person.model_dump(mode="json") for person in report.people)
+
+
+def people_csv(people: Iterable[dict[str, Any]]) -> bytes:
+    """People lines as the API sends them in JSON (PersonLine's fields) as CSV bytes."""
     buffer = io.StringIO()
     buffer.write(BOM)
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(HEADER)
-    for person in report.people:
-        writer.writerow([_safe(cell) for cell in person_row(person)])
+    writer.writerows([_safe(cell) for cell in person_row(person)] for person in people)
     return buffer.getvalue().encode("utf-8")
 
 
-def person_row(person: PersonLine) -> list[str]:
+def person_row(person: dict[str, Any]) -> list[str]:
     picks = ", ".join(
-        f"{pick.menu_item_name} ({category_name(pick.category)})" for pick in person.combo_items
+        f"{pick['menu_item_name']} ({category_name(pick['category'])})"
+        for pick in person["combo_items"]
     )
     dishes = ", ".join(
-        _dish(dish.menu_item_name, dish.options, dish.quantity) for dish in person.items
+        _dish(dish["menu_item_name"], dish["options"], dish["quantity"]) for dish in person["items"]
     )
-    extras = ", ".join(f"{extra.menu_item_name} ×{extra.quantity}" for extra in person.extras)
+    extras = ", ".join(
+        f"{extra['menu_item_name']} ×{extra['quantity']}" for extra in person["extras"]
+    )
+    year, month, day = person["order_date"].split("-")
     return [
-        person.order_date.strftime("%d.%m.%Y"),
-        person.user_name,
-        person.combo_name or "",
+        f"{day}.{month}.{year}",
+        person["user_name"],
+        person["combo_name"] or "",
         picks,
         dishes,
         extras,
-        person.notes or "",
-        excel_number(person.total),
+        person["notes"] or "",
+        excel_number(person["total"]),
     ]
 
 
-def excel_number(value: Decimal) -> str:
+def excel_number(value: Decimal | float) -> str:
+    # A float here is a Money value as JSON carries it: two places print it exactly.
     return f"{value:.2f}".replace(".", ",")
 
 

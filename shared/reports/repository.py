@@ -1,53 +1,22 @@
-"""The report's queries: totals and breakdowns are aggregated by PostgreSQL; the per-person lines
-come back as plain rows (orders, their dishes, their extras) folded together by order id."""
+"""The report's queries: totals and breakdowns are aggregated by PostgreSQL, and so are each
+order's dishes and extras into the per-person lines (one statement per page)."""
 
-from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
-    case,
     delete,
     func,
     select,
+    text,
 )
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.models import ItemKind, Order, OrderExtra, OrderItem, OrderStatus, Summary, User
-
-
-class ItemRow(NamedTuple):
-    kind: str
-    category: str
-    name: str
-    quantity: int
-    options: dict[str, Any] | None
-    price: Decimal | None
-
-
-class ExtraRow(NamedTuple):
-    name: str
-    quantity: int
-    price: Decimal
-
-
-@dataclass(frozen=True, slots=True)
-class PersonRow:
-    order_id: int
-    order_date: date
-    user_tgid: int
-    user_name: str
-    combo_name: str | None
-    combo_price: Decimal | None
-    notes: str | None
-    total: Decimal
-    items: list[ItemRow]
-    extras: list[ExtraRow]
+from shared.models import Order, OrderExtra, OrderItem, OrderStatus, Summary
 
 
 def _active(cafe_id: int, first: date, last: date) -> list[ColumnElement[bool]]:
@@ -120,6 +89,59 @@ async def extra_counts(
     return [(str(n), int(q), Decimal(t)) for n, q, t in (await session.execute(statement)).all()]
 
 
+# One statement for a page of people lines: PostgreSQL folds each order's dishes and extras into
+# JSON lists already shaped as the API sends them (the driver parses them in C), so Python does
+# no per-dish work. Numbers keep their numeric text ("180.00"), which parses to the same float
+# the API's Money serialiser writes.
+PEOPLE_PAGE = text(
+    """
+    SELECT p.id, p.order_date, p.user_tgid, p.user_name, p.combo_name, p.combo_price, p.notes,
+           p.total_price,
+           (SELECT json_agg(json_build_object(
+                       'category', i.category, 'menu_item_name', i.menu_item_name)
+                       ORDER BY i.position)
+              FROM order_items i WHERE i.order_id = p.id AND i.kind = 'combo') AS combo_items,
+           (SELECT json_agg(json_build_object(
+                       'category', i.category, 'menu_item_name', i.menu_item_name,
+                       'quantity', i.quantity,
+                       'options', coalesce(i.options, CAST('{}' AS jsonb)),
+                       'price', CAST(coalesce(i.unit_price, 0) AS numeric(10, 2)),
+                       'subtotal', CAST(coalesce(i.unit_price, 0) AS numeric(10, 2)) * i.quantity)
+                       ORDER BY i.position)
+              FROM order_items i WHERE i.order_id = p.id AND i.kind <> 'combo') AS items,
+           (SELECT json_agg(json_build_object(
+                       'menu_item_name', e.menu_item_name, 'quantity', e.quantity,
+                       'price', e.unit_price, 'subtotal', e.unit_price * e.quantity)
+                       ORDER BY e.position)
+              FROM order_extras e WHERE e.order_id = p.id) AS extras
+      FROM (SELECT o.id, o.order_date, o.user_tgid, u.name AS user_name, o.combo_name,
+                   o.combo_price, o.notes, o.total_price
+              FROM orders o JOIN users u ON u.tgid = o.user_tgid
+             WHERE o.cafe_id = :cafe AND o.order_date BETWEEN :first AND :last
+               AND o.status <> 'cancelled'
+             ORDER BY o.order_date, u.name, o.id
+            OFFSET :offset LIMIT :limit) AS p
+     ORDER BY p.order_date, p.user_name, p.id
+    """
+)
+
+
+class PersonRow(NamedTuple):
+    """An order as the cafe packs it; the lists are JSON-ready (numbers as floats)."""
+
+    order_id: int
+    order_date: date
+    user_tgid: int
+    user_name: str
+    combo_name: str | None
+    combo_price: Decimal | None
+    notes: str | None
+    total: Decimal
+    combo_items: list[dict[str, Any]] | None
+    items: list[dict[str, Any]] | None
+    extras: list[dict[str, Any]] | None
+
+
 async def person_rows(
     session: AsyncSession,
     cafe_id: int,
@@ -129,65 +151,11 @@ async def person_rows(
     offset: int = 0,
     limit: int | None = None,
 ) -> list[PersonRow]:
-    """Active orders with their lines, by date and name (a page of them from `offset`, at most
-    `limit`): three flat queries, no ORM objects."""
-    active = _active(cafe_id, first, last)
-    orders = (
-        select(
-            Order.id,
-            Order.order_date,
-            Order.user_tgid,
-            User.name,
-            Order.combo_name,
-            Order.combo_price,
-            Order.notes,
-            Order.total_price,
-        )
-        .join(User, User.tgid == Order.user_tgid)
-        .where(*active)
-        .order_by(Order.order_date, User.name, Order.id)
-        .offset(offset)
-        .limit(limit)
-    )
-    order_rows = (await session.execute(orders)).all()
-    if not order_rows:
-        return []
-    # The page's orders only: its lines are fetched by id, never the whole period's.
-    page_ids = [row[0] for row in order_rows]
-    items = (
-        select(
-            OrderItem.order_id,
-            OrderItem.kind,
-            OrderItem.category,
-            OrderItem.menu_item_name,
-            OrderItem.quantity,
-            # Combo picks carry no options: not sending their '{}' spares decoding it per row.
-            case((OrderItem.kind == ItemKind.STANDALONE, OrderItem.options)),
-            OrderItem.unit_price,
-        )
-        .where(OrderItem.order_id.in_(page_ids))
-        .order_by(OrderItem.order_id, OrderItem.position)
-    )
-    extras = (
-        select(
-            OrderExtra.order_id,
-            OrderExtra.menu_item_name,
-            OrderExtra.quantity,
-            OrderExtra.unit_price,
-        )
-        .where(OrderExtra.order_id.in_(page_ids))
-        .order_by(OrderExtra.order_id, OrderExtra.position)
-    )
-    lines: dict[int, list[ItemRow]] = defaultdict(list)
-    for order_id, *item in (await session.execute(items)).all():
-        lines[order_id].append(ItemRow(*item))
-    extra_lines: dict[int, list[ExtraRow]] = defaultdict(list)
-    for order_id, name, quantity, price in (await session.execute(extras)).all():
-        extra_lines[order_id].append(ExtraRow(name, quantity, price))
-    return [
-        PersonRow(*row, items=lines.get(row[0], []), extras=extra_lines.get(row[0], []))
-        for row in order_rows
-    ]
+    """Active orders with their lines, by date and name: a page of them from `offset`, at most
+    `limit` (None: all)."""
+    params = {"cafe": cafe_id, "first": first, "last": last, "offset": offset, "limit": limit}
+    result = await session.execute(PEOPLE_PAGE, params)
+    return [PersonRow(*row) for row in result.all()]
 
 
 async def save_summary(session: AsyncSession, cafe_id: int, day: date, created_by: int) -> bool:
