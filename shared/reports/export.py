@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
@@ -28,9 +29,32 @@ HEADER = (
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def report_json(data: dict[str, Any]) -> bytes:
-    """A report's JSON-ready data as the body FastAPI would write for its model: compact, UTF-8."""
-    return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+@dataclass(frozen=True, slots=True)
+class ReportBody:
+    """A CafeReport as the JSON the API sends: its fields before and after `people` as
+    JSON-ready values (money as numbers), the people lines as JSON text PostgreSQL wrote."""
+
+    head: dict[str, Any]
+    people: list[str]
+    tail: dict[str, Any]
+
+    def json(self) -> bytes:
+        """The body FastAPI would write for the model: compact UTF-8, fields in order."""
+        head, tail = _json(self.head), _json(self.tail)
+        return f'{head[:-1]},"people":[{",".join(self.people)}],{tail[1:]}'.encode()
+
+    def people_lines(self) -> list[dict[str, Any]]:
+        """The people lines as JSON-ready values (what `people_csv` takes)."""
+        lines: list[dict[str, Any]] = json.loads(f"[{','.join(self.people)}]")
+        return lines
+
+    def data(self) -> dict[str, Any]:
+        """Every field as JSON-ready values, for a model to validate."""
+        return self.head | {"people": self.people_lines()} | self.tail
+
+
+def _json(value: dict[str, Any]) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
 def report_csv(report: ReportFigures) -> bytes:

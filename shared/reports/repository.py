@@ -4,7 +4,7 @@ order's dishes and extras into the per-person lines (one statement per page)."""
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
@@ -89,31 +89,94 @@ async def extra_counts(
     return [(str(n), int(q), Decimal(t)) for n, q, t in (await session.execute(statement)).all()]
 
 
-# One statement for a page of people lines: PostgreSQL folds each order's dishes and extras into
-# JSON lists already shaped as the API sends them (the driver parses them in C), so Python does
-# no per-dish work. Numbers keep their numeric text ("180.00"), which parses to the same float
-# the API's Money serialiser writes.
+def _number(value: str) -> str:
+    """SQL for a numeric(10, 2) written as Python writes float(value) in JSON ("180.0",
+    "60.5"): the shortest form, which for two places is the decimal without trailing zeros."""
+    return (
+        f"CASE WHEN ({value}) = trunc({value}) THEN trunc({value})::text || '.0' "
+        f"ELSE rtrim(({value})::text, '0') END"
+    )
+
+
+def _string(value: str) -> str:
+    return f"to_json({value}::text)::text"
+
+
+def _object(*fields: tuple[str, str]) -> str:
+    """SQL concatenating a compact JSON object: `fields` are (key, SQL of its JSON text)."""
+    parts = " || ',' || ".join(f"'\"{key}\":' || {sql}" for key, sql in fields)
+    return f"'{{' || {parts} || '}}'"
+
+
+def _list(element: str, source: str) -> str:
+    """SQL for a compact JSON list of `element` over the rows of `source` (FROM ... WHERE ...),
+    in the order the lines were written."""
+    return (
+        f"coalesce((SELECT '[' || string_agg({element}, ',' ORDER BY position) || ']' "
+        f"{source}), '[]')"
+    )
+
+
+_PRICE = "CAST(coalesce(i.unit_price, 0) AS numeric(10, 2))"
+_PERSON = _object(
+    ("order_id", "p.id::text"),
+    ("order_date", "'\"' || to_char(p.order_date, 'YYYY-MM-DD') || '\"'"),
+    ("user_tgid", "p.user_tgid::text"),
+    ("user_name", _string("p.user_name")),
+    ("combo_name", f"coalesce({_string('p.combo_name')}, 'null')"),
+    ("combo_price", f"coalesce({_number('p.combo_price')}, 'null')"),
+    (
+        "combo_items",
+        _list(
+            _object(
+                ("category", _string("i.category")),
+                ("menu_item_name", _string("i.menu_item_name")),
+            ),
+            "FROM order_items i WHERE i.order_id = p.id AND i.kind = 'combo'",
+        ),
+    ),
+    (
+        "items",
+        _list(
+            _object(
+                ("category", _string("i.category")),
+                ("menu_item_name", _string("i.menu_item_name")),
+                ("quantity", "i.quantity::text"),
+                (
+                    "options",
+                    # Compact, in the order jsonb keeps the keys (what json.loads of it gives).
+                    "coalesce((SELECT '{' || string_agg(to_json(o.key)::text || ':' || "
+                    "o.value::text, ',' ORDER BY o.n) || '}' "
+                    "FROM jsonb_each(i.options) WITH ORDINALITY AS o(key, value, n)), '{}')",
+                ),
+                ("price", _number(_PRICE)),
+                ("subtotal", _number(f"{_PRICE} * i.quantity")),
+            ),
+            "FROM order_items i WHERE i.order_id = p.id AND i.kind <> 'combo'",
+        ),
+    ),
+    (
+        "extras",
+        _list(
+            _object(
+                ("menu_item_name", _string("e.menu_item_name")),
+                ("quantity", "e.quantity::text"),
+                ("price", _number("e.unit_price")),
+                ("subtotal", _number("e.unit_price * e.quantity")),
+            ),
+            "FROM order_extras e WHERE e.order_id = p.id",
+        ),
+    ),
+    ("notes", f"coalesce({_string('p.notes')}, 'null')"),
+    ("total", _number("p.total_price")),
+)
+
+# One statement for a page of people lines, each written by PostgreSQL as the JSON the API sends
+# (PersonLine, compact, numbers as the Money type writes them): Python splices the text into the
+# body rather than building, validating and serialising some ten objects per line.
 PEOPLE_PAGE = text(
-    """
-    SELECT p.id, p.order_date, p.user_tgid, p.user_name, p.combo_name, p.combo_price, p.notes,
-           p.total_price,
-           (SELECT json_agg(json_build_object(
-                       'category', i.category, 'menu_item_name', i.menu_item_name)
-                       ORDER BY i.position)
-              FROM order_items i WHERE i.order_id = p.id AND i.kind = 'combo') AS combo_items,
-           (SELECT json_agg(json_build_object(
-                       'category', i.category, 'menu_item_name', i.menu_item_name,
-                       'quantity', i.quantity,
-                       'options', coalesce(i.options, CAST('{}' AS jsonb)),
-                       'price', CAST(coalesce(i.unit_price, 0) AS numeric(10, 2)),
-                       'subtotal', CAST(coalesce(i.unit_price, 0) AS numeric(10, 2)) * i.quantity)
-                       ORDER BY i.position)
-              FROM order_items i WHERE i.order_id = p.id AND i.kind <> 'combo') AS items,
-           (SELECT json_agg(json_build_object(
-                       'menu_item_name', e.menu_item_name, 'quantity', e.quantity,
-                       'price', e.unit_price, 'subtotal', e.unit_price * e.quantity)
-                       ORDER BY e.position)
-              FROM order_extras e WHERE e.order_id = p.id) AS extras
+    f"""
+    SELECT p.user_name, p.notes, {_PERSON}
       FROM (SELECT o.id, o.order_date, o.user_tgid, u.name AS user_name, o.combo_name,
                    o.combo_price, o.notes, o.total_price
               FROM orders o JOIN users u ON u.tgid = o.user_tgid
@@ -127,19 +190,11 @@ PEOPLE_PAGE = text(
 
 
 class PersonRow(NamedTuple):
-    """An order as the cafe packs it; the lists are JSON-ready (numbers as floats)."""
+    """An order as the cafe packs it: who, their note, and the whole line as JSON text."""
 
-    order_id: int
-    order_date: date
-    user_tgid: int
     user_name: str
-    combo_name: str | None
-    combo_price: Decimal | None
     notes: str | None
-    total: Decimal
-    combo_items: list[dict[str, Any]] | None
-    items: list[dict[str, Any]] | None
-    extras: list[dict[str, Any]] | None
+    json: str
 
 
 async def person_rows(

@@ -3,7 +3,6 @@ read, so a cancellation after the deadline shows at once)."""
 
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,7 +11,7 @@ from shared.kit.errors import InvalidRequest, NotFound
 from shared.kit.money import to_money
 from shared.models import Cafe, Summary, User
 from shared.reports import repository as reports
-from shared.reports.repository import PersonRow
+from shared.reports.export import ReportBody
 from shared.reports.schemas import (
     CafeReport,
     SummaryOut,
@@ -29,9 +28,9 @@ async def report_data(
     *,
     people_offset: int = 0,
     people_limit: int | None = None,
-) -> dict[str, Any]:
+) -> ReportBody:
     """What a cafe cooks and packs for the dates first..last, with totals and notes: a
-    CafeReport as the JSON it is sent as (its fields in order, money as numbers).
+    CafeReport as the JSON it is sent as.
 
     The figures cover every order; the people lines (and their notes) are one page from
     `people_offset`, at most `people_limit` (None: all), so an answer never outgrows a
@@ -54,36 +53,37 @@ async def report_data(
         if people_limit != 0
         else []
     )
-    people = [_person(row) for row in rows]
-    following = people_offset + len(people)
-    return {
-        "cafe_id": cafe.id,
-        "cafe_name": cafe.name,
-        "total_orders": count,
-        "total_amount": _money(amount),
-        "combos_breakdown": [
-            {"combo_name": name, "quantity": quantity, "total": _money(total)}
-            for name, quantity, total in combos
-        ],
-        "items_breakdown": [
-            {"category": category, "menu_item_name": name, "quantity": quantity}
-            for category, name, quantity in dishes
-        ],
-        "extras_breakdown": [
-            {"menu_item_name": name, "quantity": quantity, "total": _money(total)}
-            for name, quantity, total in extras
-        ],
-        "orders_with_notes": [
-            {"user_name": person["user_name"], "notes": person["notes"]}
-            for person in people
-            if person["notes"]
-        ],
-        "people": people,
-        "people_total": count,
-        "next_people_offset": following if following < count and people_limit else None,
-        "date_from": first.isoformat(),
-        "date_to": last.isoformat(),
-    }
+    following = people_offset + len(rows)
+    return ReportBody(
+        head={
+            "cafe_id": cafe.id,
+            "cafe_name": cafe.name,
+            "total_orders": count,
+            "total_amount": _money(amount),
+            "combos_breakdown": [
+                {"combo_name": name, "quantity": quantity, "total": _money(total)}
+                for name, quantity, total in combos
+            ],
+            "items_breakdown": [
+                {"category": category, "menu_item_name": name, "quantity": quantity}
+                for category, name, quantity in dishes
+            ],
+            "extras_breakdown": [
+                {"menu_item_name": name, "quantity": quantity, "total": _money(total)}
+                for name, quantity, total in extras
+            ],
+            "orders_with_notes": [
+                {"user_name": row.user_name, "notes": row.notes} for row in rows if row.notes
+            ],
+        },
+        people=[row.json for row in rows],
+        tail={
+            "people_total": count,
+            "next_people_offset": following if following < count and people_limit else None,
+            "date_from": first.isoformat(),
+            "date_to": last.isoformat(),
+        },
+    )
 
 
 async def cafe_report(
@@ -96,16 +96,10 @@ async def cafe_report(
     people_limit: int | None = None,
 ) -> CafeReport:
     """The report of `report_data` as a model."""
-    return CafeReport.model_validate(
-        await report_data(
-            session,
-            cafe_id,
-            first,
-            last,
-            people_offset=people_offset,
-            people_limit=people_limit,
-        )
+    body = await report_data(
+        session, cafe_id, first, last, people_offset=people_offset, people_limit=people_limit
     )
+    return CafeReport.model_validate(body.data())
 
 
 async def create_summary(
@@ -170,23 +164,6 @@ async def _cafe(session: AsyncSession, cafe_id: int) -> Cafe:
     if cafe is None:
         raise NotFound(f"Кафе #{cafe_id} не найдено")
     return cafe
-
-
-def _person(row: PersonRow) -> dict[str, Any]:
-    # The dishes and extras come as JSON lists already shaped like PersonDish and PersonExtra.
-    return {
-        "order_id": row.order_id,
-        "order_date": row.order_date.isoformat(),
-        "user_tgid": row.user_tgid,
-        "user_name": row.user_name,
-        "combo_name": row.combo_name,
-        "combo_price": None if row.combo_price is None else _money(row.combo_price),
-        "combo_items": row.combo_items or [],
-        "items": row.items or [],
-        "extras": row.extras or [],
-        "notes": row.notes,
-        "total": _money(row.total),
-    }
 
 
 def _money(value: Decimal) -> float:

@@ -10,7 +10,7 @@ from functions.api.deps import Manager, SessionDep
 from functions.api.errors import error_responses
 from shared.kit.errors import InvalidRequest
 from shared.reports import service as reports
-from shared.reports.export import attachment, people_csv, report_json
+from shared.reports.export import attachment, people_csv
 from shared.reports.schemas import (
     DEFAULT_PEOPLE_PAGE,
     MAX_PEOPLE_PAGE,
@@ -129,14 +129,17 @@ async def cafe_report(
     )
     if report_format == "csv":
         period = first.isoformat() if first == last else f"{first}_{last}"
-        filename = f"{report['cafe_name']} {period}.csv"
+        filename = f"{report.head['cafe_name']} {period}.csv"
         return _csv(
-            report["people"], report["people_total"], report["next_people_offset"], filename
+            report.people_lines(),
+            report.tail["people_total"],
+            report.tail["next_people_offset"],
+            filename,
         )
     # Sent as built: the rows come from our own database, and validating and serialising
     # thousands of people lines through the model cost several times the query. The body is
     # what CafeReport (response_model, so the OpenAPI document) describes.
-    return Response(content=report_json(report), media_type="application/json")
+    return Response(content=report.json(), media_type="application/json")
 
 
 @router.get(
