@@ -12,10 +12,7 @@ from shared.kit.money import to_money
 from shared.models import Cafe, Summary, User
 from shared.reports import repository as reports
 from shared.reports.export import ReportBody
-from shared.reports.schemas import (
-    CafeReport,
-    SummaryOut,
-)
+from shared.reports.schemas import SummaryOut
 
 MAX_REPORT_DAYS = 366
 
@@ -86,22 +83,6 @@ async def report_data(
     )
 
 
-async def cafe_report(
-    session: AsyncSession,
-    cafe_id: int,
-    first: date,
-    last: date,
-    *,
-    people_offset: int = 0,
-    people_limit: int | None = None,
-) -> CafeReport:
-    """The report of `report_data` as a model."""
-    body = await report_data(
-        session, cafe_id, first, last, people_offset=people_offset, people_limit=people_limit
-    )
-    return CafeReport.model_validate(body.data())
-
-
 async def create_summary(
     session: AsyncSession, manager: User, cafe_id: int, day: date, *, people_limit: int | None
 ) -> tuple[SummaryOut, bool]:
@@ -145,7 +126,7 @@ async def summary_out(
     people_offset: int = 0,
     people_limit: int | None = None,
 ) -> SummaryOut:
-    report = await cafe_report(
+    body = await report_data(
         session,
         summary.cafe_id,
         summary.order_date,
@@ -153,9 +134,10 @@ async def summary_out(
         people_offset=people_offset,
         people_limit=people_limit,
     )
-    figures = report.model_dump(exclude={"date_from", "date_to"})
-    return SummaryOut(
-        id=summary.id, date=summary.order_date, created_at=summary.created_at, **figures
+    figures = body.data()
+    del figures["date_from"], figures["date_to"]
+    return SummaryOut.model_validate(
+        figures | {"id": summary.id, "date": summary.order_date, "created_at": summary.created_at}
     )
 
 

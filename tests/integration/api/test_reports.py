@@ -193,14 +193,15 @@ async def test_the_report_body_is_exactly_what_its_model_writes(
         ),
     )
 
-    for params in (
+    pages: list[dict[str, str | int]] = [
         {"date": "2026-11-24"},
         {"date_from": "2026-11-24", "date_to": "2026-11-25"},
         {"date": "2026-11-24", "people_offset": 1, "people_limit": 1},
         {"date": "2026-12-01"},
-    ):
+    ]
+    for params in pages:
         response = await client.get(
-            "/summaries/report", params={"cafe_id": menu.cafe.id} | params, headers=auth(boss)
+            "/summaries/report", params={"cafe_id": menu.cafe.id, **params}, headers=auth(boss)
         )
         assert response.status_code == 200, response.text
         assert response.headers["content-type"] == "application/json"
