@@ -38,6 +38,19 @@ class ReportBody:
     people: list[str]
     tail: dict[str, Any]
 
+    @property
+    def cafe_name(self) -> str:
+        return str(self.head["cafe_name"])
+
+    @property
+    def people_total(self) -> int:
+        return int(self.tail["people_total"])
+
+    @property
+    def next_people_offset(self) -> int | None:
+        following: int | None = self.tail["next_people_offset"]
+        return following
+
     def json(self) -> bytes:
         """The body FastAPI would write for the model: compact UTF-8, fields in order."""
         head, tail = _json(self.head), _json(self.tail)

@@ -1,8 +1,7 @@
 """Reports for managers: the per-cafe report on demand, and saved summaries (JSON or CSV)."""
 
-from collections.abc import Iterable
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
@@ -10,7 +9,7 @@ from functions.api.deps import Manager, SessionDep
 from functions.api.errors import error_responses
 from shared.kit.errors import InvalidRequest
 from shared.reports import service as reports
-from shared.reports.export import attachment, people_csv
+from shared.reports.export import attachment, people_csv, report_csv
 from shared.reports.schemas import (
     DEFAULT_PEOPLE_PAGE,
     MAX_PEOPLE_PAGE,
@@ -49,17 +48,12 @@ NEXT_PAGE_HEADER = "X-Next-People-Offset"
 
 
 def _csv(
-    people: Iterable[dict[str, Any]],
-    people_total: int,
-    next_people_offset: int | None,
-    filename: str,
+    content: bytes, people_total: int, next_people_offset: int | None, filename: str
 ) -> Response:
     headers = {"Content-Disposition": attachment(filename), "X-People-Total": str(people_total)}
     if next_people_offset is not None:
         headers[NEXT_PAGE_HEADER] = str(next_people_offset)
-    return Response(
-        content=people_csv(people), media_type="text/csv; charset=utf-8", headers=headers
-    )
+    return Response(content=content, media_type="text/csv; charset=utf-8", headers=headers)
 
 
 @router.get("", responses=error_responses(401, 403, 422))
@@ -129,12 +123,11 @@ async def cafe_report(
     )
     if report_format == "csv":
         period = first.isoformat() if first == last else f"{first}_{last}"
-        filename = f"{report.head['cafe_name']} {period}.csv"
         return _csv(
-            report.people_lines(),
-            report.tail["people_total"],
-            report.tail["next_people_offset"],
-            filename,
+            people_csv(report.people_lines()),
+            report.people_total,
+            report.next_people_offset,
+            f"{report.cafe_name} {period}.csv",
         )
     # Sent as built: the rows come from our own database, and validating and serialising
     # thousands of people lines through the model cost several times the query. The body is
@@ -162,7 +155,7 @@ async def get_summary(
     )
     if report_format == "csv":
         return _csv(
-            (person.model_dump(mode="json") for person in summary.people),
+            report_csv(summary),
             summary.people_total,
             summary.next_people_offset,
             f"{summary.cafe_name} {summary.date.isoformat()}.csv",
