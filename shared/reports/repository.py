@@ -6,87 +6,64 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import (
-    ColumnElement,
-    delete,
-    func,
-    select,
-    text,
-)
+from sqlalchemy import delete, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.models import Order, OrderExtra, OrderItem, OrderStatus, Summary
+from shared.models import Summary
 
 
-def _active(cafe_id: int, first: date, last: date) -> list[ColumnElement[bool]]:
-    return [
-        Order.cafe_id == cafe_id,
-        Order.order_date.between(first, last),
-        Order.status != OrderStatus.CANCELLED,
-    ]
+class Figures(NamedTuple):
+    """A period's figures: active orders and their sum, then each combo by name (count and total),
+    each dish by category (portions, combo picks and standalone together) and each extra by name
+    (count and total), biggest first."""
+
+    orders: int
+    amount: Decimal
+    combos: list[tuple[str, int, Decimal]]
+    dishes: list[tuple[str, str, int]]
+    extras: list[tuple[str, int, Decimal]]
 
 
-async def totals(
-    session: AsyncSession, cafe_id: int, first: date, last: date
-) -> tuple[int, Decimal]:
-    """How many active orders and what they cost together."""
-    statement = select(func.count(), func.coalesce(func.sum(Order.total_price), 0)).where(
-        *_active(cafe_id, first, last)
+# The four aggregates in one statement over one read of the period's orders: per page of a long
+# report this halves the work (each page repeats the figures, which cover every order).
+FIGURES = text(
+    """
+    WITH o AS MATERIALIZED (
+        SELECT o.id, o.combo_name, o.combo_price, o.total_price
+          FROM orders o
+         WHERE o.cafe_id = :cafe AND o.order_date BETWEEN :first AND :last
+           AND o.status <> 'cancelled'
     )
-    count, amount = (await session.execute(statement)).one()
-    return int(count), Decimal(amount)
+    SELECT 0, NULL, NULL, count(*), coalesce(sum(o.total_price), 0) FROM o
+    UNION ALL
+    SELECT 1, NULL, o.combo_name, count(*), coalesce(sum(o.combo_price), 0)
+      FROM o WHERE o.combo_name IS NOT NULL GROUP BY o.combo_name
+    UNION ALL
+    SELECT 2, i.category, i.menu_item_name, sum(i.quantity), NULL
+      FROM order_items i JOIN o ON o.id = i.order_id GROUP BY i.category, i.menu_item_name
+    UNION ALL
+    SELECT 3, NULL, e.menu_item_name, sum(e.quantity), sum(e.quantity * e.unit_price)
+      FROM order_extras e JOIN o ON o.id = e.order_id GROUP BY e.menu_item_name
+    ORDER BY 1, 2, 4 DESC, 3
+    """
+)
 
 
-async def combo_counts(
-    session: AsyncSession, cafe_id: int, first: date, last: date
-) -> Sequence[tuple[str, int, Decimal]]:
-    """Each combo by name: how many and at what total (at the prices copied into the orders)."""
-    quantity = func.count().label("quantity")
-    statement = (
-        select(Order.combo_name, quantity, func.sum(Order.combo_price))
-        .where(*_active(cafe_id, first, last), Order.combo_name.is_not(None))
-        .group_by(Order.combo_name)
-        .order_by(quantity.desc(), Order.combo_name)
-    )
-    return [
-        (str(name), int(count), Decimal(total or 0))
-        for name, count, total in (await session.execute(statement)).all()
-    ]
-
-
-async def dish_counts(
-    session: AsyncSession, cafe_id: int, first: date, last: date
-) -> Sequence[tuple[str, str, int]]:
-    """Each dish by category: portions to cook, combo picks and standalone orders together."""
-    quantity = func.sum(OrderItem.quantity).label("quantity")
-    statement = (
-        select(OrderItem.category, OrderItem.menu_item_name, quantity)
-        .join(Order, Order.id == OrderItem.order_id)
-        .where(*_active(cafe_id, first, last))
-        .group_by(OrderItem.category, OrderItem.menu_item_name)
-        .order_by(OrderItem.category, quantity.desc(), OrderItem.menu_item_name)
-    )
-    return [(str(c), str(n), int(q)) for c, n, q in (await session.execute(statement)).all()]
-
-
-async def extra_counts(
-    session: AsyncSession, cafe_id: int, first: date, last: date
-) -> Sequence[tuple[str, int, Decimal]]:
-    """Each extra by name: how many and at what total."""
-    quantity = func.sum(OrderExtra.quantity).label("quantity")
-    statement = (
-        select(
-            OrderExtra.menu_item_name,
-            quantity,
-            func.sum(OrderExtra.quantity * OrderExtra.unit_price),
-        )
-        .join(Order, Order.id == OrderExtra.order_id)
-        .where(*_active(cafe_id, first, last))
-        .group_by(OrderExtra.menu_item_name)
-        .order_by(quantity.desc(), OrderExtra.menu_item_name)
-    )
-    return [(str(n), int(q), Decimal(t)) for n, q, t in (await session.execute(statement)).all()]
+async def figures(session: AsyncSession, cafe_id: int, first: date, last: date) -> Figures:
+    """The figures of a cafe's active orders for the dates first..last."""
+    params = {"cafe": cafe_id, "first": first, "last": last}
+    result = Figures(0, Decimal(0), [], [], [])
+    for part, category, name, quantity, amount in (await session.execute(FIGURES, params)).all():
+        if part == 0:
+            result = result._replace(orders=int(quantity), amount=Decimal(amount))
+        elif part == 1:
+            result.combos.append((str(name), int(quantity), Decimal(amount)))
+        elif part == 2:
+            result.dishes.append((str(category), str(name), int(quantity)))
+        else:
+            result.extras.append((str(name), int(quantity), Decimal(amount)))
+    return result
 
 
 def _number(value: str) -> str:

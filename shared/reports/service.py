@@ -39,10 +39,7 @@ async def report_data(
     if last - first >= timedelta(days=MAX_REPORT_DAYS):
         raise InvalidRequest(f"Отчёт строится не больше чем за {MAX_REPORT_DAYS} дней")
     cafe = await _cafe(session, cafe_id)
-    count, amount = await reports.totals(session, cafe.id, first, last)
-    combos = await reports.combo_counts(session, cafe.id, first, last)
-    dishes = await reports.dish_counts(session, cafe.id, first, last)
-    extras = await reports.extra_counts(session, cafe.id, first, last)
+    count, amount, combos, dishes, extras = await reports.figures(session, cafe.id, first, last)
     rows = (
         await reports.person_rows(
             session, cafe.id, first, last, offset=people_offset, limit=people_limit
