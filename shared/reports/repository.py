@@ -121,10 +121,12 @@ _PERSON = _object(
                 ("quantity", "i.quantity::text"),
                 (
                     "options",
-                    # Compact, in the order jsonb keeps the keys (what json.loads of it gives).
+                    # Compact, in the order jsonb keeps the keys (what json.loads of it gives);
+                    # anything but an object (a JSON null) is sent as {}, as it always was.
                     "coalesce((SELECT '{' || string_agg(to_json(o.key)::text || ':' || "
-                    "o.value::text, ',' ORDER BY o.n) || '}' "
-                    "FROM jsonb_each(i.options) WITH ORDINALITY AS o(key, value, n)), '{}')",
+                    "o.value::text, ',' ORDER BY o.n) || '}' FROM jsonb_each(CASE WHEN "
+                    "jsonb_typeof(i.options) = 'object' THEN i.options END) "
+                    "WITH ORDINALITY AS o(key, value, n)), '{}')",
                 ),
                 ("price", _number(_PRICE)),
                 ("subtotal", _number(f"{_PRICE} * i.quantity")),
