@@ -1,123 +1,179 @@
-"""The report's queries: totals and breakdowns are aggregated by PostgreSQL; the per-person lines
-come back as plain rows (orders, their dishes, their extras) folded together by order id."""
+"""The report's queries: totals and breakdowns are aggregated by PostgreSQL, and so are each
+order's dishes and extras into the per-person lines (one statement per page)."""
 
-from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from sqlalchemy import (
-    ColumnElement,
-    case,
-    delete,
-    func,
-    select,
-)
+from sqlalchemy import delete, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.models import ItemKind, Order, OrderExtra, OrderItem, OrderStatus, Summary, User
+from shared.models import Summary
 
 
-class ItemRow(NamedTuple):
-    kind: str
-    category: str
-    name: str
-    quantity: int
-    options: dict[str, Any] | None
-    price: Decimal | None
+class Figures(NamedTuple):
+    """A period's figures: active orders and their sum, then each combo by name (count and total),
+    each dish by category (portions, combo picks and standalone together) and each extra by name
+    (count and total), biggest first."""
+
+    orders: int
+    amount: Decimal
+    combos: list[tuple[str, int, Decimal]]
+    dishes: list[tuple[str, str, int]]
+    extras: list[tuple[str, int, Decimal]]
 
 
-class ExtraRow(NamedTuple):
-    name: str
-    quantity: int
-    price: Decimal
+# The four aggregates in one statement over one read of the period's orders: per page of a long
+# report this halves the work (each page repeats the figures, which cover every order).
+FIGURES = text(
+    """
+    WITH o AS MATERIALIZED (
+        SELECT o.id, o.combo_name, o.combo_price, o.total_price
+          FROM orders o
+         WHERE o.cafe_id = :cafe AND o.order_date BETWEEN :first AND :last
+           AND o.status <> 'cancelled'
+    )
+    SELECT 0, NULL, NULL, count(*), coalesce(sum(o.total_price), 0) FROM o
+    UNION ALL
+    SELECT 1, NULL, o.combo_name, count(*), coalesce(sum(o.combo_price), 0)
+      FROM o WHERE o.combo_name IS NOT NULL GROUP BY o.combo_name
+    UNION ALL
+    SELECT 2, i.category, i.menu_item_name, sum(i.quantity), NULL
+      FROM order_items i JOIN o ON o.id = i.order_id GROUP BY i.category, i.menu_item_name
+    UNION ALL
+    SELECT 3, NULL, e.menu_item_name, sum(e.quantity), sum(e.quantity * e.unit_price)
+      FROM order_extras e JOIN o ON o.id = e.order_id GROUP BY e.menu_item_name
+    ORDER BY 1, 2, 4 DESC, 3
+    """
+)
 
 
-@dataclass(frozen=True, slots=True)
-class PersonRow:
-    order_id: int
-    order_date: date
-    user_tgid: int
+async def figures(session: AsyncSession, cafe_id: int, first: date, last: date) -> Figures:
+    """The figures of a cafe's active orders for the dates first..last."""
+    params = {"cafe": cafe_id, "first": first, "last": last}
+    result = Figures(0, Decimal(0), [], [], [])
+    for part, category, name, quantity, amount in (await session.execute(FIGURES, params)).all():
+        if part == 0:
+            result = result._replace(orders=int(quantity), amount=Decimal(amount))
+        elif part == 1:
+            result.combos.append((str(name), int(quantity), Decimal(amount)))
+        elif part == 2:
+            result.dishes.append((str(category), str(name), int(quantity)))
+        else:
+            result.extras.append((str(name), int(quantity), Decimal(amount)))
+    return result
+
+
+def _number(value: str) -> str:
+    """SQL for a numeric(10, 2) written as Python writes float(value) in JSON ("180.0",
+    "60.5"): the shortest form, which for two places is the decimal without trailing zeros."""
+    return (
+        f"CASE WHEN ({value}) = trunc({value}) THEN trunc({value})::text || '.0' "
+        f"ELSE rtrim(({value})::text, '0') END"
+    )
+
+
+def _string(value: str) -> str:
+    return f"to_json({value}::text)::text"
+
+
+def _object(*fields: tuple[str, str]) -> str:
+    """SQL concatenating a compact JSON object: `fields` are (key, SQL of its JSON text)."""
+    parts = " || ',' || ".join(f"'\"{key}\":' || {sql}" for key, sql in fields)
+    return f"'{{' || {parts} || '}}'"
+
+
+def _list(element: str, source: str) -> str:
+    """SQL for a compact JSON list of `element` over the rows of `source` (FROM ... WHERE ...),
+    in the order the lines were written."""
+    return (
+        f"coalesce((SELECT '[' || string_agg({element}, ',' ORDER BY position) || ']' "
+        f"{source}), '[]')"
+    )
+
+
+_PRICE = "CAST(coalesce(i.unit_price, 0) AS numeric(10, 2))"
+_PERSON = _object(
+    ("order_id", "p.id::text"),
+    ("order_date", "'\"' || to_char(p.order_date, 'YYYY-MM-DD') || '\"'"),
+    ("user_tgid", "p.user_tgid::text"),
+    ("user_name", _string("p.user_name")),
+    ("combo_name", f"coalesce({_string('p.combo_name')}, 'null')"),
+    ("combo_price", f"coalesce({_number('p.combo_price')}, 'null')"),
+    (
+        "combo_items",
+        _list(
+            _object(
+                ("category", _string("i.category")),
+                ("menu_item_name", _string("i.menu_item_name")),
+            ),
+            "FROM order_items i WHERE i.order_id = p.id AND i.kind = 'combo'",
+        ),
+    ),
+    (
+        "items",
+        _list(
+            _object(
+                ("category", _string("i.category")),
+                ("menu_item_name", _string("i.menu_item_name")),
+                ("quantity", "i.quantity::text"),
+                (
+                    "options",
+                    # Compact, in the order jsonb keeps the keys (what json.loads of it gives);
+                    # anything but an object (a JSON null) is sent as {}, as it always was.
+                    "coalesce((SELECT '{' || string_agg(to_json(o.key)::text || ':' || "
+                    "o.value::text, ',' ORDER BY o.n) || '}' FROM jsonb_each(CASE WHEN "
+                    "jsonb_typeof(i.options) = 'object' THEN i.options END) "
+                    "WITH ORDINALITY AS o(key, value, n)), '{}')",
+                ),
+                ("price", _number(_PRICE)),
+                ("subtotal", _number(f"{_PRICE} * i.quantity")),
+            ),
+            "FROM order_items i WHERE i.order_id = p.id AND i.kind <> 'combo'",
+        ),
+    ),
+    (
+        "extras",
+        _list(
+            _object(
+                ("menu_item_name", _string("e.menu_item_name")),
+                ("quantity", "e.quantity::text"),
+                ("price", _number("e.unit_price")),
+                ("subtotal", _number("e.unit_price * e.quantity")),
+            ),
+            "FROM order_extras e WHERE e.order_id = p.id",
+        ),
+    ),
+    ("notes", f"coalesce({_string('p.notes')}, 'null')"),
+    ("total", _number("p.total_price")),
+)
+
+# One statement for a page of people lines, each written by PostgreSQL as the JSON the API sends
+# (PersonLine, compact, numbers as the Money type writes them): Python splices the text into the
+# body rather than building, validating and serialising some ten objects per line.
+PEOPLE_PAGE = text(
+    f"""
+    SELECT p.user_name, p.notes, {_PERSON}
+      FROM (SELECT o.id, o.order_date, o.user_tgid, u.name AS user_name, o.combo_name,
+                   o.combo_price, o.notes, o.total_price
+              FROM orders o JOIN users u ON u.tgid = o.user_tgid
+             WHERE o.cafe_id = :cafe AND o.order_date BETWEEN :first AND :last
+               AND o.status <> 'cancelled'
+             ORDER BY o.order_date, u.name, o.id
+            OFFSET :offset LIMIT :limit) AS p
+     ORDER BY p.order_date, p.user_name, p.id
+    """
+)
+
+
+class PersonRow(NamedTuple):
+    """An order as the cafe packs it: who, their note, and the whole line as JSON text."""
+
     user_name: str
-    combo_name: str | None
-    combo_price: Decimal | None
     notes: str | None
-    total: Decimal
-    items: list[ItemRow]
-    extras: list[ExtraRow]
-
-
-def _active(cafe_id: int, first: date, last: date) -> list[ColumnElement[bool]]:
-    return [
-        Order.cafe_id == cafe_id,
-        Order.order_date.between(first, last),
-        Order.status != OrderStatus.CANCELLED,
-    ]
-
-
-async def totals(
-    session: AsyncSession, cafe_id: int, first: date, last: date
-) -> tuple[int, Decimal]:
-    """How many active orders and what they cost together."""
-    statement = select(func.count(), func.coalesce(func.sum(Order.total_price), 0)).where(
-        *_active(cafe_id, first, last)
-    )
-    count, amount = (await session.execute(statement)).one()
-    return int(count), Decimal(amount)
-
-
-async def combo_counts(
-    session: AsyncSession, cafe_id: int, first: date, last: date
-) -> Sequence[tuple[str, int, Decimal]]:
-    """Each combo by name: how many and at what total (at the prices copied into the orders)."""
-    quantity = func.count().label("quantity")
-    statement = (
-        select(Order.combo_name, quantity, func.sum(Order.combo_price))
-        .where(*_active(cafe_id, first, last), Order.combo_name.is_not(None))
-        .group_by(Order.combo_name)
-        .order_by(quantity.desc(), Order.combo_name)
-    )
-    return [
-        (str(name), int(count), Decimal(total or 0))
-        for name, count, total in (await session.execute(statement)).all()
-    ]
-
-
-async def dish_counts(
-    session: AsyncSession, cafe_id: int, first: date, last: date
-) -> Sequence[tuple[str, str, int]]:
-    """Each dish by category: portions to cook, combo picks and standalone orders together."""
-    quantity = func.sum(OrderItem.quantity).label("quantity")
-    statement = (
-        select(OrderItem.category, OrderItem.menu_item_name, quantity)
-        .join(Order, Order.id == OrderItem.order_id)
-        .where(*_active(cafe_id, first, last))
-        .group_by(OrderItem.category, OrderItem.menu_item_name)
-        .order_by(OrderItem.category, quantity.desc(), OrderItem.menu_item_name)
-    )
-    return [(str(c), str(n), int(q)) for c, n, q in (await session.execute(statement)).all()]
-
-
-async def extra_counts(
-    session: AsyncSession, cafe_id: int, first: date, last: date
-) -> Sequence[tuple[str, int, Decimal]]:
-    """Each extra by name: how many and at what total."""
-    quantity = func.sum(OrderExtra.quantity).label("quantity")
-    statement = (
-        select(
-            OrderExtra.menu_item_name,
-            quantity,
-            func.sum(OrderExtra.quantity * OrderExtra.unit_price),
-        )
-        .join(Order, Order.id == OrderExtra.order_id)
-        .where(*_active(cafe_id, first, last))
-        .group_by(OrderExtra.menu_item_name)
-        .order_by(quantity.desc(), OrderExtra.menu_item_name)
-    )
-    return [(str(n), int(q), Decimal(t)) for n, q, t in (await session.execute(statement)).all()]
+    json: str
 
 
 async def person_rows(
@@ -129,65 +185,11 @@ async def person_rows(
     offset: int = 0,
     limit: int | None = None,
 ) -> list[PersonRow]:
-    """Active orders with their lines, by date and name (a page of them from `offset`, at most
-    `limit`): three flat queries, no ORM objects."""
-    active = _active(cafe_id, first, last)
-    orders = (
-        select(
-            Order.id,
-            Order.order_date,
-            Order.user_tgid,
-            User.name,
-            Order.combo_name,
-            Order.combo_price,
-            Order.notes,
-            Order.total_price,
-        )
-        .join(User, User.tgid == Order.user_tgid)
-        .where(*active)
-        .order_by(Order.order_date, User.name, Order.id)
-        .offset(offset)
-        .limit(limit)
-    )
-    order_rows = (await session.execute(orders)).all()
-    if not order_rows:
-        return []
-    # The page's orders only: its lines are fetched by id, never the whole period's.
-    page_ids = [row[0] for row in order_rows]
-    items = (
-        select(
-            OrderItem.order_id,
-            OrderItem.kind,
-            OrderItem.category,
-            OrderItem.menu_item_name,
-            OrderItem.quantity,
-            # Combo picks carry no options: not sending their '{}' spares decoding it per row.
-            case((OrderItem.kind == ItemKind.STANDALONE, OrderItem.options)),
-            OrderItem.unit_price,
-        )
-        .where(OrderItem.order_id.in_(page_ids))
-        .order_by(OrderItem.order_id, OrderItem.position)
-    )
-    extras = (
-        select(
-            OrderExtra.order_id,
-            OrderExtra.menu_item_name,
-            OrderExtra.quantity,
-            OrderExtra.unit_price,
-        )
-        .where(OrderExtra.order_id.in_(page_ids))
-        .order_by(OrderExtra.order_id, OrderExtra.position)
-    )
-    lines: dict[int, list[ItemRow]] = defaultdict(list)
-    for order_id, *item in (await session.execute(items)).all():
-        lines[order_id].append(ItemRow(*item))
-    extra_lines: dict[int, list[ExtraRow]] = defaultdict(list)
-    for order_id, name, quantity, price in (await session.execute(extras)).all():
-        extra_lines[order_id].append(ExtraRow(name, quantity, price))
-    return [
-        PersonRow(*row, items=lines.get(row[0], []), extras=extra_lines.get(row[0], []))
-        for row in order_rows
-    ]
+    """Active orders with their lines, by date and name: a page of them from `offset`, at most
+    `limit` (None: all)."""
+    params = {"cafe": cafe_id, "first": first, "last": last, "offset": offset, "limit": limit}
+    result = await session.execute(PEOPLE_PAGE, params)
+    return [PersonRow(*row) for row in result.all()]
 
 
 async def save_summary(session: AsyncSession, cafe_id: int, day: date, created_by: int) -> bool:

@@ -3,25 +3,21 @@ read, so a cancellation after the deadline shows at once)."""
 
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.cafes import repository as cafes
 from shared.kit.errors import InvalidRequest, NotFound
 from shared.kit.money import to_money
-from shared.models import Cafe, ItemKind, Summary, User
+from shared.models import Cafe, Summary, User
 from shared.reports import repository as reports
-from shared.reports.repository import PersonRow
-from shared.reports.schemas import (
-    CafeReport,
-    SummaryOut,
-)
+from shared.reports.export import ReportBody
+from shared.reports.schemas import SummaryOut
 
 MAX_REPORT_DAYS = 366
 
 
-async def cafe_report(
+async def report_data(
     session: AsyncSession,
     cafe_id: int,
     first: date,
@@ -29,12 +25,14 @@ async def cafe_report(
     *,
     people_offset: int = 0,
     people_limit: int | None = None,
-) -> CafeReport:
-    """What a cafe cooks and packs for the dates first..last, with totals and notes.
+) -> ReportBody:
+    """What a cafe cooks and packs for the dates first..last, with totals and notes: a
+    CafeReport as the JSON it is sent as.
 
     The figures cover every order; the people lines (and their notes) are one page from
     `people_offset`, at most `people_limit` (None: all), so an answer never outgrows a
-    synchronous Lambda response.
+    synchronous Lambda response. Built from the database's rows without a model: they are
+    trusted, and validating tens of thousands of lines cost more than fetching them.
     """
     if last < first:
         raise InvalidRequest(
@@ -47,10 +45,7 @@ async def cafe_report(
             en=f"A report covers at most {MAX_REPORT_DAYS} days",
         )
     cafe = await _cafe(session, cafe_id)
-    count, amount = await reports.totals(session, cafe.id, first, last)
-    combos = await reports.combo_counts(session, cafe.id, first, last)
-    dishes = await reports.dish_counts(session, cafe.id, first, last)
-    extras = await reports.extra_counts(session, cafe.id, first, last)
+    count, amount, combos, dishes, extras = await reports.figures(session, cafe.id, first, last)
     rows = (
         await reports.person_rows(
             session, cafe.id, first, last, offset=people_offset, limit=people_limit
@@ -58,18 +53,15 @@ async def cafe_report(
         if people_limit != 0
         else []
     )
-    people = [_person(row) for row in rows]
-    following = people_offset + len(people)
-    return CafeReport.model_validate(
-        {
+    following = people_offset + len(rows)
+    return ReportBody(
+        head={
             "cafe_id": cafe.id,
             "cafe_name": cafe.name,
-            "date_from": first,
-            "date_to": last,
             "total_orders": count,
-            "total_amount": to_money(amount),
+            "total_amount": _money(amount),
             "combos_breakdown": [
-                {"combo_name": name, "quantity": quantity, "total": to_money(total)}
+                {"combo_name": name, "quantity": quantity, "total": _money(total)}
                 for name, quantity, total in combos
             ],
             "items_breakdown": [
@@ -77,18 +69,20 @@ async def cafe_report(
                 for category, name, quantity in dishes
             ],
             "extras_breakdown": [
-                {"menu_item_name": name, "quantity": quantity, "total": to_money(total)}
+                {"menu_item_name": name, "quantity": quantity, "total": _money(total)}
                 for name, quantity, total in extras
             ],
             "orders_with_notes": [
-                {"user_name": person["user_name"], "notes": person["notes"]}
-                for person in people
-                if person["notes"]
+                {"user_name": row.user_name, "notes": row.notes} for row in rows if row.notes
             ],
-            "people": people,
+        },
+        people=[row.json for row in rows],
+        tail={
             "people_total": count,
             "next_people_offset": following if following < count and people_limit else None,
-        }
+            "date_from": first.isoformat(),
+            "date_to": last.isoformat(),
+        },
     )
 
 
@@ -139,7 +133,7 @@ async def summary_out(
     people_offset: int = 0,
     people_limit: int | None = None,
 ) -> SummaryOut:
-    report = await cafe_report(
+    body = await report_data(
         session,
         summary.cafe_id,
         summary.order_date,
@@ -147,9 +141,10 @@ async def summary_out(
         people_offset=people_offset,
         people_limit=people_limit,
     )
-    figures = report.model_dump(exclude={"date_from", "date_to"})
-    return SummaryOut(
-        id=summary.id, date=summary.order_date, created_at=summary.created_at, **figures
+    figures = body.data()
+    del figures["date_from"], figures["date_to"]
+    return SummaryOut.model_validate(
+        figures | {"id": summary.id, "date": summary.order_date, "created_at": summary.created_at}
     )
 
 
@@ -160,45 +155,6 @@ async def _cafe(session: AsyncSession, cafe_id: int) -> Cafe:
     return cafe
 
 
-def _person(row: PersonRow) -> dict[str, Any]:
-    # Plain dicts: the report validates its whole tree in one (compiled) pass, far faster than
-    # one model per line when a report holds tens of thousands of them.
-    picks: list[dict[str, Any]] = []
-    dishes: list[dict[str, Any]] = []
-    for item in row.items:
-        if item.kind == ItemKind.COMBO:
-            picks.append({"category": item.category, "menu_item_name": item.name})
-            continue
-        price = item.price or Decimal(0)
-        dishes.append(
-            {
-                "category": item.category,
-                "menu_item_name": item.name,
-                "quantity": item.quantity,
-                "options": item.options or {},
-                "price": price,
-                "subtotal": price * item.quantity,
-            }
-        )
-    extras = [
-        {
-            "menu_item_name": extra.name,
-            "quantity": extra.quantity,
-            "price": extra.price,
-            "subtotal": extra.price * extra.quantity,
-        }
-        for extra in row.extras
-    ]
-    return {
-        "order_id": row.order_id,
-        "order_date": row.order_date,
-        "user_tgid": row.user_tgid,
-        "user_name": row.user_name,
-        "combo_name": row.combo_name,
-        "combo_price": row.combo_price,
-        "combo_items": picks,
-        "items": dishes,
-        "extras": extras,
-        "notes": row.notes,
-        "total": row.total,
-    }
+def _money(value: Decimal) -> float:
+    # What the Money type writes to JSON, at two places as it is stored.
+    return float(to_money(value))

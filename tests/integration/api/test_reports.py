@@ -10,6 +10,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.models import Role, User
+from shared.reports.schemas import CafeReport
 from tests.factories import CafeMenu, make_cafe, make_user
 from tests.integration.api.test_orders_create import combo_order
 
@@ -166,6 +167,61 @@ async def test_the_csv_opens_in_excel_with_one_row_per_person(
     assert by_name["Мария Иванова"][4] == "Борщ (Большая) ×2"
     # Text that Excel would run as a formula is written as plain text
     assert by_name["'=Хитрый"][6] == '\'=HYPERLINK("http://x")'
+
+
+async def test_the_report_body_is_exactly_what_its_model_writes(
+    client: httpx.AsyncClient, session: AsyncSession, auth: Auth
+) -> None:
+    """The body is written without the model (PostgreSQL writes the people lines): it must stay
+    byte for byte what CafeReport, the documented response, would write."""
+    menu, boss = await a_day_of_orders(client, session, auth)
+    odd = await session.run_sync(make_user, 1005, 'О\'Брайен "Кью" \\ 😀 </script>')
+    borscht = {
+        "type": "standalone",
+        "menu_item_id": menu.borscht.id,
+        "quantity": 3,
+        "options": {"Размер порции": "Большая"},
+    }
+    await place(
+        client,
+        auth(odd),
+        combo_order(
+            menu,
+            items=[*combo_order(menu)["items"], borscht],
+            extras=[{"menu_item_id": menu.mors.id, "quantity": 3}],
+            notes='строка 1\nстрока 2\t"в кавычках" \\',
+        ),
+    )
+
+    pages: list[dict[str, str | int]] = [
+        {"date": "2026-11-24"},
+        {"date_from": "2026-11-24", "date_to": "2026-11-25"},
+        {"date": "2026-11-24", "people_offset": 1, "people_limit": 1},
+        {"date": "2026-12-01"},
+    ]
+    for params in pages:
+        response = await client.get(
+            "/summaries/report", params={"cafe_id": menu.cafe.id, **params}, headers=auth(boss)
+        )
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"] == "application/json"
+        model = CafeReport.model_validate_json(response.content)
+        assert response.content == model.model_dump_json().encode()
+    assert len(CafeReport.model_validate_json(response.content).people) == 0
+    odd_line = next(
+        line
+        for line in (
+            await client.get(
+                "/summaries/report",
+                params={"cafe_id": menu.cafe.id, "date": "2026-11-24"},
+                headers=auth(boss),
+            )
+        ).json()["people"]
+        if line["user_tgid"] == 1005
+    )
+    assert odd_line["items"][0]["subtotal"] == 540.0
+    assert odd_line["extras"][0]["subtotal"] == 180.0
+    assert odd_line["notes"] == 'строка 1\nстрока 2\t"в кавычках" \\'
 
 
 async def test_a_summary_is_saved_once_per_cafe_and_date_and_shows_current_figures(
