@@ -1,5 +1,6 @@
 """Every query about orders."""
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,6 +16,7 @@ from sqlalchemy import (
     false,
     func,
     select,
+    text,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -134,6 +136,77 @@ async def placement_facts(
     )
     menu = {dish.id: dish for *_, dish, _, _ in rows if dish is not None}
     return PlacementFacts(cafe, schedule, combo, menu, bool(has_active), Decimal(spent_total))
+
+
+# One statement writes the order and all its lines: each line kind goes in as parallel arrays
+# (unnest), so the text is the same for every order and is prepared once per connection.
+_INSERT_ORDER = text(
+    """
+    WITH placed AS (
+        INSERT INTO orders (user_tgid, cafe_id, order_date, status, combo_id, combo_name,
+                            combo_price, notes, total_price)
+        VALUES (:user_tgid, :cafe_id, :order_date, :status, :combo_id, :combo_name,
+                :combo_price, :notes, :total_price)
+        RETURNING id, created_at, updated_at
+    ), lines AS (
+        INSERT INTO order_items (order_id, position, kind, category, menu_item_id,
+                                 menu_item_name, quantity, options, unit_price)
+        SELECT placed.id, line.*
+        FROM placed, unnest(
+            CAST(:item_positions AS integer[]), CAST(:item_kinds AS varchar[]),
+            CAST(:item_categories AS varchar[]), CAST(:item_menu_ids AS integer[]),
+            CAST(:item_names AS varchar[]), CAST(:item_quantities AS integer[]),
+            CAST(CAST(:item_options AS text[]) AS jsonb[]), CAST(:item_prices AS numeric[])
+        ) AS line
+    ), extras AS (
+        INSERT INTO order_extras (order_id, position, menu_item_id, menu_item_name, quantity,
+                                  unit_price)
+        SELECT placed.id, extra.*
+        FROM placed, unnest(
+            CAST(:extra_positions AS integer[]), CAST(:extra_menu_ids AS integer[]),
+            CAST(:extra_names AS varchar[]), CAST(:extra_quantities AS integer[]),
+            CAST(:extra_prices AS numeric[])
+        ) AS extra
+    )
+    SELECT id, created_at, updated_at FROM placed
+    """
+)
+
+
+async def insert_order(session: AsyncSession, order: Order) -> None:
+    """Write a new order with its items and extras in one round trip, without the ORM's
+    unit of work; the order gets its id and the database's timestamps, and stays detached."""
+    items, extras = order.items, order.extras
+    row = (
+        await session.execute(
+            _INSERT_ORDER,
+            {
+                "user_tgid": order.user_tgid,
+                "cafe_id": order.cafe_id,
+                "order_date": order.order_date,
+                "status": str(order.status),
+                "combo_id": order.combo_id,
+                "combo_name": order.combo_name,
+                "combo_price": order.combo_price,
+                "notes": order.notes,
+                "total_price": order.total_price,
+                "item_positions": [item.position for item in items],
+                "item_kinds": [str(item.kind) for item in items],
+                "item_categories": [item.category for item in items],
+                "item_menu_ids": [item.menu_item_id for item in items],
+                "item_names": [item.menu_item_name for item in items],
+                "item_quantities": [item.quantity for item in items],
+                "item_options": [json.dumps(item.options) for item in items],
+                "item_prices": [item.unit_price for item in items],
+                "extra_positions": [extra.position for extra in extras],
+                "extra_menu_ids": [extra.menu_item_id for extra in extras],
+                "extra_names": [extra.menu_item_name for extra in extras],
+                "extra_quantities": [extra.quantity for extra in extras],
+                "extra_prices": [extra.unit_price for extra in extras],
+            },
+        )
+    ).one()
+    order.id, order.created_at, order.updated_at = row
 
 
 async def get_order(

@@ -95,7 +95,7 @@ def full_order(menu: CafeMenu) -> dict[str, Any]:
     }
 
 
-async def test_placing_an_order_takes_at_most_seven_round_trips(
+async def test_placing_an_order_takes_at_most_five_round_trips(
     db: Session, live: tuple[httpx.AsyncClient, RoundTrips], auth: Auth
 ) -> None:
     client, trips = live
@@ -113,7 +113,7 @@ async def test_placing_an_order_takes_at_most_seven_round_trips(
 
     assert response.status_code == 201, response.text
     assert response.json()["total_price"] == 450 + 180 + 2 * 60
-    assert len(trips.sent) <= 7, "\n".join(trips.sent)
+    assert len(trips.sent) <= 5, "\n".join(trips.sent)
 
 
 async def test_a_connection_dropped_while_idle_is_replaced_before_use(
