@@ -12,8 +12,8 @@ from sqlalchemy import (
     ScalarSelect,
     Select,
     and_,
+    bindparam,
     exists,
-    false,
     func,
     select,
     text,
@@ -77,6 +77,46 @@ class PlacementFacts:
     spent_this_week: Decimal
 
 
+def _placement_statement() -> Select[Cafe, DeadlineSchedule, Combo, MenuItem, bool, Decimal]:
+    active = Order.status != OrderStatus.CANCELLED
+    has_order = exists().where(
+        Order.user_tgid == bindparam("user_tgid"),
+        Order.cafe_id == bindparam("cafe_id"),
+        Order.order_date == bindparam("order_date"),
+        active,
+    )
+    spent = (
+        select(func.coalesce(func.sum(Order.total_price), 0))
+        .where(
+            Order.user_tgid == bindparam("user_tgid"),
+            Order.order_date.between(bindparam("week_first"), bindparam("week_last")),
+            active,
+        )
+        .scalar_subquery()
+    )
+    return (
+        select(Cafe, DeadlineSchedule, Combo, MenuItem, has_order, spent)
+        .select_from(Cafe)
+        .outerjoin(
+            DeadlineSchedule,
+            and_(
+                DeadlineSchedule.cafe_id == Cafe.id,
+                DeadlineSchedule.weekday == bindparam("weekday"),
+            ),
+        )
+        # No combo asked for: combo_id is NULL and matches nothing.
+        .outerjoin(Combo, Combo.id == bindparam("combo_id"))
+        # Dishes of other cafes are fetched too: the caller refuses them by name.
+        .outerjoin(MenuItem, MenuItem.id.in_(bindparam("item_ids", expanding=True)))
+        .where(Cafe.id == bindparam("cafe_id"))
+        .options(joinedload(MenuItem.options))
+    )
+
+
+# Built once: constructing this statement per order cost more than running it.
+_PLACEMENT = _placement_statement()
+
+
 async def placement_facts(
     session: AsyncSession,
     *,
@@ -92,36 +132,17 @@ async def placement_facts(
 
     One statement instead of six: every round trip is paid on each order. None if no such cafe.
     """
-    active = Order.status != OrderStatus.CANCELLED
-    has_order = exists().where(
-        Order.user_tgid == user_tgid,
-        Order.cafe_id == cafe_id,
-        Order.order_date == order_date,
-        active,
-    )
-    spent = (
-        select(func.coalesce(func.sum(Order.total_price), 0))
-        .where(Order.user_tgid == user_tgid, Order.order_date.between(*week), active)
-        .scalar_subquery()
-    )
-    ids = sorted(set(item_ids))
-    statement = (
-        select(Cafe, DeadlineSchedule, Combo, MenuItem, has_order, spent)
-        .select_from(Cafe)
-        .outerjoin(
-            DeadlineSchedule,
-            and_(
-                DeadlineSchedule.cafe_id == Cafe.id,
-                DeadlineSchedule.weekday == order_date.weekday(),
-            ),
-        )
-        .outerjoin(Combo, Combo.id == combo_id if combo_id is not None else false())
-        # Dishes of other cafes are fetched too: the caller refuses them by name.
-        .outerjoin(MenuItem, MenuItem.id.in_(ids) if ids else false())
-        .where(Cafe.id == cafe_id)
-        .options(joinedload(MenuItem.options))
-    )
-    rows = (await session.execute(statement)).unique().all()
+    parameters = {
+        "user_tgid": user_tgid,
+        "cafe_id": cafe_id,
+        "order_date": order_date,
+        "week_first": week[0],
+        "week_last": week[1],
+        "weekday": order_date.weekday(),
+        "combo_id": combo_id,
+        "item_ids": sorted(set(item_ids)),
+    }
+    rows = (await session.execute(_PLACEMENT, parameters)).unique().all()
     if not rows:
         return None
     cafe, row, combo, _, has_active, spent_total = rows[0]
