@@ -5,20 +5,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     CursorResult,
+    Row,
     ScalarSelect,
     Select,
+    SQLColumnExpression,
+    Text,
     and_,
     bindparam,
+    cast,
     exists,
     func,
+    literal_column,
     select,
     text,
     update,
 )
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -28,10 +35,20 @@ from shared.models import (
     CafeArrival,
     Combo,
     DeadlineSchedule,
+    ItemKind,
     MenuItem,
     Order,
+    OrderExtra,
+    OrderItem,
     OrderStatus,
     User,
+)
+from shared.ordering.schemas import (
+    ComboItemOut,
+    OrderComboOut,
+    OrderExtraOut,
+    OrderOut,
+    StandaloneItemOut,
 )
 
 
@@ -252,17 +269,13 @@ async def order_view(session: AsyncSession, order_id: int) -> OrderView | None:
     return OrderView(order, OrderStatus(status), user_name, cafe_name, delivered)
 
 
-async def list_orders(
-    session: AsyncSession,
+def _order_conditions(
     *,
     user_tgid: int | None,
     order_date: date | None,
     cafe_id: int | None,
     status: OrderStatus | None,
-    limit: int,
-    offset: int,
-) -> tuple[list[OrderView], int]:
-    """One page of orders (newest date first) and how many match in all."""
+) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if user_tgid is not None:
         conditions.append(Order.user_tgid == user_tgid)
@@ -272,21 +285,183 @@ async def list_orders(
         conditions.append(Order.cafe_id == cafe_id)
     if status is not None:
         conditions.append(Order.status == status)
-    total = await session.scalar(select(func.count()).select_from(Order).where(*conditions))
-    statement = (
-        _with_names()
+    return conditions
+
+
+def _lines_json(
+    *fields: tuple[str, SQLColumnExpression[Any]], position: SQLColumnExpression[int]
+) -> Any:
+    """A line table's rows of one order as a JSON array, by position ([] if none)."""
+    pairs = [part for name, column in fields for part in (literal_column(f"'{name}'"), column)]
+    return func.coalesce(
+        func.json_agg(aggregate_order_by(func.json_build_object(*pairs), position)),
+        literal_column("'[]'::json"),
+    )
+
+
+def _orders_out_statement(
+    conditions: Sequence[ColumnElement[bool]], *, limit: int, offset: int
+) -> Select[Any]:
+    """A page of orders with names, lines and extras (JSON) and the total: one statement."""
+    page = (
+        select(
+            Order.id,
+            Order.user_tgid,
+            User.name.label("user_name"),
+            Order.cafe_id,
+            Cafe.name.label("cafe_name"),
+            Order.order_date,
+            Order.status,
+            Order.combo_id,
+            Order.combo_name,
+            Order.combo_price,
+            Order.notes,
+            Order.total_price,
+            Order.created_at,
+            Order.updated_at,
+            delivered_at().label("delivered_at"),
+        )
+        .join(User, User.tgid == Order.user_tgid)
+        .join(Cafe, Cafe.id == Order.cafe_id)
         .where(*conditions)
         .order_by(Order.order_date.desc(), Order.id.desc())
         .limit(limit)
         .offset(offset)
+        .subquery("page")
     )
-    views = [
-        OrderView(order, OrderStatus(shown), user_name, cafe_name, delivered)
-        for order, shown, user_name, cafe_name, delivered in (
-            await session.execute(statement)
-        ).all()
-    ]
-    return views, total or 0
+    # Money travels as text inside JSON: a JSON number would come back as a float.
+    items = (
+        select(
+            _lines_json(
+                ("kind", OrderItem.kind),
+                ("category", OrderItem.category),
+                ("menu_item_id", OrderItem.menu_item_id),
+                ("menu_item_name", OrderItem.menu_item_name),
+                ("quantity", OrderItem.quantity),
+                ("options", OrderItem.options),
+                ("unit_price", cast(OrderItem.unit_price, Text)),
+                position=OrderItem.position,
+            )
+        )
+        .where(OrderItem.order_id == page.c.id)
+        .scalar_subquery()
+    )
+    extras = (
+        select(
+            _lines_json(
+                ("menu_item_id", OrderExtra.menu_item_id),
+                ("menu_item_name", OrderExtra.menu_item_name),
+                ("quantity", OrderExtra.quantity),
+                ("unit_price", cast(OrderExtra.unit_price, Text)),
+                position=OrderExtra.position,
+            )
+        )
+        .where(OrderExtra.order_id == page.c.id)
+        .scalar_subquery()
+    )
+    # Evaluated once for the statement (an uncorrelated subquery), not per row.
+    total = select(func.count()).select_from(Order).where(*conditions).scalar_subquery()
+    return select(
+        page, items.label("items"), extras.label("extras"), total.label("total")
+    ).order_by(page.c.order_date.desc(), page.c.id.desc())
+
+
+def _order_out(row: Row[Any]) -> OrderOut:
+    """The API view of an order from its row, built without ORM objects (see `order_out`)."""
+    lines: list[ComboItemOut | StandaloneItemOut] = []
+    for item in row.items:
+        if item["kind"] == ItemKind.COMBO:
+            lines.append(
+                ComboItemOut(
+                    category=item["category"],
+                    menu_item_id=item["menu_item_id"],
+                    menu_item_name=item["menu_item_name"],
+                    options=item["options"],
+                )
+            )
+        else:
+            price = Decimal(item["unit_price"] or 0)
+            lines.append(
+                StandaloneItemOut(
+                    category=item["category"],
+                    menu_item_id=item["menu_item_id"],
+                    menu_item_name=item["menu_item_name"],
+                    quantity=item["quantity"],
+                    options=item["options"],
+                    price=price,
+                    subtotal=price * item["quantity"],
+                )
+            )
+    extras = []
+    for extra in row.extras:
+        price = Decimal(extra["unit_price"])
+        extras.append(
+            OrderExtraOut(
+                menu_item_id=extra["menu_item_id"],
+                menu_item_name=extra["menu_item_name"],
+                quantity=extra["quantity"],
+                price=price,
+                subtotal=price * extra["quantity"],
+            )
+        )
+    combo = None
+    if row.combo_name is not None:
+        combo = OrderComboOut(
+            combo_id=row.combo_id,
+            combo_name=row.combo_name,
+            combo_price=row.combo_price or Decimal(0),
+        )
+    return OrderOut(
+        id=row.id,
+        user_tgid=row.user_tgid,
+        user_name=row.user_name,
+        cafe_id=row.cafe_id,
+        cafe_name=row.cafe_name,
+        order_date=row.order_date,
+        status=row.status,
+        combo_id=row.combo_id,
+        combo=combo,
+        items=lines,
+        extras=extras,
+        notes=row.notes,
+        total_price=row.total_price,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        delivered_at=row.delivered_at,
+    )
+
+
+async def list_orders(
+    session: AsyncSession,
+    *,
+    user_tgid: int | None,
+    order_date: date | None,
+    cafe_id: int | None,
+    status: OrderStatus | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[OrderOut], int]:
+    """One page of orders (newest date first) as the API shows them, and how many match in all.
+
+    One statement, straight from rows to the API's shapes: no ORM objects for a page of 100.
+    """
+    conditions = _order_conditions(
+        user_tgid=user_tgid, order_date=order_date, cafe_id=cafe_id, status=status
+    )
+    statement = _orders_out_statement(conditions, limit=limit, offset=offset)
+    rows = (await session.execute(statement)).all()
+    if rows:
+        return [_order_out(row) for row in rows], rows[0].total
+    # A page past the end has no row to carry the total.
+    total = await session.scalar(select(func.count()).select_from(Order).where(*conditions))
+    return [], total or 0
+
+
+async def order_out(session: AsyncSession, order_id: int) -> OrderOut | None:
+    """One order as the API shows it, in one statement; None if there is none."""
+    statement = _orders_out_statement([Order.id == order_id], limit=1, offset=0)
+    row = (await session.execute(statement)).one_or_none()
+    return None if row is None else _order_out(row)
 
 
 async def active_order_id(

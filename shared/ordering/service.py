@@ -43,6 +43,7 @@ from shared.ordering.schemas import (
     ExtraIn,
     OrderCreate,
     OrderItemIn,
+    OrderOut,
     OrderUpdate,
     StandaloneItemIn,
 )
@@ -214,6 +215,14 @@ async def saved_order(session: AsyncSession, viewer: User, order: Order) -> Orde
     return await visible_order(session, viewer, order.id)
 
 
+async def shown_order(session: AsyncSession, viewer: User, order_id: int) -> OrderOut:
+    """The order as the API shows it, if the viewer may see it; otherwise it does not exist."""
+    shown = await orders.order_out(session, order_id)
+    if shown is None or not can_see(viewer, shown.user_tgid):
+        raise _not_found(order_id)
+    return shown
+
+
 async def visible_orders(
     session: AsyncSession,
     viewer: User,
@@ -223,7 +232,7 @@ async def visible_orders(
     status: OrderStatus | None,
     limit: int,
     offset: int,
-) -> tuple[list[OrderView], int]:
+) -> tuple[list[OrderOut], int]:
     """One page of the orders the viewer may see (a manager: everyone's) and the total."""
     return await orders.list_orders(
         session,
