@@ -154,6 +154,33 @@ async def test_reading_orders_sends_no_transaction_and_reads_the_user_once(
         assert len(sent) == 2, "\n".join(sent)  # no BEGIN, COMMIT or PING among them
         assert sent[0].startswith("SELECT users."), "\n".join(sent)
         assert "FROM orders" in sent[1], "\n".join(sent)
+    # Not because a transaction was left open on the pooled connection: none is.
+    left_open = db.scalar(
+        text(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND state LIKE 'idle in transaction%'"
+        )
+    )
+    assert left_open == 0
+
+
+async def test_a_write_after_a_read_on_the_same_connection_is_a_transaction_again(
+    db: Session, live: tuple[httpx.AsyncClient, RoundTrips], auth: Auth
+) -> None:
+    """The pooled connection a read used in autocommit is back in transactions for a write."""
+    client, trips = live
+    menu = make_cafe(db)
+    ivan, olga = make_user(db, 1001, "Иван Петров"), make_user(db, 1002, "Ольга Смирнова")
+    db.commit()
+    assert (await client.get("/orders", headers=auth(ivan))).status_code == 200
+    trips.clear()
+
+    placed = await client.post("/orders", json=full_order(menu), headers=auth(olga))
+
+    assert placed.status_code == 201, placed.text
+    # Back from autocommit, the connection states its isolation level when it begins.
+    assert any(sent.startswith("BEGIN") for sent in trips.sent), trips.sent
+    assert trips.sent[-1] == "COMMIT", trips.sent
 
 
 async def test_a_connection_dropped_while_idle_is_replaced_before_use(
