@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -27,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import InstrumentedAttribute, joinedload, selectinload
 
 from shared.cafes.deadlines import DaySchedule
 from shared.models import (
@@ -269,23 +270,18 @@ async def order_view(session: AsyncSession, order_id: int) -> OrderView | None:
     return OrderView(order, OrderStatus(status), user_name, cafe_name, delivered)
 
 
-def _order_conditions(
-    *,
-    user_tgid: int | None,
-    order_date: date | None,
-    cafe_id: int | None,
-    status: OrderStatus | None,
-) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = []
-    if user_tgid is not None:
-        conditions.append(Order.user_tgid == user_tgid)
-    if order_date is not None:
-        conditions.append(Order.order_date == order_date)
-    if cafe_id is not None:
-        conditions.append(Order.cafe_id == cafe_id)
-    if status is not None:
-        conditions.append(Order.status == status)
-    return conditions
+# What GET /orders may filter by, and GET /orders/{id}: each bound by its own name.
+_FILTERS: dict[str, InstrumentedAttribute[Any]] = {
+    "user_tgid": Order.user_tgid,
+    "order_date": Order.order_date,
+    "cafe_id": Order.cafe_id,
+    "status": Order.status,
+    "id": Order.id,
+}
+
+
+def _filtered(filters: tuple[str, ...]) -> list[ColumnElement[bool]]:
+    return [_FILTERS[name] == bindparam(name) for name in filters]
 
 
 def _lines_json(
@@ -299,10 +295,14 @@ def _lines_json(
     )
 
 
-def _orders_out_statement(
-    conditions: Sequence[ColumnElement[bool]], *, limit: int, offset: int
-) -> Select[Any]:
-    """A page of orders with names, lines and extras (JSON) and the total: one statement."""
+@cache
+def _orders_out_statement(filters: tuple[str, ...]) -> Select[Any]:
+    """A page of orders with names, lines and extras (JSON) and the total: one statement.
+
+    Built once per set of filters (values, limit and offset are bound): building it per request
+    cost a tenth of a page's time.
+    """
+    conditions = _filtered(filters)
     page = (
         select(
             Order.id,
@@ -325,8 +325,8 @@ def _orders_out_statement(
         .join(Cafe, Cafe.id == Order.cafe_id)
         .where(*conditions)
         .order_by(Order.order_date.desc(), Order.id.desc())
-        .limit(limit)
-        .offset(offset)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
         .subquery("page")
     )
     # Money travels as text inside JSON: a JSON number would come back as a float.
@@ -367,12 +367,16 @@ def _orders_out_statement(
 
 
 def _order_out(row: Row[Any]) -> OrderOut:
-    """The API view of an order from its row, built without ORM objects (see `order_out`)."""
+    """The API view of an order from its row, built without ORM objects (see `order_out`).
+
+    Not validated again: every value comes typed from the database (money as Decimal), and
+    validating a page of 100 orders cost a fifth of the request.
+    """
     lines: list[ComboItemOut | StandaloneItemOut] = []
     for item in row.items:
         if item["kind"] == ItemKind.COMBO:
             lines.append(
-                ComboItemOut(
+                ComboItemOut.model_construct(
                     category=item["category"],
                     menu_item_id=item["menu_item_id"],
                     menu_item_name=item["menu_item_name"],
@@ -382,7 +386,7 @@ def _order_out(row: Row[Any]) -> OrderOut:
         else:
             price = Decimal(item["unit_price"] or 0)
             lines.append(
-                StandaloneItemOut(
+                StandaloneItemOut.model_construct(
                     category=item["category"],
                     menu_item_id=item["menu_item_id"],
                     menu_item_name=item["menu_item_name"],
@@ -396,7 +400,7 @@ def _order_out(row: Row[Any]) -> OrderOut:
     for extra in row.extras:
         price = Decimal(extra["unit_price"])
         extras.append(
-            OrderExtraOut(
+            OrderExtraOut.model_construct(
                 menu_item_id=extra["menu_item_id"],
                 menu_item_name=extra["menu_item_name"],
                 quantity=extra["quantity"],
@@ -406,12 +410,12 @@ def _order_out(row: Row[Any]) -> OrderOut:
         )
     combo = None
     if row.combo_name is not None:
-        combo = OrderComboOut(
+        combo = OrderComboOut.model_construct(
             combo_id=row.combo_id,
             combo_name=row.combo_name,
             combo_price=row.combo_price or Decimal(0),
         )
-    return OrderOut(
+    return OrderOut.model_construct(
         id=row.id,
         user_tgid=row.user_tgid,
         user_name=row.user_name,
@@ -445,22 +449,22 @@ async def list_orders(
 
     One statement, straight from rows to the API's shapes: no ORM objects for a page of 100.
     """
-    conditions = _order_conditions(
-        user_tgid=user_tgid, order_date=order_date, cafe_id=cafe_id, status=status
-    )
-    statement = _orders_out_statement(conditions, limit=limit, offset=offset)
-    rows = (await session.execute(statement)).all()
+    given = {"user_tgid": user_tgid, "order_date": order_date, "cafe_id": cafe_id, "status": status}
+    values = {name: value for name, value in given.items() if value is not None}
+    statement = _orders_out_statement(tuple(values))
+    rows = (await session.execute(statement, {**values, "limit": limit, "offset": offset})).all()
     if rows:
         return [_order_out(row) for row in rows], rows[0].total
     # A page past the end has no row to carry the total.
-    total = await session.scalar(select(func.count()).select_from(Order).where(*conditions))
+    count = select(func.count()).select_from(Order).where(*_filtered(tuple(values)))
+    total = await session.scalar(count, values)
     return [], total or 0
 
 
 async def order_out(session: AsyncSession, order_id: int) -> OrderOut | None:
     """One order as the API shows it, in one statement; None if there is none."""
-    statement = _orders_out_statement([Order.id == order_id], limit=1, offset=0)
-    row = (await session.execute(statement)).one_or_none()
+    parameters = {"id": order_id, "limit": 1, "offset": 0}
+    row = (await session.execute(_orders_out_statement(("id",)), parameters)).one_or_none()
     return None if row is None else _order_out(row)
 
 
