@@ -1,7 +1,7 @@
 """FastAPI dependencies: the unit of work, the clock, settings and the signed-in user."""
 
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from shared.auth.errors import ManagerOnly, UserBlocked
 from shared.auth.tokens import read_token
 from shared.kit.clock import Clock
-from shared.kit.db import unit_of_work
+from shared.kit.db import read_sessionmaker, unit_of_work
 from shared.kit.errors import NotAuthenticated
 from shared.kit.settings import Settings
 from shared.models import User
@@ -33,6 +33,11 @@ class AppContext:
     telegram: "Bot | None" = None
     # Or makes that Bot on first use: python-telegram-bot is heavy, most requests never need it.
     make_telegram: "Callable[[], Bot] | None" = None
+    # Sessions for read-only requests (no BEGIN/COMMIT), derived from `sessions`.
+    read_sessions: async_sessionmaker[AsyncSession] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "read_sessions", read_sessionmaker(self.sessions))
 
     def telegram_bot(self) -> "Bot | None":
         """The Bot that tells cafes, made now if only its maker was given; None if none."""
@@ -65,12 +70,22 @@ async def get_session(context: ContextDep) -> AsyncIterator[AsyncSession]:
         yield session
 
 
+async def get_read_session(context: ContextDep) -> AsyncIterator[AsyncSession]:
+    """For requests that only read: no transaction, so no BEGIN and no COMMIT round trip."""
+    async with context.read_sessions() as session:
+        yield session
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 NowDep = Annotated[datetime, Depends(get_now)]
 # scope="function": the unit of work ends (commits) when the endpoint returns, *before* the
 # response is sent. With the default request scope the commit ran after the client had its 2xx,
 # so a read right after a write could miss it, and a failed commit was still answered "saved".
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+# For GET routes: the signed-in user and the route share this session (FastAPI caches it per
+# request), so the user is read once. Nothing written through it would be atomic: reads only.
+ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session, scope="function")]
 
 bearer = HTTPBearer(auto_error=False, description="The access token from POST /auth/telegram")
 
@@ -126,7 +141,18 @@ async def get_locked_user(
     return await _signed_in(session, settings, now, credentials, for_update=True)
 
 
+async def get_reading_user(
+    session: ReadSessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> User:
+    """The signed-in user, read through the read-only session of a GET route."""
+    return await _signed_in(session, settings, now, credentials, for_update=False)
+
+
 CurrentUser = Annotated[User, Depends(get_current_user)]
+ReadingUser = Annotated[User, Depends(get_reading_user)]
 LockedUser = Annotated[User, Depends(get_locked_user)]
 
 
@@ -137,3 +163,12 @@ async def get_manager(user: CurrentUser) -> User:
 
 
 Manager = Annotated[User, Depends(get_manager)]
+
+
+async def get_reading_manager(user: ReadingUser) -> User:
+    if not user.is_manager:
+        raise ManagerOnly("Это действие доступно только менеджеру")
+    return user
+
+
+ReadingManager = Annotated[User, Depends(get_reading_manager)]

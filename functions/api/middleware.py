@@ -38,6 +38,12 @@ CONTENT_SECURITY_POLICY = (
     "object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'self' https://web.telegram.org https://*.telegram.org"
 )
+# Encoded once: these go on every response.
+_SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+]
+_CSP_HEADER = (b"content-security-policy", CONTENT_SECURITY_POLICY.encode())
 # The interactive API docs load Swagger UI from its CDN; they get no CSP of their own.
 DOCS_PATH_SUFFIX = "/docs"
 
@@ -72,13 +78,9 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers += [
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"referrer-policy", b"strict-origin-when-cross-origin"),
-                ]
+                headers = [*message.get("headers", []), *_SECURITY_HEADERS]
                 if with_csp:
-                    headers.append((b"content-security-policy", CONTENT_SECURITY_POLICY.encode()))
+                    headers.append(_CSP_HEADER)
                 message["headers"] = headers
             await send(message)
 

@@ -76,6 +76,26 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 
+def read_sessionmaker(
+    sessions: async_sessionmaker[AsyncSession],
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions like `sessions` for requests that only read: each statement runs on its own
+    (autocommit), so a read pays no BEGIN and no COMMIT round trip.
+
+    Statements of one request may then see different snapshots; a read that needs one
+    consistent view of several statements takes a unit of work instead. Sessions bound to a
+    connection (tests, inside their own transaction) are returned as they are.
+    """
+    bind = sessions.kw.get("bind")
+    if not isinstance(bind, AsyncEngine):
+        return sessions
+    return async_sessionmaker(
+        bind=bind.execution_options(isolation_level="AUTOCOMMIT"),
+        class_=sessions.class_,
+        **{name: value for name, value in sessions.kw.items() if name != "bind"},
+    )
+
+
 @asynccontextmanager
 async def unit_of_work(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
     """A session that commits when the block succeeds and rolls back when it raises.

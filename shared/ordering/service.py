@@ -43,6 +43,7 @@ from shared.ordering.schemas import (
     ExtraIn,
     OrderCreate,
     OrderItemIn,
+    OrderOut,
     OrderUpdate,
     StandaloneItemIn,
 )
@@ -68,7 +69,10 @@ class PricedOrder:
 async def place_order(
     session: AsyncSession, user: User, request: OrderCreate, settings: Settings, *, now: datetime
 ) -> Order:
-    """Create the user's order for a cafe and date, if every rule allows it."""
+    """Create the user's order for a cafe and date, if every rule allows it.
+
+    The order is written in one statement, not through the session: it comes back with its id,
+    lines and timestamps but detached (read it again to change it)."""
     return (await placed_order(session, user, request, settings, now=now)).order
 
 
@@ -130,9 +134,8 @@ async def placed_order(
         items=priced.items,
         extras=priced.extras,
     )
-    session.add(order)
     try:
-        await session.flush()
+        await orders.insert_order(session, order)
     except IntegrityError as error:
         # A concurrent request (another container) won the race for the date: the unique
         # partial index decides, and the whole unit of work rolls back.
@@ -219,8 +222,17 @@ async def visible_order(session: AsyncSession, viewer: User, order_id: int) -> O
 
 async def saved_order(session: AsyncSession, viewer: User, order: Order) -> OrderView:
     """An order just placed or changed, as its reader sees it (with the database's timestamps)."""
-    await session.refresh(order, ["created_at", "updated_at"])
+    if order in session:  # a placed order is written without the session and read afresh
+        await session.refresh(order, ["created_at", "updated_at"])
     return await visible_order(session, viewer, order.id)
+
+
+async def shown_order(session: AsyncSession, viewer: User, order_id: int) -> OrderOut:
+    """The order as the API shows it, if the viewer may see it; otherwise it does not exist."""
+    shown = await orders.order_out(session, order_id)
+    if shown is None or not can_see(viewer, shown.user_tgid):
+        raise _not_found(order_id)
+    return shown
 
 
 async def visible_orders(
@@ -232,7 +244,7 @@ async def visible_orders(
     status: OrderStatus | None,
     limit: int,
     offset: int,
-) -> tuple[list[OrderView], int]:
+) -> tuple[list[OrderOut], int]:
     """One page of the orders the viewer may see (a manager: everyone's) and the total."""
     return await orders.list_orders(
         session,

@@ -3,6 +3,7 @@ PostgreSQL), one request at a time as one Lambda container serves them, next to 
 minimal FastAPI + Mangum endpoint doing a single INSERT, on the same database in the same run."""
 
 import json
+import statistics
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -29,6 +30,8 @@ MSK = ZoneInfo("Europe/Moscow")
 MORNING = datetime(2026, 11, 24, 9, 15, tzinfo=MSK)
 WARMUP = 20
 ORDERS = 500
+PAGE = 100  # orders on one page of GET /orders, as the Mini App's manager screen asks
+PAGES = 200
 
 
 def floor_handler(settings: Settings) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
@@ -56,7 +59,7 @@ def test_order_placement_throughput_and_latency(
     db: Session, settings_factory: Callable[..., Settings]
 ) -> None:
     menu = make_cafe(db)
-    people = WARMUP + ORDERS + 1  # one more for counting round trips
+    people = WARMUP + ORDERS + 2  # one more for counting round trips, and a manager
     db.execute(
         text(
             "INSERT INTO users (tgid, name, office, role, is_active) "
@@ -123,12 +126,36 @@ def test_order_placement_throughput_and_latency(
     def insert() -> None:
         assert floor(floor_event, context)["statusCode"] == 200
 
+    manager = issue_token(
+        TokenClaims(tgid=100000 + people, role=Role.MANAGER),
+        JWT_SECRET,
+        now=MORNING,
+        ttl=timedelta(hours=1),
+    )
+    db.execute(
+        text("UPDATE users SET role = 'manager' WHERE tgid = :tgid"), {"tgid": 100000 + people}
+    )
+    db.commit()
+    page_event = api_gateway_v2_http(
+        "GET",
+        "/api/v1/orders",
+        query={"limit": str(PAGE)},
+        headers={"authorization": f"Bearer {manager}"},
+    )
+
+    def read_page() -> None:
+        response = api(page_event, context)
+        assert response["statusCode"] == 200, response["body"]
+        assert len(json.loads(response["body"])["items"]) == PAGE
+
     try:
         timed(place, WARMUP)
         timed(insert, WARMUP)
         round_trips = count_round_trips(place)
         orders = timed(place, ORDERS)
         inserts = timed(insert, ORDERS)
+        timed(read_page, WARMUP)
+        pages = timed(read_page, PAGES)
     finally:
         db.execute(text("DROP TABLE IF EXISTS bench_floor"))
         db.commit()
@@ -137,8 +164,11 @@ def test_order_placement_throughput_and_latency(
     print("Order placement, one Lambda container, sequential requests:")
     print(describe("POST /api/v1/orders (api handler)", orders))
     print(describe("floor: FastAPI+Mangum, one INSERT", inserts))
+    print(describe(f"GET /api/v1/orders?limit={PAGE} (a manager)", pages))
     ratio = (len(orders) / sum(orders)) / (len(inserts) / sum(inserts))
     print(f"BENCH orders round_trips={round_trips} throughput_ratio_to_floor={ratio:.2f}")
+    p50 = statistics.median(pages) * 1000
+    print(f"BENCH orders_page p50_ms={p50:.1f} per_second={len(pages) / sum(pages):.1f}")
 
 
 def count_round_trips(action: Callable[[], object]) -> int:

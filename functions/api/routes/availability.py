@@ -3,7 +3,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from functions.api.deps import CurrentUser, NowDep, SessionDep, SettingsDep
+from functions.api.deps import (
+    NowDep,
+    ReadingUser,
+    ReadSessionDep,
+    SettingsDep,
+)
 from functions.api.errors import error_responses
 from shared.cafes import service
 from shared.cafes.schemas import AvailabilityOut, OpenWeeksOut, WeekAvailabilityOut
@@ -16,7 +21,7 @@ ERRORS = error_responses(401, 403, 404, 422)
 
 @router.get("/availability", responses=ERRORS)
 async def open_weeks(
-    _: CurrentUser, session: SessionDep, settings: SettingsDep, now: NowDep
+    _: ReadingUser, session: ReadSessionDep, settings: SettingsDep, now: NowDep
 ) -> OpenWeeksOut:
     """Every active cafe's next seven days, with the server's clock: the home screen's one call."""
     cafes = await service.open_weeks(session, now=now, tz=settings.tz)
@@ -26,7 +31,7 @@ async def open_weeks(
 # Declared before /availability/{date}, which would otherwise try to read "week" as a date.
 @router.get("/availability/week", responses=ERRORS)
 async def week_availability(
-    cafe_id: CafeId, _: CurrentUser, session: SessionDep, settings: SettingsDep, now: NowDep
+    cafe_id: CafeId, _: ReadingUser, session: ReadSessionDep, settings: SettingsDep, now: NowDep
 ) -> WeekAvailabilityOut:
     """The seven days from today (company time zone): which can be ordered and until when."""
     days = await service.week_availability(session, cafe_id, now=now, tz=settings.tz)
@@ -37,8 +42,8 @@ async def week_availability(
 async def availability_on(
     date: date,
     cafe_id: CafeId,
-    _: CurrentUser,
-    session: SessionDep,
+    _: ReadingUser,
+    session: ReadSessionDep,
     settings: SettingsDep,
     now: NowDep,
 ) -> AvailabilityOut:

@@ -2,7 +2,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response, status
 
-from functions.api.deps import CurrentUser, Manager, SessionDep, SettingsDep
+from functions.api.deps import (
+    Manager,
+    ReadingUser,
+    ReadSessionDep,
+    SessionDep,
+    SettingsDep,
+)
 from functions.api.errors import error_responses
 from functions.api.messages import language_of
 from shared.cafes import service
@@ -21,8 +27,8 @@ router = APIRouter(prefix="/cafes", tags=["cafes"])
 
 @router.get("", responses=error_responses(401, 403, 422), response_model_exclude_unset=True)
 async def list_cafes(
-    user: CurrentUser,
-    session: SessionDep,
+    user: ReadingUser,
+    session: ReadSessionDep,
     active_only: Annotated[
         bool, Query(description="Managers may pass false to see inactive cafes too")
     ] = True,
@@ -41,7 +47,7 @@ async def create_cafe(body: CafeCreate, _: Manager, session: SessionDep) -> Cafe
 @router.get(
     "/{cafe_id}", responses=error_responses(401, 403, 404), response_model_exclude_unset=True
 )
-async def get_cafe(cafe_id: int, user: CurrentUser, session: SessionDep) -> CafeOut:
+async def get_cafe(cafe_id: int, user: ReadingUser, session: ReadSessionDep) -> CafeOut:
     """One cafe; an inactive cafe is visible only to managers, chat links too."""
     cafe = await service.visible_cafe(session, cafe_id, user)
     return CafeOut.seen_by(cafe, manager=user.is_manager)

@@ -2,7 +2,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from functions.api.deps import CurrentUser, Manager, SessionDep
+from functions.api.deps import (
+    Manager,
+    ReadingUser,
+    ReadSessionDep,
+    SessionDep,
+)
 from functions.api.errors import error_responses
 from shared.cafes import service
 from shared.cafes.schemas import ComboCreate, ComboList, ComboOut, ComboUpdate
@@ -13,8 +18,8 @@ router = APIRouter(prefix="/cafes", tags=["combos"])
 @router.get("/{cafe_id}/combos", responses=error_responses(401, 403, 404, 422))
 async def list_combos(
     cafe_id: int,
-    user: CurrentUser,
-    session: SessionDep,
+    user: ReadingUser,
+    session: ReadSessionDep,
     include_unavailable: Annotated[
         bool | None,
         Query(

@@ -1,6 +1,11 @@
 from fastapi import APIRouter
 
-from functions.api.deps import Manager, SessionDep
+from functions.api.deps import (
+    Manager,
+    ReadingManager,
+    ReadSessionDep,
+    SessionDep,
+)
 from functions.api.errors import error_responses
 from shared.cafes import service
 from shared.cafes.schemas import ScheduleWeek, ScheduleWeekIn
@@ -9,7 +14,7 @@ router = APIRouter(prefix="/cafes", tags=["deadlines"])
 
 
 @router.get("/{cafe_id}/deadlines", responses=error_responses(401, 403, 404))
-async def get_deadlines(cafe_id: int, _: Manager, session: SessionDep) -> ScheduleWeek:
+async def get_deadlines(cafe_id: int, _: ReadingManager, session: ReadSessionDep) -> ScheduleWeek:
     """The cafe's week, Monday first: which days take orders, until when, how far ahead."""
     return ScheduleWeek(schedules=await service.week_schedules(session, cafe_id))
 

@@ -5,7 +5,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from functions.api.deps import Manager, SessionDep
+from functions.api.deps import (
+    ReadingManager,
+    ReadSessionDep,
+)
 from functions.api.errors import error_responses
 from shared.deliveries import repository
 from shared.deliveries.schemas import CafeDeliveryList, CafeDeliveryOut
@@ -15,8 +18,8 @@ router = APIRouter(prefix="/deliveries", tags=["deliveries"])
 
 @router.get("", responses=error_responses(401, 403, 422))
 async def list_deliveries(
-    _: Manager,
-    session: SessionDep,
+    _: ReadingManager,
+    session: ReadSessionDep,
     order_date: Annotated[date, Query(alias="date", description="The lunch date")],
 ) -> CafeDeliveryList:
     """Every cafe with orders for the date: whether and when it reported the lunch delivered."""

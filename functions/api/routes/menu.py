@@ -2,7 +2,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from functions.api.deps import CurrentUser, Manager, SessionDep
+from functions.api.deps import (
+    Manager,
+    ReadingUser,
+    ReadSessionDep,
+    SessionDep,
+)
 from functions.api.errors import error_responses
 from shared.cafes import service
 from shared.cafes.labels import DietaryLabel
@@ -24,8 +29,8 @@ router = APIRouter(prefix="/cafes", tags=["menu"])
 @router.get("/{cafe_id}/menu", responses=error_responses(401, 403, 404, 422))
 async def list_menu(
     cafe_id: int,
-    user: CurrentUser,
-    session: SessionDep,
+    user: ReadingUser,
+    session: ReadSessionDep,
     category: Annotated[
         str | None, Query(pattern=CATEGORY_PATTERN, description="Only this category")
     ] = None,
@@ -72,7 +77,7 @@ async def create_menu_item(
 
 @router.get("/{cafe_id}/menu/{item_id}", responses=error_responses(401, 403, 404))
 async def get_menu_item(
-    cafe_id: int, item_id: int, user: CurrentUser, session: SessionDep
+    cafe_id: int, item_id: int, user: ReadingUser, session: ReadSessionDep
 ) -> MenuItemOut:
     """One dish with its options; an unavailable dish is visible only to managers."""
     item = await service.visible_menu_item(session, cafe_id, item_id, user)
@@ -101,7 +106,7 @@ async def delete_menu_item(cafe_id: int, item_id: int, _: Manager, session: Sess
 
 @router.get("/{cafe_id}/menu/{item_id}/options", responses=error_responses(401, 403, 404))
 async def list_options(
-    cafe_id: int, item_id: int, user: CurrentUser, session: SessionDep
+    cafe_id: int, item_id: int, user: ReadingUser, session: ReadSessionDep
 ) -> OptionList:
     """A dish's options (size, spiciness, …) with their allowed values and extra prices."""
     options = await service.list_options(session, cafe_id, item_id, user)

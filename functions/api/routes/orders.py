@@ -5,7 +5,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from functions.api.deps import CurrentUser, LockedUser, NowDep, SessionDep, SettingsDep
+from functions.api.deps import (
+    CurrentUser,
+    LockedUser,
+    NowDep,
+    ReadingUser,
+    ReadSessionDep,
+    SessionDep,
+    SettingsDep,
+)
 from functions.api.errors import error_responses
 from shared.models import OrderStatus
 from shared.ordering.schemas import OrderCreate, OrderList, OrderOut, OrderUpdate, order_out
@@ -14,7 +22,7 @@ from shared.ordering.service import (
     change_order,
     placed_order,
     saved_order,
-    visible_order,
+    shown_order,
     visible_orders,
 )
 
@@ -23,8 +31,8 @@ router = APIRouter(prefix="/orders", tags=["orders"])
 
 @router.get("", responses=error_responses(401, 403, 422))
 async def list_orders(
-    user: CurrentUser,
-    session: SessionDep,
+    user: ReadingUser,
+    session: ReadSessionDep,
     order_date: Annotated[date | None, Query(alias="date")] = None,
     cafe_id: int | None = None,
     order_status: Annotated[OrderStatus | None, Query(alias="status")] = None,
@@ -32,7 +40,7 @@ async def list_orders(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> OrderList:
     """Orders, newest date first: an employee sees their own, a manager sees everyone's."""
-    views, total = await visible_orders(
+    shown, total = await visible_orders(
         session,
         user,
         order_date=order_date,
@@ -41,19 +49,7 @@ async def list_orders(
         limit=limit,
         offset=offset,
     )
-    return OrderList(
-        items=[
-            order_out(
-                view.order,
-                user_name=view.user_name,
-                cafe_name=view.cafe_name,
-                status=view.status,
-                delivered_at=view.delivered_at,
-            )
-            for view in views
-        ],
-        total=total,
-    )
+    return OrderList(items=shown, total=total)
 
 
 @router.post(
@@ -70,16 +66,9 @@ async def create_order(
 
 
 @router.get("/{order_id}", responses=error_responses(401, 403, 404, 422))
-async def get_order(order_id: int, user: CurrentUser, session: SessionDep) -> OrderOut:
+async def get_order(order_id: int, user: ReadingUser, session: ReadSessionDep) -> OrderOut:
     """One order, to its owner or a manager; anyone else's order answers 404."""
-    view = await visible_order(session, user, order_id)
-    return order_out(
-        view.order,
-        user_name=view.user_name,
-        cafe_name=view.cafe_name,
-        status=view.status,
-        delivered_at=view.delivered_at,
-    )
+    return await shown_order(session, user, order_id)
 
 
 @router.patch("/{order_id}", responses=error_responses(400, 401, 403, 404, 422))

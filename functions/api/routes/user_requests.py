@@ -2,7 +2,13 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Path, Query
 
-from functions.api.deps import Manager, NowDep, SessionDep
+from functions.api.deps import (
+    Manager,
+    NowDep,
+    ReadingManager,
+    ReadSessionDep,
+    SessionDep,
+)
 from functions.api.errors import error_responses
 from shared.models import RequestStatus
 from shared.models.base import MAX_ID
@@ -21,8 +27,8 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 @router.get("", responses=errors(422))
 async def list_requests(
-    _: Manager,
-    session: SessionDep,
+    _: ReadingManager,
+    session: ReadSessionDep,
     status: Literal["pending", "approved", "rejected"] | None = None,
     # `skip` on the wire, as the published contract names it; `offset` everywhere inside.
     offset: Annotated[int, Query(alias="skip", ge=0, le=MAX_ID)] = 0,

@@ -1,9 +1,19 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response, UploadFile, status
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from functions.api.deps import CurrentUser, Manager, NowDep, SessionDep, SettingsDep
+from functions.api.deps import (
+    Manager,
+    NowDep,
+    ReadingManager,
+    ReadingUser,
+    ReadSessionDep,
+    SessionDep,
+    SettingsDep,
+)
 from functions.api.errors import error_responses
+from shared.models import User
 from shared.models.base import MAX_ID
 from shared.ordering import budget
 from shared.users import service
@@ -37,8 +47,8 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 @router.get("", responses=errors(422))
 async def list_users(
-    _: Manager,
-    session: SessionDep,
+    _: ReadingManager,
+    session: ReadSessionDep,
     search: Annotated[
         str | None,
         Query(max_length=200, pattern=PLAIN_TEXT, description="Part of a name or a tgid"),
@@ -86,10 +96,10 @@ async def import_users(
 
 
 @router.get("/{tgid}", responses=errors(404, 422))
-async def get_user(tgid: TgidPath, viewer: CurrentUser, session: SessionDep) -> UserOut:
+async def get_user(tgid: TgidPath, viewer: ReadingUser, session: ReadSessionDep) -> UserOut:
     """An employee's profile: managers see anyone, a user only themself."""
     service.check_can_see(viewer, tgid)
-    return UserOut.model_validate(await service.get_user(session, tgid))
+    return UserOut.model_validate(await _person(session, viewer, tgid))
 
 
 @router.patch("/{tgid}", responses=errors(BAD_BODY, 400, 404, 422))
@@ -119,11 +129,11 @@ async def delete_user(tgid: TgidPath, manager: Manager, session: SessionDep) -> 
 
 @router.get("/{tgid}/balance", responses=errors(404, 422))
 async def get_balance(
-    tgid: TgidPath, viewer: CurrentUser, session: SessionDep, settings: SettingsDep, now: NowDep
+    tgid: TgidPath, viewer: ReadingUser, session: ReadSessionDep, settings: SettingsDep, now: NowDep
 ) -> BalanceOut:
     """The weekly limit, what was spent this week (Mon–Sun) and what is left."""
     service.check_can_see(viewer, tgid)
-    user = await service.get_user(session, tgid)
+    user = await _person(session, viewer, tgid)
     balance = await budget.balance_of(session, user, settings, now=now)
     return BalanceOut(
         weekly_limit=balance.weekly_limit,
@@ -142,3 +152,8 @@ async def set_weekly_limit(
     """Set an employee's weekly spending limit; null removes it."""
     user = await service.set_weekly_limit(session, tgid, body.weekly_limit)
     return WeeklyLimitOut(weekly_limit=user.weekly_limit)
+
+
+async def _person(session: AsyncSession, viewer: User, tgid: int) -> User:
+    # People mostly look at themselves: the signed-in user was just read, not again.
+    return viewer if viewer.tgid == tgid else await service.get_user(session, tgid)

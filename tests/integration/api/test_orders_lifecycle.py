@@ -65,6 +65,9 @@ async def test_employees_see_only_their_orders_and_managers_see_all_with_filters
     assert len(at_first.json()["items"]) == 1
     other_day = await client.get("/orders", params={"date": "2026-11-25"}, headers=auth(boss))
     assert other_day.json() == {"items": [], "total": 0}
+    # A page past the end is empty but still says how many there are.
+    past_the_end = await client.get("/orders", params={"offset": 3}, headers=auth(boss))
+    assert past_the_end.json() == {"items": [], "total": 3}
 
 
 async def test_someone_elses_order_looks_exactly_like_a_missing_one(
