@@ -189,13 +189,14 @@ _INSERT_ORDER = text(
         RETURNING id, created_at, updated_at
     ), lines AS (
         INSERT INTO order_items (order_id, position, kind, category, menu_item_id,
-                                 menu_item_name, quantity, options, unit_price)
+                                 menu_item_name, quantity, options, option_prices, unit_price)
         SELECT placed.id, line.*
         FROM placed, unnest(
             CAST(:item_positions AS integer[]), CAST(:item_kinds AS varchar[]),
             CAST(:item_categories AS varchar[]), CAST(:item_menu_ids AS integer[]),
             CAST(:item_names AS varchar[]), CAST(:item_quantities AS integer[]),
-            CAST(CAST(:item_options AS text[]) AS jsonb[]), CAST(:item_prices AS numeric[])
+            CAST(CAST(:item_options AS text[]) AS jsonb[]),
+            CAST(CAST(:item_option_prices AS text[]) AS jsonb[]), CAST(:item_prices AS numeric[])
         ) AS line
     ), extras AS (
         INSERT INTO order_extras (order_id, position, menu_item_id, menu_item_name, quantity,
@@ -236,6 +237,7 @@ async def insert_order(session: AsyncSession, order: Order) -> None:
                 "item_names": [item.menu_item_name for item in items],
                 "item_quantities": [item.quantity for item in items],
                 "item_options": [json.dumps(item.options) for item in items],
+                "item_option_prices": [json.dumps(item.option_prices or {}) for item in items],
                 "item_prices": [item.unit_price for item in items],
                 "extra_positions": [extra.position for extra in extras],
                 "extra_menu_ids": [extra.menu_item_id for extra in extras],
@@ -339,6 +341,7 @@ def _orders_out_statement(filters: tuple[str, ...]) -> Select[Any]:
                 ("menu_item_name", OrderItem.menu_item_name),
                 ("quantity", OrderItem.quantity),
                 ("options", OrderItem.options),
+                ("option_prices", OrderItem.option_prices),
                 ("unit_price", cast(OrderItem.unit_price, Text)),
                 position=OrderItem.position,
             )
@@ -374,6 +377,7 @@ def _order_out(row: Row[Any]) -> OrderOut:
     """
     lines: list[ComboItemOut | StandaloneItemOut] = []
     for item in row.items:
+        option_prices = {name: Decimal(price) for name, price in item["option_prices"].items()}
         if item["kind"] == ItemKind.COMBO:
             lines.append(
                 ComboItemOut.model_construct(
@@ -381,6 +385,8 @@ def _order_out(row: Row[Any]) -> OrderOut:
                     menu_item_id=item["menu_item_id"],
                     menu_item_name=item["menu_item_name"],
                     options=item["options"],
+                    option_prices=option_prices,
+                    options_price=sum(option_prices.values(), Decimal(0)),
                 )
             )
         else:
@@ -392,6 +398,7 @@ def _order_out(row: Row[Any]) -> OrderOut:
                     menu_item_name=item["menu_item_name"],
                     quantity=item["quantity"],
                     options=item["options"],
+                    option_prices=option_prices,
                     price=price,
                     subtotal=price * item["quantity"],
                 )
