@@ -227,8 +227,14 @@ def test_cold_start_of_every_function(
         )
     assert len(rows) == len(cases)
     imports = {name: imported for name, imported, _, _ in rows}
+    answered = {name: imported + invoked for name, imported, invoked, _ in rows}
     ratio = imports["api"] / imports["bare Mangum (baseline)"]
-    print(f"BENCH cold_start_api ratio_to_bare_mangum={ratio:.2f}")
+    # Import plus the first answer: work moved from init to the first request shows up here.
+    first_answer = answered["api"] / answered["bare Mangum (baseline)"]
+    print(
+        f"BENCH cold_start_api ratio_to_bare_mangum={ratio:.2f} "
+        f"first_answer_ratio_to_bare_mangum={first_answer:.2f}"
+    )
 
 
 EMULATED = {

@@ -1,13 +1,14 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import Query, Response, status
 
 from functions.api.deps import CurrentUser, Manager, SessionDep
 from functions.api.errors import error_responses
+from functions.api.routing import Routes
 from shared.cafes import service
 from shared.cafes.schemas import ComboCreate, ComboList, ComboOut, ComboUpdate
 
-router = APIRouter(prefix="/cafes", tags=["combos"])
+router = Routes(prefix="/cafes", tags=["combos"])
 
 
 @router.get("/{cafe_id}/combos", responses=error_responses(401, 403, 404, 422))

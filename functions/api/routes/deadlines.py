@@ -1,11 +1,10 @@
-from fastapi import APIRouter
-
 from functions.api.deps import Manager, SessionDep
 from functions.api.errors import error_responses
+from functions.api.routing import Routes
 from shared.cafes import service
 from shared.cafes.schemas import ScheduleWeek, ScheduleWeekIn
 
-router = APIRouter(prefix="/cafes", tags=["deadlines"])
+router = Routes(prefix="/cafes", tags=["deadlines"])
 
 
 @router.get("/{cafe_id}/deadlines", responses=error_responses(401, 403, 404))

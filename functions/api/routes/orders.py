@@ -3,10 +3,11 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import Query, Response, status
 
 from functions.api.deps import CurrentUser, LockedUser, NowDep, SessionDep, SettingsDep
 from functions.api.errors import error_responses
+from functions.api.routing import Routes
 from shared.models import OrderStatus
 from shared.ordering.schemas import OrderCreate, OrderList, OrderOut, OrderUpdate, order_out
 from shared.ordering.service import (
@@ -18,7 +19,7 @@ from shared.ordering.service import (
     visible_orders,
 )
 
-router = APIRouter(prefix="/orders", tags=["orders"])
+router = Routes(prefix="/orders", tags=["orders"])
 
 
 @router.get("", responses=error_responses(401, 403, 422))
