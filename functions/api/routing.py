@@ -14,6 +14,9 @@ from enum import Enum
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.openapi.constants import REF_PREFIX
+
+from functions.api.errors import ErrorOut
 
 type Endpoint = Callable[..., Any]
 
@@ -67,11 +70,38 @@ class Routes:
             options = dict(operation.options)
             tags = [*self.tags, *options.pop("tags", [])]
             answers = {**responses, **self.responses, **options.pop("responses", {})}
+            media_type = getattr(options.get("response_class"), "media_type", None)
             app.router.add_api_route(
                 f"{prefix}{self.prefix}{operation.path}",
                 operation.endpoint,
                 methods=[operation.method],
                 tags=tags,
-                responses=answers,
+                responses=_shared_errors(app, answers, media_type or "application/json"),
                 **options,
             )
+
+
+def _shared_errors(
+    app: FastAPI, responses: dict[int | str, dict[str, Any]], media_type: str
+) -> dict[int | str, dict[str, Any]]:
+    """Error responses after the app's first refer to ErrorOut's definition in the document.
+
+    FastAPI builds a pydantic adapter for every `model` in `responses`, per route and status,
+    only to write the model's schema into the OpenAPI document: some 480 adapters of ErrorOut,
+    half of create_app's time. The first route keeps the model (so the document defines
+    ErrorOut); the others give the reference FastAPI would have written. The document is the
+    same (miniapp/scripts/openapi.py --check compares it with the committed one).
+    """
+    if not getattr(app.state, "error_model_defined", False):
+        app.state.error_model_defined = any(
+            answer.get("model") is ErrorOut for answer in responses.values()
+        )
+        return responses
+    reference = {"schema": {"$ref": f"{REF_PREFIX}{ErrorOut.__name__}"}}
+    shared: dict[int | str, dict[str, Any]] = {}
+    for code, answer in responses.items():
+        if answer.get("model") is ErrorOut and "content" not in answer:
+            answer = {key: value for key, value in answer.items() if key != "model"}
+            answer["content"] = {media_type: reference}
+        shared[code] = answer
+    return shared
