@@ -24,8 +24,13 @@ logger = Logger(service="api")
 Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
 
-def build_handler(settings: Settings, clock: Clock) -> Handler:
-    """The Lambda entry point around a freshly built app; called once per container."""
+def build_handler(
+    settings: Settings, clock: Clock, *, hooks: snapstart.Hooks | None = None
+) -> Handler:
+    """The Lambda entry point around a freshly built app; called once per container.
+
+    `hooks`: where to register closing its connections before a SnapStart snapshot.
+    """
     engine = create_engine(settings)
     make_telegram = cache(lambda: _bot(settings))
     context = AppContext(
@@ -36,8 +41,9 @@ def build_handler(settings: Settings, clock: Clock) -> Handler:
     )
     app = create_app(context)
     # Redis and the bot are made on first use: release them only if a request made them.
-    snapstart.release_before_snapshot(engine=engine)
-    snapstart.HOOKS.on_snapshot(lambda: runtime.run(_release_lazy_clients(app, make_telegram)))
+    if hooks is not None:
+        snapstart.release_before_snapshot(hooks, engine=engine)
+        hooks.on_snapshot(lambda: runtime.run(_release_lazy_clients(app, make_telegram)))
     runtime.event_loop()  # Mangum looks for the current loop when built and when called.
     adapter = Mangum(app, lifespan="off")
 
@@ -66,4 +72,4 @@ def _bot(settings: Settings) -> "Bot":
     return create_bot(settings)
 
 
-handler = build_handler(get_settings(), SystemClock())
+handler = build_handler(get_settings(), SystemClock(), hooks=snapstart.HOOKS)

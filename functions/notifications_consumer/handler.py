@@ -39,7 +39,11 @@ RECORDS_AT_ONCE = 4
 
 
 def build_handler(
-    settings: Settings, clock: Clock, producer: EventProducer | None = None
+    settings: Settings,
+    clock: Clock,
+    producer: EventProducer | None = None,
+    *,
+    hooks: snapstart.Hooks | None = None,
 ) -> Handler:
     # `producer` (dead letters): the local runner passes its in-process bus when Kafka can't run.
     engine, redis, bot = create_engine(settings), create_redis(settings), create_bot(settings)
@@ -47,7 +51,10 @@ def build_handler(
     sessions = create_sessionmaker(engine)
     send = TelegramSender(bot, TelegramRateLimiter.from_settings(redis, settings))
     notifier = CafeNotifier(sessions, send, producer, settings)
-    snapstart.release_before_snapshot(engine=engine, redis=redis, producer=producer, bot=bot)
+    if hooks is not None:  # SnapStart: close connections before the snapshot
+        snapstart.release_before_snapshot(
+            hooks, engine=engine, redis=redis, producer=producer, bot=bot
+        )
     slots = asyncio.Semaphore(RECORDS_AT_ONCE)
 
     async def deliver(record: KafkaEventRecord) -> None:
@@ -86,4 +93,4 @@ def build_handler(
     return handle
 
 
-handler = build_handler(get_settings(), SystemClock())
+handler = build_handler(get_settings(), SystemClock(), hooks=snapstart.HOOKS)

@@ -40,11 +40,14 @@ RECORDS_AT_ONCE = 4
 OUTCOME_METRICS = {"sent": "RemindersSent", "skipped": "RemindersSkipped"}
 
 
-def build_handler(settings: Settings, clock: Clock) -> Handler:
+def build_handler(
+    settings: Settings, clock: Clock, *, hooks: snapstart.Hooks | None = None
+) -> Handler:
     engine, redis, bot = create_engine(settings), create_redis(settings), create_bot(settings)
     sessions = create_sessionmaker(engine)
     send = TelegramSender(bot, TelegramRateLimiter.from_settings(redis, settings))
-    snapstart.release_before_snapshot(engine=engine, redis=redis, bot=bot)
+    if hooks is not None:  # SnapStart: close connections before the snapshot
+        snapstart.release_before_snapshot(hooks, engine=engine, redis=redis, bot=bot)
     slots = asyncio.Semaphore(RECORDS_AT_ONCE)
 
     async def remind(record: KafkaEventRecord) -> None:
@@ -81,4 +84,4 @@ def build_handler(settings: Settings, clock: Clock) -> Handler:
     return handle
 
 
-handler = build_handler(get_settings(), SystemClock())
+handler = build_handler(get_settings(), SystemClock(), hooks=snapstart.HOOKS)

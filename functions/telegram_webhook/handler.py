@@ -35,10 +35,13 @@ def _response(status: int, body: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def build_handler(settings: Settings, clock: Clock) -> Handler:
+def build_handler(
+    settings: Settings, clock: Clock, *, hooks: snapstart.Hooks | None = None
+) -> Handler:
     engine = create_engine(settings)
     application = build_application(settings, create_sessionmaker(engine), clock)
-    snapstart.release_before_snapshot(engine=engine, bot=application.bot)
+    if hooks is not None:  # SnapStart: close connections before the snapshot
+        snapstart.release_before_snapshot(hooks, engine=engine, bot=application.bot)
     secret = settings.telegram_webhook_secret.get_secret_value().encode()
 
     initialized: list[bool] = []
@@ -83,4 +86,4 @@ def build_handler(settings: Settings, clock: Clock) -> Handler:
     return handle
 
 
-handler = build_handler(get_settings(), SystemClock())
+handler = build_handler(get_settings(), SystemClock(), hooks=snapstart.HOOKS)

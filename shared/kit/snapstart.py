@@ -8,8 +8,11 @@ hand every container the same sequence. So before the snapshot the clients close
 connections, and after a restore the random state is reseeded; the clients reconnect on first
 use, as they do in a fresh container.
 
-Lambda's Python runtimes ship `snapshot_restore_py`; outside Lambda it is absent and this
-registry is all there is, so tests call `HOOKS.before_snapshot()` and `HOOKS.after_restore()`.
+Lambda's Python runtimes ship `snapshot_restore_py`, which runs HOOKS; outside Lambda it is
+absent and nothing runs them. Each handler module registers its module-level handler's clients
+in HOOKS; handlers built elsewhere (tests, the local runner) register nothing unless given a
+registry, so the registry never keeps their clients alive. Tests give their own and run
+`before_snapshot()` and `after_restore()` as Lambda would.
 """
 
 import os
@@ -95,6 +98,7 @@ _install()
 
 
 def release_before_snapshot(
+    hooks: Hooks,
     *,
     engine: "AsyncEngine | None" = None,
     redis: "Redis | None" = None,
@@ -116,7 +120,7 @@ def release_before_snapshot(
         for close in closers:
             await close()
 
-    HOOKS.on_snapshot(lambda: runtime.run(release()))
+    hooks.on_snapshot(lambda: runtime.run(release()))
 
 
 async def renew_http_pool(bot: "Bot") -> None:

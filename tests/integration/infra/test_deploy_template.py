@@ -517,4 +517,6 @@ def test_every_snapstart_function_releases_its_connections_before_the_snapshot()
     }
     for name, handler in handlers.items():
         path = ROOT / Path(*handler.split(".")[:-1]).with_suffix(".py")
-        assert "snapstart.release_before_snapshot(" in path.read_text(), name
+        source = path.read_text()
+        assert "snapstart.release_before_snapshot(" in source, name
+        assert "hooks=snapstart.HOOKS)" in source, f"{name}'s handler registers no hooks"

@@ -26,11 +26,9 @@ NAME = "lunch-snapstart-test"
 
 
 @pytest.fixture
-def hooks(monkeypatch: pytest.MonkeyPatch) -> snapstart.Hooks:
-    """The registry the code registers with, fresh: Lambda's runtime would run this one."""
-    fresh = snapstart.new_hooks()
-    monkeypatch.setattr(snapstart, "HOOKS", fresh)
-    return fresh
+def hooks() -> snapstart.Hooks:
+    """A registry like the one Lambda's runtime runs (snapstart.HOOKS)."""
+    return snapstart.new_hooks()
 
 
 @pytest.fixture
@@ -83,7 +81,7 @@ def test_the_api_closes_its_pools_before_the_snapshot_and_works_after_a_restore(
     count_connections: Callable[[], tuple[int, int]],
 ) -> None:
     # Given the api handler that served a request needing PostgreSQL (and Redis, rate limits)
-    handler = build_handler(named_settings(), FixedClock(DEFAULT_NOW))
+    handler = build_handler(named_settings(), FixedClock(DEFAULT_NOW), hooks=hooks)
     event = api_gateway_v2_http("GET", "/api/v1/health/db")
     first = handler(event, lambda_context("api"))
     assert first["statusCode"] == 200, first["body"]
@@ -122,7 +120,7 @@ def test_the_consumers_clients_release_their_connections_and_reconnect(
     settings = named_settings(telegram=fake_telegram)
     engine, redis = create_engine(settings), create_redis(settings)
     producer, bot = EventProducer(settings), create_bot(settings)
-    snapstart.release_before_snapshot(engine=engine, redis=redis, producer=producer, bot=bot)
+    snapstart.release_before_snapshot(hooks, engine=engine, redis=redis, producer=producer, bot=bot)
 
     async def use_all() -> str | None:
         async with engine.connect() as connection:
