@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 
 from functions.api.deps import AppContext
 from functions.api.errors import ERROR_RESPONSES, install_error_handlers
@@ -72,15 +72,12 @@ def create_app(context: AppContext, *, miniapp: Path | None = None) -> FastAPI:
     # Every route can answer 400 (a body that cannot be parsed at all) and 422, in our error
     # shape rather than FastAPI's default HTTPValidationError; 413 for a body over the limit and
     # 503 when a store does not answer within the request's budget.
-    api = APIRouter(
-        prefix=API_PREFIX,
-        responses={code: ERROR_RESPONSES[code] for code in (400, 413, 422, 503)},
-    )
-    for module in ROUTERS:
-        api.include_router(module.router)
-    if context.settings.dev_login_enabled:
-        api.include_router(dev_routes.router)
-    app.include_router(api)
+    responses = {code: ERROR_RESPONSES[code] for code in (400, 413, 422, 503)}
+    # Declared on the app itself, not through included routers: each route is built once,
+    # here, instead of again for each router level and once more on the first request.
+    modules = [*ROUTERS, dev_routes] if context.settings.dev_login_enabled else ROUTERS
+    for module in modules:
+        module.router.install(app, prefix=API_PREFIX, responses=responses)
     # After the API: the Mini App's catch-all route must not shadow /api/v1.
     # `miniapp` picks a build explicitly: the browser tests run the deployed and the local one.
     dist = miniapp or miniapp_dist(dev_login_enabled=context.settings.dev_login_enabled)

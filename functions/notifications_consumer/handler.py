@@ -16,6 +16,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from shared.events import DeadlinePassed
+from shared.kit import snapstart
 from shared.kit.batch import KafkaBatch
 from shared.kit.clock import Clock, SystemClock
 from shared.kit.db import create_engine, create_sessionmaker
@@ -38,13 +39,22 @@ RECORDS_AT_ONCE = 4
 
 
 def build_handler(
-    settings: Settings, clock: Clock, producer: EventProducer | None = None
+    settings: Settings,
+    clock: Clock,
+    producer: EventProducer | None = None,
+    *,
+    hooks: snapstart.Hooks | None = None,
 ) -> Handler:
     # `producer` (dead letters): the local runner passes its in-process bus when Kafka can't run.
-    sessions = create_sessionmaker(create_engine(settings))
-    limiter = TelegramRateLimiter.from_settings(create_redis(settings), settings)
-    send = TelegramSender(create_bot(settings), limiter)
-    notifier = CafeNotifier(sessions, send, producer or EventProducer(settings), settings)
+    engine, redis, bot = create_engine(settings), create_redis(settings), create_bot(settings)
+    producer = producer or EventProducer(settings)
+    sessions = create_sessionmaker(engine)
+    send = TelegramSender(bot, TelegramRateLimiter.from_settings(redis, settings))
+    notifier = CafeNotifier(sessions, send, producer, settings)
+    if hooks is not None:  # SnapStart: close connections before the snapshot
+        snapstart.release_before_snapshot(
+            hooks, engine=engine, redis=redis, producer=producer, bot=bot
+        )
     slots = asyncio.Semaphore(RECORDS_AT_ONCE)
 
     async def deliver(record: KafkaEventRecord) -> None:
@@ -83,4 +93,4 @@ def build_handler(
     return handle
 
 
-handler = build_handler(get_settings(), SystemClock())
+handler = build_handler(get_settings(), SystemClock(), hooks=snapstart.HOOKS)

@@ -18,6 +18,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from shared.events import ReminderDue
+from shared.kit import snapstart
 from shared.kit.batch import KafkaBatch
 from shared.kit.clock import Clock, SystemClock
 from shared.kit.db import create_engine, create_sessionmaker
@@ -39,10 +40,14 @@ RECORDS_AT_ONCE = 4
 OUTCOME_METRICS = {"sent": "RemindersSent", "skipped": "RemindersSkipped"}
 
 
-def build_handler(settings: Settings, clock: Clock) -> Handler:
-    sessions = create_sessionmaker(create_engine(settings))
-    limiter = TelegramRateLimiter.from_settings(create_redis(settings), settings)
-    send = TelegramSender(create_bot(settings), limiter)
+def build_handler(
+    settings: Settings, clock: Clock, *, hooks: snapstart.Hooks | None = None
+) -> Handler:
+    engine, redis, bot = create_engine(settings), create_redis(settings), create_bot(settings)
+    sessions = create_sessionmaker(engine)
+    send = TelegramSender(bot, TelegramRateLimiter.from_settings(redis, settings))
+    if hooks is not None:  # SnapStart: close connections before the snapshot
+        snapstart.release_before_snapshot(hooks, engine=engine, redis=redis, bot=bot)
     slots = asyncio.Semaphore(RECORDS_AT_ONCE)
 
     async def remind(record: KafkaEventRecord) -> None:
@@ -79,4 +84,4 @@ def build_handler(settings: Settings, clock: Clock) -> Handler:
     return handle
 
 
-handler = build_handler(get_settings(), SystemClock())
+handler = build_handler(get_settings(), SystemClock(), hooks=snapstart.HOOKS)

@@ -16,7 +16,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from telegram import Update
 
 from functions.telegram_webhook.bot.app import build_application
-from shared.kit import runtime
+from shared.kit import runtime, snapstart
 from shared.kit.clock import Clock, SystemClock
 from shared.kit.db import create_engine, create_sessionmaker
 from shared.kit.settings import Settings, get_settings
@@ -35,8 +35,13 @@ def _response(status: int, body: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def build_handler(settings: Settings, clock: Clock) -> Handler:
-    application = build_application(settings, create_sessionmaker(create_engine(settings)), clock)
+def build_handler(
+    settings: Settings, clock: Clock, *, hooks: snapstart.Hooks | None = None
+) -> Handler:
+    engine = create_engine(settings)
+    application = build_application(settings, create_sessionmaker(engine), clock)
+    if hooks is not None:  # SnapStart: close connections before the snapshot
+        snapstart.release_before_snapshot(hooks, engine=engine, bot=application.bot)
     secret = settings.telegram_webhook_secret.get_secret_value().encode()
 
     initialized: list[bool] = []
@@ -81,4 +86,4 @@ def build_handler(settings: Settings, clock: Clock) -> Handler:
     return handle
 
 
-handler = build_handler(get_settings(), SystemClock())
+handler = build_handler(get_settings(), SystemClock(), hooks=snapstart.HOOKS)

@@ -39,7 +39,7 @@ from tests.emulator.conftest import (  # noqa: F401  (fixtures, used by name)
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-RUNS = int(os.environ.get("COLD_START_RUNS", "3"))
+RUNS = int(os.environ.get("COLD_START_RUNS", "5"))
 WEBHOOK_SECRET = "bench-webhook-secret"
 NOW = datetime(2026, 11, 24, 8, 1, tzinfo=UTC)
 
@@ -210,10 +210,15 @@ def test_cold_start_of_every_function(
         ),
         **CASES,
     }
+    # Rounds over every case, not every run of one case in a row: on a shared machine a busy
+    # minute then slows all cases alike instead of the one that happened to run in it.
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in cases}
+    for _round in range(RUNS):
+        for name, (module, event) in cases.items():
+            runs[name].append(measure(module, event, env, tmp_path))
     rows = []
-    for name, (module, event) in cases.items():
-        runs = [measure(module, event, env, tmp_path) for _ in range(RUNS)]
-        best = min(runs, key=lambda r: r["process_ms"])
+    for name, measured in runs.items():
+        best = min(measured, key=lambda r: r["process_ms"])
         rows.append((name, best["import_ms"], best["invoke_ms"], best["process_ms"]))
     print(f"\nCold start, best of {RUNS} (ms): process start → first answer")
     print(f"{'function':<28}{'import+init':>12}{'1st invoke':>12}{'total':>10}")
@@ -226,9 +231,19 @@ def test_cold_start_of_every_function(
             f"first_invoke_ms={invoked:.0f} total_ms={total:.0f}"
         )
     assert len(rows) == len(cases)
-    imports = {name: imported for name, imported, _, _ in rows}
+    # Each figure's own best run: the least disturbed measurement of it.
+    imports = {name: min(r["import_ms"] for r in measured) for name, measured in runs.items()}
+    answered = {
+        name: min(r["import_ms"] + r["invoke_ms"] for r in measured)
+        for name, measured in runs.items()
+    }
     ratio = imports["api"] / imports["bare Mangum (baseline)"]
-    print(f"BENCH cold_start_api ratio_to_bare_mangum={ratio:.2f}")
+    # Import plus the first answer: work moved from init to the first request shows up here.
+    first_answer = answered["api"] / answered["bare Mangum (baseline)"]
+    print(
+        f"BENCH cold_start_api ratio_to_bare_mangum={ratio:.2f} "
+        f"first_answer_ratio_to_bare_mangum={first_answer:.2f}"
+    )
 
 
 EMULATED = {

@@ -1,15 +1,16 @@
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from functions.api.deps import NowDep, SessionDep, SettingsDep
 from functions.api.errors import domain_error_response, error_responses
 from functions.api.messages import language_of
+from functions.api.routing import Routes
 from shared.auth.init_data import verify_init_data
 from shared.auth.service import AccessRequested, sign_in
 from shared.users.schemas import UserOut
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = Routes(prefix="/auth", tags=["auth"])
 
 
 class TelegramAuthIn(BaseModel):

@@ -1,7 +1,7 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from functions.api.deps import (
     NowDep,
@@ -10,10 +10,11 @@ from functions.api.deps import (
     SettingsDep,
 )
 from functions.api.errors import error_responses
+from functions.api.routing import Routes
 from shared.cafes import service
 from shared.cafes.schemas import AvailabilityOut, OpenWeeksOut, WeekAvailabilityOut
 
-router = APIRouter(prefix="/orders", tags=["availability"])
+router = Routes(prefix="/orders", tags=["availability"])
 
 CafeId = Annotated[int, Query(description="The cafe to order from")]
 ERRORS = error_responses(401, 403, 404, 422)

@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import Header, Query, Response, status
 
 from functions.api.deps import (
     Manager,
@@ -11,6 +11,7 @@ from functions.api.deps import (
 )
 from functions.api.errors import error_responses
 from functions.api.messages import language_of
+from functions.api.routing import Routes
 from shared.cafes import service
 from shared.cafes.schemas import (
     BotLinkOut,
@@ -22,7 +23,7 @@ from shared.cafes.schemas import (
 )
 from shared.links.service import cafe_deep_link, share_url
 
-router = APIRouter(prefix="/cafes", tags=["cafes"])
+router = Routes(prefix="/cafes", tags=["cafes"])
 
 
 @router.get("", responses=error_responses(401, 403, 422), response_model_exclude_unset=True)

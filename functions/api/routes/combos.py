@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import Query, Response, status
 
 from functions.api.deps import (
     Manager,
@@ -9,10 +9,11 @@ from functions.api.deps import (
     SessionDep,
 )
 from functions.api.errors import error_responses
+from functions.api.routing import Routes
 from shared.cafes import service
 from shared.cafes.schemas import ComboCreate, ComboList, ComboOut, ComboUpdate
 
-router = APIRouter(prefix="/cafes", tags=["combos"])
+router = Routes(prefix="/cafes", tags=["combos"])
 
 
 @router.get("/{cafe_id}/combos", responses=error_responses(401, 403, 404, 422))

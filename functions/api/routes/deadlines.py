@@ -1,5 +1,3 @@
-from fastapi import APIRouter
-
 from functions.api.deps import (
     Manager,
     ReadingManager,
@@ -7,10 +5,11 @@ from functions.api.deps import (
     SessionDep,
 )
 from functions.api.errors import error_responses
+from functions.api.routing import Routes
 from shared.cafes import service
 from shared.cafes.schemas import ScheduleWeek, ScheduleWeekIn
 
-router = APIRouter(prefix="/cafes", tags=["deadlines"])
+router = Routes(prefix="/cafes", tags=["deadlines"])
 
 
 @router.get("/{cafe_id}/deadlines", responses=error_responses(401, 403, 404))

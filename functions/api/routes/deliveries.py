@@ -3,17 +3,18 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from functions.api.deps import (
     ReadingManager,
     ReadSessionDep,
 )
 from functions.api.errors import error_responses
+from functions.api.routing import Routes
 from shared.deliveries import repository
 from shared.deliveries.schemas import CafeDeliveryList, CafeDeliveryOut
 
-router = APIRouter(prefix="/deliveries", tags=["deliveries"])
+router = Routes(prefix="/deliveries", tags=["deliveries"])
 
 
 @router.get("", responses=error_responses(401, 403, 422))

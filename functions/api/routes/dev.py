@@ -10,16 +10,16 @@ import hashlib
 from datetime import datetime
 from urllib.parse import parse_qsl
 
-from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from functions.api.deps import NowDep, SessionDep, SettingsDep
 from functions.api.errors import error_responses
+from functions.api.routing import Routes
 from shared.auth.init_data import TelegramUser, sign_init_data, user_init_data
 from shared.kit.errors import NotFound
 from shared.users import service as users
 
-router = APIRouter(prefix="/dev", tags=["dev"])
+router = Routes(prefix="/dev", tags=["dev"])
 
 
 def launch_init_data(user: TelegramUser, bot_token: str, *, auth_date: datetime) -> str:

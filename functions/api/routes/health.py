@@ -4,16 +4,16 @@ import asyncio
 from collections.abc import Coroutine
 from typing import Any, Literal
 
-from fastapi import APIRouter
 from pydantic import BaseModel
 from sqlalchemy import text
 
 from functions.api.deps import ContextDep, SettingsDep
 from functions.api.errors import ERROR_RESPONSES, ErrorOut
+from functions.api.routing import Routes
 from shared.kit.errors import DependencyUnavailable
 from shared.kit.settings import Settings
 
-router = APIRouter(
+router = Routes(
     prefix="/health",
     tags=["health"],
     # Anyone may probe: the per-client rate limit applies (429 with Retry-After).

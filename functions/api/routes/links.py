@@ -8,17 +8,18 @@ issued here (docs/api.md, "Cafe chat links").
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Path, Query, Response, status
+from fastapi import BackgroundTasks, Path, Query, Response, status
 
 from functions.api.deps import AppContext, ContextDep, Manager, NowDep, SessionDep
 from functions.api.errors import error_responses
+from functions.api.routing import Routes
 from shared.cafes.schemas import CafeOut
 from shared.links import service
 from shared.links.schemas import LinkCodeOut, LinkRequestOut, LinkRequestPage, NotificationsIn
 from shared.models import RequestStatus
 from shared.models.base import MAX_ID
 
-router = APIRouter(prefix="", tags=["cafe-links"])
+router = Routes(prefix="", tags=["cafe-links"])
 
 # Ids are PostgreSQL integers: anything larger cannot exist, so it is refused as malformed.
 CafeId = Annotated[int, Path(ge=1, le=MAX_ID)]

@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import Query, Response, status
 
 from functions.api.deps import (
     Manager,
@@ -9,6 +9,7 @@ from functions.api.deps import (
     SessionDep,
 )
 from functions.api.errors import error_responses
+from functions.api.routing import Routes
 from shared.cafes import service
 from shared.cafes.labels import DietaryLabel
 from shared.cafes.schemas import (
@@ -23,7 +24,7 @@ from shared.cafes.schemas import (
     OptionUpdate,
 )
 
-router = APIRouter(prefix="/cafes", tags=["menu"])
+router = Routes(prefix="/cafes", tags=["menu"])
 
 
 @router.get("/{cafe_id}/menu", responses=error_responses(401, 403, 404, 422))

@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import Query, Response, status
 
 from functions.api.deps import (
     CurrentUser,
@@ -15,6 +15,7 @@ from functions.api.deps import (
     SettingsDep,
 )
 from functions.api.errors import error_responses
+from functions.api.routing import Routes
 from shared.models import OrderStatus
 from shared.ordering.schemas import OrderCreate, OrderList, OrderOut, OrderUpdate, order_out
 from shared.ordering.service import (
@@ -26,7 +27,7 @@ from shared.ordering.service import (
     visible_orders,
 )
 
-router = APIRouter(prefix="/orders", tags=["orders"])
+router = Routes(prefix="/orders", tags=["orders"])
 
 
 @router.get("", responses=error_responses(401, 403, 422))

@@ -2,10 +2,11 @@ import logging
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 
 from functions.api.deps import CurrentUser, NowDep, SessionDep, SettingsDep
 from functions.api.errors import error_responses, store_unavailable_error
+from functions.api.routing import Routes
 from shared.recommendations.schemas import RecommendationsOut
 
 if TYPE_CHECKING:
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-router = APIRouter(prefix="/users", tags=["recommendations"])
+router = Routes(prefix="/users", tags=["recommendations"])
 
 
 async def get_redis(request: Request) -> AsyncIterator["Redis"]:

@@ -2,17 +2,18 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 
 from functions.api.deps import ContextDep, CurrentUser, NowDep, SessionDep, SettingsDep
 from functions.api.errors import ErrorOut, error_responses
 from functions.api.routes.recommendations import RedisDep
+from functions.api.routing import Routes
 from shared.kit.settings import Settings
 from shared.recommendations.errors import NotYourRecommendations
 from shared.recommendations.schemas import RecommendationsOut
 from shared.users.service import can_see, get_user
 
-router = APIRouter(prefix="/users", tags=["recommendations"])
+router = Routes(prefix="/users", tags=["recommendations"])
 
 
 def get_advisor(request: Request, settings: SettingsDep, redis: RedisDep) -> Any:

@@ -3,10 +3,11 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import Depends, Query, status
 
 from functions.api.deps import CurrentUser, Manager, NowDep, SessionDep, SettingsDep
 from functions.api.errors import error_responses
+from functions.api.routing import Routes
 from shared.kit.errors import AccessDenied
 from shared.models import User
 from shared.reminders import contacts, repository
@@ -22,7 +23,7 @@ from shared.reminders.schemas import (
 )
 from shared.users.service import can_see, get_user
 
-router = APIRouter(tags=["reminders"])
+router = Routes(tags=["reminders"])
 
 
 @router.get("/reminders/settings", responses=error_responses(401, 403))

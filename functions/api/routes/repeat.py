@@ -3,17 +3,18 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import Query, status
 from pydantic import BaseModel, Field
 
 from functions.api.deps import CurrentUser, NowDep, SessionDep, SettingsDep
 from functions.api.errors import error_responses
+from functions.api.routing import Routes
 from shared.ordering.repeat import favourite_dishes, repeat_order
 from shared.ordering.schemas import OrderOut, order_out
 from shared.ordering.service import saved_order
 from shared.users.service import check_can_see
 
-router = APIRouter(tags=["orders"])
+router = Routes(tags=["orders"])
 
 
 class RepeatIn(BaseModel):

@@ -12,19 +12,20 @@ from datetime import date, datetime, timedelta
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 from pydantic import BaseModel
 
 from functions.api.deps import Manager, NowDep, SessionDep, SettingsDep
 from functions.api.errors import ErrorOut, error_responses
 from functions.api.routes import reports as report_routes
+from functions.api.routing import Routes
 from shared.cafes import repository as cafes
 from shared.kit.errors import AccessDenied, DomainError, InvalidRequest, NotFound
 from shared.kit.settings import Settings
 from shared.reports.schemas import DEFAULT_PEOPLE_PAGE
 from shared.users import service as users
 
-router = APIRouter(prefix="/reports", tags=["reports"])
+router = Routes(prefix="/reports", tags=["reports"])
 
 # Long enough for Telegram to start the download after the tap, short enough that a link
 # forwarded or left in a log is useless a minute later.

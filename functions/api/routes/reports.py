@@ -3,10 +3,11 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import Query, Response, status
 
 from functions.api.deps import Manager, SessionDep
 from functions.api.errors import error_responses
+from functions.api.routing import Routes
 from shared.kit.errors import InvalidRequest
 from shared.reports import service as reports
 from shared.reports.export import attachment, people_csv, report_csv
@@ -20,7 +21,7 @@ from shared.reports.schemas import (
     SummaryOut,
 )
 
-router = APIRouter(prefix="/summaries", tags=["summaries"])
+router = Routes(prefix="/summaries", tags=["summaries"])
 
 CSV_RESPONSE: dict[int | str, dict[str, object]] = {
     200: {

@@ -1,6 +1,6 @@
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Path, Query
+from fastapi import Body, Path, Query
 
 from functions.api.deps import (
     Manager,
@@ -10,12 +10,13 @@ from functions.api.deps import (
     SessionDep,
 )
 from functions.api.errors import error_responses
+from functions.api.routing import Routes
 from shared.models import RequestStatus
 from shared.models.base import MAX_ID
 from shared.users import service
 from shared.users.schemas import AccessRequestList, AccessRequestOut, ApproveIn
 
-router = APIRouter(prefix="/user-requests", tags=["user-requests"])
+router = Routes(prefix="/user-requests", tags=["user-requests"])
 
 RequestId = Annotated[int, Path(ge=1, le=MAX_ID, description="The access request's id")]
 

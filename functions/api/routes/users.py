@@ -1,6 +1,6 @@
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response, UploadFile, status
+from fastapi import Path, Query, Response, UploadFile, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from functions.api.deps import (
@@ -13,6 +13,7 @@ from functions.api.deps import (
     SettingsDep,
 )
 from functions.api.errors import error_responses
+from functions.api.routing import Routes
 from shared.models import User
 from shared.models.base import MAX_ID
 from shared.ordering import budget
@@ -33,7 +34,7 @@ from shared.users.schemas import (
     WeeklyLimitUpdate,
 )
 
-router = APIRouter(prefix="/users", tags=["users"])
+router = Routes(prefix="/users", tags=["users"])
 
 TgidPath = Annotated[int, Path(gt=0, le=MAX_TGID, description="Telegram user id")]
 # Also the answer to a body that is not JSON at all.

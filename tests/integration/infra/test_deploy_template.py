@@ -203,7 +203,7 @@ def test_the_msk_mappings_roles_hold_what_lambda_requires_of_them() -> None:
     assert len(mappings) == 3  # deadlines, recommendations, reminders
     for mapping in mappings:
         assert "EventSourceArn" in mapping
-        function = mapping["FunctionName"]["Ref"]
+        function = mapped_function(stack, mapping)
         missing = MSK_MAPPING_NEEDS - actions(stack, function)
         assert not missing, f"{function}'s role lacks {sorted(missing)}"
 
@@ -212,9 +212,18 @@ def test_self_managed_kafka_mappings_in_the_vpc_may_see_the_network() -> None:
     stack = translated(KafkaMode="self-managed")
     for resource in resources(stack).values():
         if resource["Type"] == "AWS::Lambda::EventSourceMapping":
-            function = resource["Properties"]["FunctionName"]["Ref"]
+            function = mapped_function(stack, resource["Properties"])
             needed = {a for a in MSK_MAPPING_NEEDS if a.startswith("ec2:")}
             assert needed <= actions(stack, function), function
+
+
+def mapped_function(stack: Stack, mapping: dict[str, Any]) -> str:
+    """The function a mapping invokes, through its alias when it names one."""
+    name: str = mapping["FunctionName"]["Ref"]
+    target = stack.template["Resources"][name]
+    if target["Type"] == "AWS::Lambda::Alias":
+        name = target["Properties"]["FunctionName"]["Ref"]
+    return name
 
 
 def producers_in_code() -> set[str]:
@@ -449,3 +458,65 @@ def test_the_migrate_function_builds_its_settings_without_the_mini_app_url() -> 
         "JWT_SECRET_PARAM",
         "GEMINI_API_KEYS_PARAM",
     }
+
+
+# Functions where a cold start is waited on: a person (the API, the bot's webhook, reminders)
+# or the cafes after a deadline, when the notifications consumer scales out.
+SNAPSTART = {
+    "ApiFunction",
+    "TelegramWebhookFunction",
+    "NotificationsConsumerFunction",
+    "RemindersConsumerFunction",
+}
+INVOKERS = {
+    "AWS::Lambda::Permission",
+    "AWS::Lambda::EventSourceMapping",
+    "AWS::Scheduler::Schedule",
+    "AWS::ApiGatewayV2::Api",
+    "AWS::CloudFormation::CustomResource",
+}
+
+
+@pytest.mark.parametrize("kafka_mode", ["msk", "self-managed"])
+def test_snapstart_functions_are_invoked_only_through_their_published_alias(
+    kafka_mode: str,
+) -> None:
+    # SnapStart snapshots published versions only: a trigger calling the unqualified function
+    # would run $LATEST and cold-start it in full, every time.
+    stack = translated(KafkaMode=kafka_mode)
+    live = resources(stack)
+    snapstarted = {
+        name
+        for name, resource in live.items()
+        if resource["Type"] == "AWS::Lambda::Function"
+        and resource["Properties"].get("SnapStart") == {"ApplyOn": "PublishedVersions"}
+    }
+    assert snapstarted == SNAPSTART
+    aliases = {
+        resource["Properties"]["FunctionName"]["Ref"]: name
+        for name, resource in live.items()
+        if resource["Type"] == "AWS::Lambda::Alias"
+    }
+    invokers = {name: r for name, r in live.items() if r["Type"] in INVOKERS}
+    for function in SNAPSTART:
+        # Python 3.12 and later runtimes support SnapStart.
+        runtime = live[function]["Properties"]["Runtime"]
+        assert tuple(map(int, runtime.removeprefix("python").split("."))) >= (3, 12)
+        alias = aliases[function]
+        callers = {name for name, r in invokers.items() if alias in set(references(r))}
+        unqualified = {name for name, r in invokers.items() if function in set(references(r))}
+        assert callers, f"nothing invokes {function}'s alias"
+        assert not unqualified, f"{sorted(unqualified)} invoke {function} unpublished"
+
+
+def test_every_snapstart_function_releases_its_connections_before_the_snapshot() -> None:
+    handlers = {
+        name: resource["Properties"]["Handler"]
+        for name, resource in SOURCE["Resources"].items()
+        if name in SNAPSTART
+    }
+    for name, handler in handlers.items():
+        path = ROOT / Path(*handler.split(".")[:-1]).with_suffix(".py")
+        source = path.read_text()
+        assert "snapstart.release_before_snapshot(" in source, name
+        assert "hooks=snapstart.HOOKS)" in source, f"{name}'s handler registers no hooks"

@@ -124,7 +124,9 @@ MAPPINGS = {
 def test_each_consumer_reads_its_settings_topic_on_msk_and_on_self_managed_kafka(
     function: str, setting: str
 ) -> None:
-    mappings = [m for m in MAPPINGS.values() if m["FunctionName"] == {"Ref": function}]
+    # A SnapStart function's mappings invoke its alias (`!Ref Function.Alias`).
+    invoked = ({"Ref": function}, {"Ref": f"{function}.Alias"})
+    mappings = [m for m in MAPPINGS.values() if m["FunctionName"] in invoked]
     kinds = {"msk" if "EventSourceArn" in m else "self-managed" for m in mappings}
     assert kinds == {"msk", "self-managed"}
     for mapping in mappings:
