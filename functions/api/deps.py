@@ -156,19 +156,21 @@ ReadingUser = Annotated[User, Depends(get_reading_user)]
 LockedUser = Annotated[User, Depends(get_locked_user)]
 
 
-async def get_manager(user: CurrentUser) -> User:
+def _manager(user: User) -> User:
     if not user.is_manager:
         raise ManagerOnly("Это действие доступно только менеджеру", en="Only a manager can do this")
     return user
+
+
+async def get_manager(user: CurrentUser) -> User:
+    return _manager(user)
 
 
 Manager = Annotated[User, Depends(get_manager)]
 
 
 async def get_reading_manager(user: ReadingUser) -> User:
-    if not user.is_manager:
-        raise ManagerOnly("Это действие доступно только менеджеру")
-    return user
+    return _manager(user)
 
 
 ReadingManager = Annotated[User, Depends(get_reading_manager)]
