@@ -11,6 +11,13 @@ Redis keys:
     gemini:invalid:{hash}        the key answered 401/403 (or API_KEY_INVALID): skipped until reset
     gemini:cooldown:{hash}       the key answered 429: skipped until this expires
     gemini:rotation_log          newest first, capped: "<at> <from>-><to> <reason>"
+    gemini:rate:{hash}           ZSET of the key's booked send times (ms): the rate window
+
+Google also limits each project's requests per minute (the fake Gemini: per second). Every
+request therefore books a send time on its key inside the same script: now when the key's
+window has room, else the earliest instant it will, on whichever key frees up first. The caller
+waits until its booked instant and only then sends, so no key ever sees more than its rate,
+however many consumers run at once.
 """
 
 import hashlib
@@ -26,6 +33,7 @@ from redis.asyncio import Redis
 
 from shared.kit.clock import Clock
 from shared.kit.errors import DomainError
+from shared.kit.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -83,13 +91,38 @@ class KeysExhausted(DomainError):
         self.retry_after = retry_after
 
 
+def rate_key(hashed: str) -> str:
+    return f"gemini:rate:{hashed}"
+
+
+@dataclass(frozen=True)
+class KeyRate:
+    """At most `limit` requests per key in any `seconds`; `margin` widens the window.
+
+    The margin covers the time between the booked instant and Google counting the request:
+    two requests may take different times to get there.
+    """
+
+    limit: int
+    seconds: float
+    margin: float = 0.05
+
+    @property
+    def window_ms(self) -> int:
+        return round((self.seconds + self.margin) * 1000)
+
+
 @dataclass(frozen=True)
 class Lease:
-    """One request's right to use a key; `count` is the key's requests today including this one."""
+    """One request's right to use a key; `count` is the key's requests today including this one.
+
+    `wait`: seconds until the instant booked for it in the key's rate window (0: send now).
+    """
 
     api_key: str = field(repr=False)
     key_hash: str
     count: int
+    wait: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -100,32 +133,55 @@ class KeyUsage:
     cooling_down_for: float  # seconds; 0 when the key is not resting
 
 
-# KEYS: current, rotation log, usage x n, invalid x n, cooldown x n, lease. ARGV: limit, quota
-# day, seconds until the reset, now, rotation log size, key hashes x n.
+# KEYS: current, rotation log, usage x n, invalid x n, cooldown x n, rate x n, lease. ARGV: limit,
+# quota day, seconds until the reset, now, rotation log size, rate limit (0: none), rate window
+# ms, longest wait ms for a booked instant, key hashes x n.
 # The lease key makes the script idempotent: redis-py resends a command after a read timeout,
 # and a request counted twice would break the pool's arithmetic.
-# Walk the keys from the current one; take the first that is neither invalid, nor resting, nor
-# spent for the day; count the request on it; move `gemini:current_key` (and log why) if it
-# is not the current one. Returns {index, count, rotated_from, reason}, or {0, min_wait_ms} when
-# no key is usable (min_wait_ms = -1 when nothing will rest out before the daily reset).
+# Walk the keys from the current one, skipping those invalid, resting or spent for the day. Take
+# the first whose rate window has room now; failing that, the one whose window frees up first
+# (when that is soon enough), booking that instant. Count the request on it; move
+# `gemini:current_key` (and log why) if it is not the current one and the current one was not
+# merely busy this window. Returns {index, count, rotated_from, reason, wait_ms}, or
+# {0, min_wait_ms} when no key is usable in time (-1: nothing before the daily reset).
 _ACQUIRE = """
-local n = (#KEYS - 3) / 3
+local n = (#KEYS - 3) / 4
 local lease = KEYS[#KEYS]
 local done = redis.call('GET', lease)
 if done then return cjson.decode(done) end
 local limit = tonumber(ARGV[1])
 local day = ARGV[2]
+local rate = tonumber(ARGV[6])
+local window = tonumber(ARGV[7])
+local max_wait = tonumber(ARGV[8])
+local hashes = 8
+local t = redis.call('TIME')
+local now_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local current = redis.call('GET', KEYS[1])
 local start = 1
 local skipped = 'not_configured'
 if current then
   for i = 1, n do
-    if ARGV[5 + i] == current then start = i; skipped = nil; break end
+    if ARGV[hashes + i] == current then start = i; skipped = nil; break end
   end
 else
   skipped = nil
 end
 local min_wait = -1
+local function note_wait(wait)
+  if min_wait < 0 or wait < min_wait then min_wait = wait end
+end
+-- The earliest instant (ms) the key's window has room: now, or when a booked send leaves it.
+local function free_at(i)
+  if rate <= 0 then return now_ms end
+  local log = KEYS[2 + 3 * n + i]
+  redis.call('ZREMRANGEBYSCORE', log, '-inf', now_ms - window)
+  local booked = redis.call('ZCARD', log)
+  if booked < rate then return now_ms end
+  local oldest = redis.call('ZRANGE', log, booked - rate, booked - rate, 'WITHSCORES')
+  return math.max(now_ms, tonumber(oldest[2]) + window)
+end
+local chosen, chosen_at, chosen_count = nil, nil, 0
 for step = 0, n - 1 do
   local i = ((start - 1 + step) % n) + 1
   local reason = nil
@@ -136,7 +192,7 @@ for step = 0, n - 1 do
     local wait = redis.call('PTTL', KEYS[2 + 2 * n + i])
     if wait > 0 then
       reason = 'rate_limited'
-      if min_wait < 0 or wait < min_wait then min_wait = wait end
+      note_wait(wait)
     else
       local stored = redis.call('HMGET', KEYS[2 + i], 'day', 'count')
       if stored[1] == day then count = tonumber(stored[2]) or 0 end
@@ -144,26 +200,42 @@ for step = 0, n - 1 do
     end
   end
   if reason == nil then
-    count = count + 1
-    redis.call('HSET', KEYS[2 + i], 'day', day, 'count', count)
-    redis.call('EXPIRE', KEYS[2 + i], ARGV[3])
-    local rotated_from = ''
-    if ARGV[5 + i] ~= current then
-      redis.call('SET', KEYS[1], ARGV[5 + i])
-      if current then
-        rotated_from = current
-        local entry = ARGV[4] .. ' ' .. current .. '->' .. ARGV[5 + i] .. ' ' .. skipped
-        redis.call('LPUSH', KEYS[2], entry)
-        redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[5]) - 1)
-      end
+    local at = free_at(i)
+    if at == now_ms then
+      chosen, chosen_at, chosen_count = i, at, count
+      break
     end
-    local result = {i, count, rotated_from, skipped or ''}
-    redis.call('SET', lease, cjson.encode(result), 'EX', 300)
-    return result
+    reason = 'busy'
+    note_wait(at - now_ms)
+    if at - now_ms <= max_wait and (chosen == nil or at < chosen_at) then
+      chosen, chosen_at, chosen_count = i, at, count
+    end
   end
   if step == 0 and skipped == nil then skipped = reason end
 end
-return {0, min_wait, '', ''}
+if chosen == nil then return {0, min_wait, '', '', 0} end
+local i = chosen
+local count = chosen_count + 1
+redis.call('HSET', KEYS[2 + i], 'day', day, 'count', count)
+redis.call('EXPIRE', KEYS[2 + i], ARGV[3])
+if rate > 0 then
+  local log = KEYS[2 + 3 * n + i]
+  redis.call('ZADD', log, chosen_at, lease)
+  redis.call('PEXPIRE', log, chosen_at - now_ms + window)
+end
+local rotated_from = ''
+if ARGV[hashes + i] ~= current and skipped ~= 'busy' then
+  redis.call('SET', KEYS[1], ARGV[hashes + i])
+  if current then
+    rotated_from = current
+    local entry = ARGV[4] .. ' ' .. current .. '->' .. ARGV[hashes + i] .. ' ' .. skipped
+    redis.call('LPUSH', KEYS[2], entry)
+    redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[5]) - 1)
+  end
+end
+local result = {i, count, rotated_from, skipped or '', chosen_at - now_ms}
+redis.call('SET', lease, cjson.encode(result), 'EX', 300)
+return result
 """
 
 # A request Google refused with 429 did not use the quota: give it back (same day only).
@@ -180,7 +252,13 @@ class KeyPool:
     """Hands out Gemini API keys so that no key serves more than its daily limit."""
 
     def __init__(
-        self, redis: Redis, api_keys: list[str], *, max_requests_per_key: int, clock: Clock
+        self,
+        redis: Redis,
+        api_keys: list[str],
+        *,
+        max_requests_per_key: int,
+        clock: Clock,
+        rate: KeyRate | None = None,
     ) -> None:
         if max_requests_per_key < 1:
             raise ValueError("GEMINI_MAX_REQUESTS_PER_KEY must be at least 1")
@@ -188,6 +266,7 @@ class KeyPool:
         self._keys = unique
         self._hashes = [key_hash(key) for key in unique]
         self._limit = max_requests_per_key
+        self._rate = rate
         self._clock = clock
         self._redis = redis
         self._acquire = redis.register_script(_ACQUIRE)
@@ -205,8 +284,32 @@ class KeyPool:
     def key_hashes(self) -> list[str]:
         return list(self._hashes)
 
-    async def acquire(self) -> Lease:
-        """Take a usable key and count one request on it, atomically; rotate if needed."""
+    @classmethod
+    def from_settings(cls, redis: Redis, settings: Settings, clock: Clock) -> "KeyPool":
+        """The pool with the configured keys, daily limit and per-key rate."""
+        rate = (
+            KeyRate(
+                settings.gemini_key_rate_limit,
+                settings.gemini_key_rate_window_seconds,
+                settings.gemini_key_rate_margin_seconds,
+            )
+            if settings.gemini_key_rate_limit > 0
+            else None
+        )
+        return cls(
+            redis,
+            [key.get_secret_value() for key in settings.gemini_api_keys],
+            max_requests_per_key=settings.gemini_max_requests_per_key,
+            clock=clock,
+            rate=rate,
+        )
+
+    async def acquire(self, *, max_wait: float = 0.0) -> Lease:
+        """Take a usable key, count one request and book its instant, atomically; rotate if needed.
+
+        When no key's rate window has room now, the earliest instant within `max_wait` seconds
+        is booked and `Lease.wait` says how long to wait for it.
+        """
         if not self._keys:
             raise KeysExhausted("No Gemini API keys are configured", retry_after=None)
         now = self._clock.now()
@@ -216,6 +319,7 @@ class KeyPool:
             *(usage_key(h) for h in self._hashes),
             *(invalid_key(h) for h in self._hashes),
             *(cooldown_key(h) for h in self._hashes),
+            *(rate_key(h) for h in self._hashes),
             f"gemini:lease:{uuid.uuid4().hex}",
         ]
         args: list[Any] = [
@@ -224,22 +328,25 @@ class KeyPool:
             seconds_until_reset(now),
             now.isoformat(timespec="seconds"),
             ROTATION_LOG_SIZE,
+            self._rate.limit if self._rate else 0,
+            self._rate.window_ms if self._rate else 0,
+            max(0, round(max_wait * 1000)),
             *self._hashes,
         ]
-        index, count, rotated_from, reason = await self._acquire(keys=keys, args=args)
+        index, count, rotated_from, reason, wait_ms = await self._acquire(keys=keys, args=args)
         if int(index) == 0:
             wait_ms = int(count)
             retry_after = wait_ms / 1000 if wait_ms >= 0 else None
             logger.warning(
-                "all Gemini keys are spent, resting or invalid",
+                "no Gemini key is usable in time",
                 extra={"keys": self.size, "retry_after": retry_after},
             )
             raise KeysExhausted(
-                "Every Gemini API key is spent for today, resting after a 429 or invalid",
+                "Every Gemini API key is spent for today, resting after a 429, invalid or busy",
                 retry_after=retry_after,
             )
         position = int(index) - 1
-        lease = Lease(self._keys[position], self._hashes[position], int(count))
+        lease = Lease(self._keys[position], self._hashes[position], int(count), int(wait_ms) / 1000)
         if rotated_from:
             logger.info(
                 "Gemini key rotated",

@@ -150,6 +150,9 @@ def test_recommendation_batch_for_1000_users(
         gemini_max_requests_per_key=LIMIT_PER_KEY,
         gemini_api_base_url=fake_gemini.base_url,
         gemini_timeout_seconds=10,
+        # The pool paces each key at the fake's rate (with the default margin).
+        gemini_key_rate_limit=PER_KEY_PER_SECOND,
+        gemini_key_rate_window_seconds=1.0,
     )
     batch = build_batch(settings, FixedClock(BATCH_TIME))
 
