@@ -11,13 +11,15 @@ Redis keys:
     gemini:invalid:{hash}        the key answered 401/403 (or API_KEY_INVALID): skipped until reset
     gemini:cooldown:{hash}       the key answered 429: skipped until this expires
     gemini:rotation_log          newest first, capped: "<at> <from>-><to> <reason>"
-    gemini:rate:{hash}           ZSET of the key's booked send times (ms): the rate window
+    gemini:rate:{hash}           the earliest instant (ms, Redis' clock) the key may send again
 
 Google also limits each project's requests per minute (the fake Gemini: per second). Every
-request therefore books a send time on its key inside the same script: now when the key's
-window has room, else the earliest instant it will, on whichever key frees up first. The caller
-waits until its booked instant and only then sends, so no key ever sees more than its rate,
-however many consumers run at once.
+request therefore books a send instant on its key inside the same script: now when the key is
+free, else the instant it will be, on whichever key frees up first. Instants on one key are
+spaced evenly (the window divided by the limit), never in bursts: a burst of requests leaves
+one at a time and reaches Google spread out, so the next burst could find the window still
+full. The caller waits until its booked instant and only then sends, so no key ever sees more
+than its rate, however many consumers run at once.
 """
 
 import hashlib
@@ -108,21 +110,24 @@ class KeyRate:
     margin: float = 0.05
 
     @property
-    def window_ms(self) -> int:
-        return round((self.seconds + self.margin) * 1000)
+    def interval_ms(self) -> float:
+        """The spacing between two instants booked on one key."""
+        return (self.seconds + self.margin) * 1000 / self.limit
 
 
 @dataclass(frozen=True)
 class Lease:
     """One request's right to use a key; `count` is the key's requests today including this one.
 
-    `wait`: seconds until the instant booked for it in the key's rate window (0: send now).
+    `wait`: seconds until the instant booked for it on the key (0: send now); `at`: that
+    instant, in seconds since the epoch by Redis' clock (what every consumer agrees on).
     """
 
     api_key: str = field(repr=False)
     key_hash: str
     count: int
     wait: float = 0.0
+    at: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -134,15 +139,15 @@ class KeyUsage:
 
 
 # KEYS: current, rotation log, usage x n, invalid x n, cooldown x n, rate x n, lease. ARGV: limit,
-# quota day, seconds until the reset, now, rotation log size, rate limit (0: none), rate window
-# ms, longest wait ms for a booked instant, key hashes x n.
+# quota day, seconds until the reset, now, rotation log size, pacing on (1/0), spacing ms,
+# longest wait ms for a booked instant, key hashes x n.
 # The lease key makes the script idempotent: redis-py resends a command after a read timeout,
 # and a request counted twice would break the pool's arithmetic.
 # Walk the keys from the current one, skipping those invalid, resting or spent for the day. Take
-# the first whose rate window has room now; failing that, the one whose window frees up first
-# (when that is soon enough), booking that instant. Count the request on it; move
-# `gemini:current_key` (and log why) if it is not the current one and the current one was not
-# merely busy this window. Returns {index, count, rotated_from, reason, wait_ms}, or
+# the first that is free now; failing that, the one free soonest (when that is soon enough),
+# booking that instant and moving the key's next free instant one spacing on. Count the request
+# on it; move `gemini:current_key` (and log why) if it is not the current one and the current
+# one was not merely busy. Returns {index, count, rotated_from, reason, wait_ms, at_ms}, or
 # {0, min_wait_ms} when no key is usable in time (-1: nothing before the daily reset).
 _ACQUIRE = """
 local n = (#KEYS - 3) / 4
@@ -151,8 +156,8 @@ local done = redis.call('GET', lease)
 if done then return cjson.decode(done) end
 local limit = tonumber(ARGV[1])
 local day = ARGV[2]
-local rate = tonumber(ARGV[6])
-local window = tonumber(ARGV[7])
+local paced = ARGV[6] == '1'
+local spacing = tonumber(ARGV[7])
 local max_wait = tonumber(ARGV[8])
 local hashes = 8
 local t = redis.call('TIME')
@@ -171,15 +176,11 @@ local min_wait = -1
 local function note_wait(wait)
   if min_wait < 0 or wait < min_wait then min_wait = wait end
 end
--- The earliest instant (ms) the key's window has room: now, or when a booked send leaves it.
+-- The earliest instant (ms) the key may send: now, or one spacing after its last booking.
 local function free_at(i)
-  if rate <= 0 then return now_ms end
-  local log = KEYS[2 + 3 * n + i]
-  redis.call('ZREMRANGEBYSCORE', log, '-inf', now_ms - window)
-  local booked = redis.call('ZCARD', log)
-  if booked < rate then return now_ms end
-  local oldest = redis.call('ZRANGE', log, booked - rate, booked - rate, 'WITHSCORES')
-  return math.max(now_ms, tonumber(oldest[2]) + window)
+  if not paced then return now_ms end
+  local next_at = tonumber(redis.call('GET', KEYS[2 + 3 * n + i]) or '0')
+  return math.max(now_ms, next_at)
 end
 local chosen, chosen_at, chosen_count = nil, nil, 0
 for step = 0, n - 1 do
@@ -213,15 +214,15 @@ for step = 0, n - 1 do
   end
   if step == 0 and skipped == nil then skipped = reason end
 end
-if chosen == nil then return {0, min_wait, '', '', 0} end
+if chosen == nil then return {0, math.ceil(min_wait), '', '', 0, ''} end
 local i = chosen
 local count = chosen_count + 1
 redis.call('HSET', KEYS[2 + i], 'day', day, 'count', count)
 redis.call('EXPIRE', KEYS[2 + i], ARGV[3])
-if rate > 0 then
-  local log = KEYS[2 + 3 * n + i]
-  redis.call('ZADD', log, chosen_at, lease)
-  redis.call('PEXPIRE', log, chosen_at - now_ms + window)
+if paced then
+  local next_at = chosen_at + spacing
+  redis.call('SET', KEYS[2 + 3 * n + i], string.format('%.3f', next_at),
+    'PX', math.ceil(next_at - now_ms) + 1000)
 end
 local rotated_from = ''
 if ARGV[hashes + i] ~= current and skipped ~= 'busy' then
@@ -233,7 +234,8 @@ if ARGV[hashes + i] ~= current and skipped ~= 'busy' then
     redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[5]) - 1)
   end
 end
-local result = {i, count, rotated_from, skipped or '', chosen_at - now_ms}
+local result = {i, count, rotated_from, skipped or '', math.ceil(chosen_at - now_ms),
+  string.format('%.3f', chosen_at)}
 redis.call('SET', lease, cjson.encode(result), 'EX', 300)
 return result
 """
@@ -328,12 +330,14 @@ class KeyPool:
             seconds_until_reset(now),
             now.isoformat(timespec="seconds"),
             ROTATION_LOG_SIZE,
-            self._rate.limit if self._rate else 0,
-            self._rate.window_ms if self._rate else 0,
+            1 if self._rate else 0,
+            self._rate.interval_ms if self._rate else 0,
             max(0, round(max_wait * 1000)),
             *self._hashes,
         ]
-        index, count, rotated_from, reason, wait_ms = await self._acquire(keys=keys, args=args)
+        index, count, rotated_from, reason, wait_ms, at_ms = await self._acquire(
+            keys=keys, args=args
+        )
         if int(index) == 0:
             wait_ms = int(count)
             retry_after = wait_ms / 1000 if wait_ms >= 0 else None
@@ -346,7 +350,13 @@ class KeyPool:
                 retry_after=retry_after,
             )
         position = int(index) - 1
-        lease = Lease(self._keys[position], self._hashes[position], int(count), int(wait_ms) / 1000)
+        lease = Lease(
+            self._keys[position],
+            self._hashes[position],
+            int(count),
+            wait=int(wait_ms) / 1000,
+            at=float(at_ms) / 1000,
+        )
         if rotated_from:
             logger.info(
                 "Gemini key rotated",
