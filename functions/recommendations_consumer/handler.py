@@ -37,9 +37,6 @@ copy_config_to_registered_loggers(
 
 Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
-# Jobs in flight per container: enough to keep every key's window full while others read their
-# stats, few enough that the database pool suffices and no booking lies far ahead.
-JOBS_AT_ONCE = 16
 
 
 def build_handler(settings: Settings, clock: Clock) -> Handler:
@@ -75,7 +72,10 @@ def build_handler(settings: Settings, clock: Clock) -> Handler:
             extra={"tgid": job.tgid, "state": outcome.state, "reason": outcome.reason},
         )
 
-    batch = KafkaBatch(recommend, at_once=JOBS_AT_ONCE)
+    # Jobs in flight per container: as many as the database pool holds connections (a job holds
+    # one while it reads the stats, none while it waits for Gemini). More would only wait for a
+    # connection past the pool's timeout, and book instants far ahead.
+    batch = KafkaBatch(recommend, at_once=2 * settings.database_pool_size)
 
     @logger.inject_lambda_context
     def handle(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
