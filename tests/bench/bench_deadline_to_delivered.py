@@ -78,12 +78,12 @@ def _serve_partition(settings: Settings, partition: int, ready: Any, stop: Any) 
             auto_offset_reset="earliest",
         )
         await kafka.start()
+        kafka.assign([where])
+        await kafka.seek_to_beginning(where)
+        await kafka.getmany(where, timeout_ms=100)  # connected and fetching
         return kafka
 
     kafka = runtime.run(connect())
-    kafka.assign([where])
-    runtime.run(kafka.seek_to_beginning(where))
-    runtime.run(kafka.getmany(where, timeout_ms=100))  # connected and fetching
     ready.put(partition)
     retries = 0
     try:
