@@ -14,8 +14,9 @@ Redis keys:
     gemini:rate:{hash}           the earliest instant (ms, Redis' clock) the key may send again
 
 Google also limits each project's requests per minute (the fake Gemini: per second). Every
-request therefore books a send instant on its key inside the same script: now when the key is
-free, else the instant it will be, on whichever key frees up first. Instants on one key are
+request therefore books a send instant inside the same script, on the key free the longest
+(keys take turns, so each stays below its rate until the pool is full): now when that key is
+free, else the instant it will be. Instants on one key are
 spaced evenly (the window divided by the limit), never in bursts: a burst of requests leaves
 one at a time and reaches Google spread out, so the next burst could find the window still
 full. The caller waits until its booked instant and only then sends, so no key ever sees more
@@ -144,10 +145,10 @@ class KeyUsage:
 # The lease key makes the script idempotent: redis-py resends a command after a read timeout,
 # and a request counted twice would break the pool's arithmetic.
 # Walk the keys from the current one, skipping those invalid, resting or spent for the day. Take
-# the first that is free now; failing that, the one free soonest (when that is soon enough),
-# booking that instant and moving the key's next free instant one spacing on. Count the request
-# on it; move `gemini:current_key` (and log why) if it is not the current one and the current
-# one was not merely busy. Returns {index, count, rotated_from, reason, wait_ms, at_ms}, or
+# the one free the longest (paced) or the first (unpaced), book the instant it is free (if that
+# is soon enough) and move its next free instant one spacing on. Count the request on it; move
+# `gemini:current_key` (and log why) only when the current one was not usable. Returns
+# {index, count, rotated_from, reason, wait_ms, at_ms}, or
 # {0, min_wait_ms} when no key is usable in time (-1: nothing before the daily reset).
 _ACQUIRE = """
 local n = (#KEYS - 3) / 4
@@ -176,13 +177,12 @@ local min_wait = -1
 local function note_wait(wait)
   if min_wait < 0 or wait < min_wait then min_wait = wait end
 end
--- The earliest instant (ms) the key may send: now, or one spacing after its last booking.
-local function free_at(i)
-  if not paced then return now_ms end
-  local next_at = tonumber(redis.call('GET', KEYS[2 + 3 * n + i]) or '0')
-  return math.max(now_ms, next_at)
+-- The instant (ms) the key is free from: one spacing after its last booking (0: never booked).
+local function free_from(i)
+  if not paced then return 0 end
+  return tonumber(redis.call('GET', KEYS[2 + 3 * n + i]) or '0')
 end
-local chosen, chosen_at, chosen_count = nil, nil, 0
+local chosen, chosen_from, chosen_count = nil, nil, 0
 for step = 0, n - 1 do
   local i = ((start - 1 + step) % n) + 1
   local reason = nil
@@ -201,20 +201,21 @@ for step = 0, n - 1 do
     end
   end
   if reason == nil then
-    local at = free_at(i)
-    if at == now_ms then
-      chosen, chosen_at, chosen_count = i, at, count
-      break
-    end
-    reason = 'busy'
-    note_wait(at - now_ms)
-    if at - now_ms <= max_wait and (chosen == nil or at < chosen_at) then
-      chosen, chosen_at, chosen_count = i, at, count
+    -- Paced: the key free the longest (so keys take turns and each stays below its rate while
+    -- the pool is not full); unpaced: all tie, and the walk order keeps the current key.
+    local from = free_from(i)
+    if chosen == nil or from < chosen_from then
+      chosen, chosen_from, chosen_count = i, from, count
     end
   end
-  if step == 0 and skipped == nil then skipped = reason end
+  if step == 0 and skipped == nil then skipped = reason or 'usable' end
 end
 if chosen == nil then return {0, math.ceil(min_wait), '', '', 0, ''} end
+local chosen_at = math.max(now_ms, chosen_from)
+if chosen_at - now_ms > max_wait then
+  note_wait(chosen_at - now_ms)
+  return {0, math.ceil(min_wait), '', '', 0, ''}
+end
 local i = chosen
 local count = chosen_count + 1
 redis.call('HSET', KEYS[2 + i], 'day', day, 'count', count)
@@ -225,7 +226,7 @@ if paced then
     'PX', math.ceil(next_at - now_ms) + 1000)
 end
 local rotated_from = ''
-if ARGV[hashes + i] ~= current and skipped ~= 'busy' then
+if ARGV[hashes + i] ~= current and (not current or skipped ~= 'usable') then
   redis.call('SET', KEYS[1], ARGV[hashes + i])
   if current then
     rotated_from = current
@@ -234,6 +235,7 @@ if ARGV[hashes + i] ~= current and skipped ~= 'busy' then
     redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[5]) - 1)
   end
 end
+if skipped == 'usable' then skipped = nil end
 local result = {i, count, rotated_from, skipped or '', math.ceil(chosen_at - now_ms),
   string.format('%.3f', chosen_at)}
 redis.call('SET', lease, cjson.encode(result), 'EX', 300)
