@@ -38,7 +38,6 @@ copy_config_to_registered_loggers(
 Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
 
-
 def build_handler(settings: Settings, clock: Clock) -> Handler:
     sessions = create_sessionmaker(create_engine(settings))
     redis = create_redis(settings)
