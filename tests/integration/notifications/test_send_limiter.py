@@ -12,7 +12,13 @@ from shared.kit.ratelimit import TelegramRateLimiter
 
 def limiter(redis_url: str, *, margin: float = 0.05, **limits: int) -> TelegramRateLimiter:
     values = {"per_second": 30, "per_chat_per_second": 1, "per_group_per_minute": 20} | limits
-    return TelegramRateLimiter(Redis.from_url(redis_url), margin=margin, **values)
+    return TelegramRateLimiter(
+        Redis.from_url(redis_url),
+        margin=margin,
+        per_second=values["per_second"],
+        per_chat_per_second=values["per_chat_per_second"],
+        per_group_per_minute=values["per_group_per_minute"],
+    )
 
 
 async def test_a_second_message_to_the_same_chat_waits_about_a_second(redis_url: str) -> None:
