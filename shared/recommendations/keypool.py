@@ -12,6 +12,7 @@ Redis keys:
     gemini:cooldown:{hash}       the key answered 429: skipped until this expires
     gemini:rotation_log          newest first, capped: "<at> <from>-><to> <reason>"
     gemini:rate:{hash}           the earliest instant (ms, Redis' clock) the key may send again
+    gemini:sent:{hash}           ZSET of the key's requests as they actually left (ms)
 
 Google also limits each project's requests per minute (the fake Gemini: per second). Every
 request therefore books a send instant inside the same script, on the key free the longest
@@ -98,6 +99,10 @@ def rate_key(hashed: str) -> str:
     return f"gemini:rate:{hashed}"
 
 
+def sent_key(hashed: str) -> str:
+    return f"gemini:sent:{hashed}"
+
+
 @dataclass(frozen=True)
 class KeyRate:
     """At most `limit` requests per key in any `seconds`; `margin` widens the window.
@@ -129,6 +134,7 @@ class Lease:
     count: int
     wait: float = 0.0
     at: float = 0.0
+    id: str = ""
 
 
 @dataclass(frozen=True)
@@ -242,6 +248,28 @@ redis.call('SET', lease, cjson.encode(result), 'EX', 300)
 return result
 """
 
+# KEYS: the key's log of requests sent (ms). ARGV: limit, window ms, lease id.
+# Just before a request goes out: if the key's window of requests actually sent has room, stamp
+# this one and answer 0; else answer the ms until it will. A request that left late (its process
+# was busy when its instant came) thus pushes the key's next ones back instead of arriving
+# crowded with them.
+_CLEAR_TO_SEND = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZSCORE', KEYS[1], ARGV[3]) then return 0 end
+local count = redis.call('ZCARD', KEYS[1])
+if count >= limit then
+  local oldest = redis.call('ZRANGE', KEYS[1], count - limit, count - limit, 'WITHSCORES')
+  return math.max(1, math.ceil(tonumber(oldest[2]) + window - now))
+end
+redis.call('ZADD', KEYS[1], now, ARGV[3])
+redis.call('PEXPIRE', KEYS[1], window)
+return 0
+"""
+
 # A request Google refused with 429 did not use the quota: give it back (same day only).
 _REFUND = """
 local stored = redis.call('HMGET', KEYS[1], 'day', 'count')
@@ -275,6 +303,7 @@ class KeyPool:
         self._redis = redis
         self._acquire = redis.register_script(_ACQUIRE)
         self._refund = redis.register_script(_REFUND)
+        self._clear_to_send = redis.register_script(_CLEAR_TO_SEND)
 
     @property
     def size(self) -> int:
@@ -317,6 +346,7 @@ class KeyPool:
         if not self._keys:
             raise KeysExhausted("No Gemini API keys are configured", retry_after=None)
         now = self._clock.now()
+        lease_id = uuid.uuid4().hex
         keys = [
             CURRENT_KEY,
             ROTATION_LOG,
@@ -324,7 +354,7 @@ class KeyPool:
             *(invalid_key(h) for h in self._hashes),
             *(cooldown_key(h) for h in self._hashes),
             *(rate_key(h) for h in self._hashes),
-            f"gemini:lease:{uuid.uuid4().hex}",
+            f"gemini:lease:{lease_id}",
         ]
         args: list[Any] = [
             self._limit,
@@ -358,6 +388,7 @@ class KeyPool:
             int(count),
             wait=int(wait_ms) / 1000,
             at=float(at_ms) / 1000,
+            id=lease_id,
         )
         if rotated_from:
             logger.info(
@@ -366,6 +397,20 @@ class KeyPool:
             )
         logger.debug("Gemini key taken", extra={"key": lease.key_hash, "count": lease.count})
         return lease
+
+    async def clear_to_send(self, lease: Lease) -> float:
+        """Stamp the request as sent now and answer 0, or answer the seconds until it may go.
+
+        Called at the booked instant: only a request that left late before it can hold this
+        one back, by what the key's window of requests actually sent still holds.
+        """
+        if self._rate is None:
+            return 0.0
+        window_ms = round((self._rate.seconds + self._rate.margin) * 1000)
+        wait_ms = await self._clear_to_send(
+            keys=[sent_key(lease.key_hash)], args=[self._rate.limit, window_ms, lease.id]
+        )
+        return int(wait_ms) / 1000
 
     async def rate_limited(self, lease: Lease, *, retry_after: float, per_day: bool) -> None:
         """The key answered 429: rest it (until the reset when the daily quota is gone)."""

@@ -132,3 +132,23 @@ async def test_a_429_for_the_rate_rests_the_key_and_the_job_still_gets_its_answe
     assert fake_gemini.statuses()[-2:] == [(KEY_A, 429), (KEY_B, 200)]
     usage = await pool.usage()
     assert [(u.count, u.cooling_down_for > 0) for u in usage] == [(0, True), (1, False)]
+
+
+async def test_requests_that_left_late_hold_the_keys_next_one_back(
+    redis: Redis, clock: FixedClock
+) -> None:
+    # Given one key allowed 5 requests a second whose first five were booked a second apart...
+    pool = KeyPool(
+        redis, [KEY_A], max_requests_per_key=195, clock=clock, rate=KeyRate(PER_SECOND, 1.0, 0.05)
+    )
+    leases = [await pool.acquire(max_wait=30) for _ in range(PER_SECOND + 1)]
+    # ...but all left only now, late (their process was busy when their instants came)
+    assert [await pool.clear_to_send(lease) for lease in leases[:PER_SECOND]] == [0.0] * 5
+
+    # When the sixth comes to leave
+    wait = await pool.clear_to_send(leases[PER_SECOND])
+
+    # Then it is held back until the five that just left are a window behind it
+    assert 0.9 < wait <= 1.05
+    # and asking again for a request already stamped does not count it twice
+    assert await pool.clear_to_send(leases[0]) == 0.0
