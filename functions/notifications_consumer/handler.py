@@ -34,9 +34,6 @@ metrics = create_metrics("notifications_consumer")
 
 Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
-# Each delivery holds two database connections (the lock and the work): stay inside the pool.
-RECORDS_AT_ONCE = 4
-
 
 def build_handler(
     settings: Settings,
@@ -55,7 +52,9 @@ def build_handler(
         snapstart.release_before_snapshot(
             hooks, engine=engine, redis=redis, producer=producer, bot=bot
         )
-    slots = asyncio.Semaphore(RECORDS_AT_ONCE)
+    # Each delivery holds two database connections (the lock and the work): as many at once as
+    # the pool (with its overflow) holds pairs, so the limiter, not the pool, sets the pace.
+    slots = asyncio.Semaphore(settings.database_pool_size)
 
     async def deliver(record: KafkaEventRecord) -> None:
         source = {"topic": record.topic, "partition": record.partition, "offset": record.offset}

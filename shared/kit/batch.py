@@ -29,9 +29,18 @@ def record_id(record: KafkaEventRecord) -> RecordId:
 
 
 async def _handle_all(
-    handle: RecordHandler, records: list[KafkaEventRecord]
+    handle: RecordHandler, records: list[KafkaEventRecord], at_once: int | None
 ) -> dict[RecordId, Exception]:
-    """Every record at once; the failures by record."""
+    """The records at once (at most `at_once` in flight); the failures by record."""
+    if at_once is not None:
+        slots = asyncio.Semaphore(at_once)
+        unbounded = handle
+
+        async def bounded(record: KafkaEventRecord) -> None:
+            async with slots:
+                await unbounded(record)
+
+        handle = bounded
     results = await asyncio.gather(*map(handle, records), return_exceptions=True)
     failures: dict[RecordId, Exception] = {}
     for record, result in zip(records, results, strict=True):
@@ -46,8 +55,10 @@ class KafkaBatch:
     """One per container: handles an MSK or self-managed Kafka event's records concurrently and
     answers Lambda's partial batch response."""
 
-    def __init__(self, handle: RecordHandler) -> None:
+    def __init__(self, handle: RecordHandler, *, at_once: int | None = None) -> None:
         self._handle = handle
+        # A bound keeps a large batch from holding every connection or booking far ahead.
+        self._at_once = at_once
         # A batch that failed whole is reported like any other, so the ESM retries just those.
         self._processor = BatchProcessor(
             event_type=EventType.Kafka, raise_on_entire_batch_failure=False
@@ -55,7 +66,7 @@ class KafkaBatch:
 
     def __call__(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         records = list(KafkaEvent(event).records)
-        failures = runtime.run(_handle_all(self._handle, records))
+        failures = runtime.run(_handle_all(self._handle, records, self._at_once))
 
         def report(record: KafkaEventRecord) -> None:
             # Powertools builds the partial batch response from what this raises.

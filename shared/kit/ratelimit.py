@@ -34,6 +34,16 @@ for i = 1, #KEYS do
     if wait > longest then longest = wait end
   end
 end
+-- An optional least gap between two grants in the first window spreads its slots over the
+-- window instead of handing them all out in one instant.
+local gap = tonumber(ARGV[#KEYS * 2 + 2] or '0')
+if gap > 0 then
+  local newest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+  if newest[2] then
+    local wait = tonumber(newest[2]) + gap - now
+    if wait > longest then longest = wait end
+  end
+end
 if longest > 0 then return longest end
 for i = 1, #KEYS do
   redis.call('ZADD', KEYS[i], now, member)
@@ -53,7 +63,11 @@ class TelegramRateLimiter:
     """Takes a send slot for a chat, or says how long to wait for one.
 
     `margin` widens every window a little: a slot is taken when the request leaves, Telegram
-    counts it when it arrives, and two requests may travel at different speeds.
+    counts it when it arrives, and two requests may travel at different speeds. With `spread`,
+    overall slots are at least half a slot's share of the window apart: thirty granted in one
+    instant leave one by one on a busy machine and reach Telegram spread out, so the next
+    window's first could arrive while Telegram still counts thirty (measured: 13 answers 429
+    in 500 sends with bursts).
     """
 
     def __init__(
@@ -64,12 +78,14 @@ class TelegramRateLimiter:
         per_chat_per_second: int,
         per_group_per_minute: int,
         margin: float = 0.05,
+        spread: bool = False,
     ) -> None:
         self._redis = redis
         self._script = redis.register_script(_TAKE_SLOT)
         self._overall = Window(per_second, 1.0 + margin)
         self._chat = Window(per_chat_per_second, 1.0 + margin)
         self._group = Window(per_group_per_minute, 60.0 + margin)
+        self._gap_ms = round(self._overall.seconds * 1000 / per_second / 2) if spread else 0
 
     @classmethod
     def from_settings(cls, redis: Redis, settings: Settings) -> "TelegramRateLimiter":
@@ -78,6 +94,7 @@ class TelegramRateLimiter:
             per_second=settings.telegram_messages_per_second,
             per_chat_per_second=settings.telegram_messages_per_chat_per_second,
             per_group_per_minute=settings.telegram_messages_per_group_per_minute,
+            spread=True,
         )
 
     async def try_acquire(self, chat_id: int) -> float:
@@ -90,6 +107,7 @@ class TelegramRateLimiter:
         args: list[str | int] = [uuid.uuid4().hex]
         for window in windows:
             args += [window.limit, round(window.seconds * 1000)]
+        args.append(self._gap_ms)
         wait_ms = await self._script(keys=keys, args=args)
         return int(wait_ms) / 1000
 

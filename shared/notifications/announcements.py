@@ -21,9 +21,11 @@ from shared.kit.db import unit_of_work
 from shared.kit.kafka import EventProducer
 from shared.kit.settings import Settings
 from shared.models import AnnouncementState, DeadlineAnnouncement
-from shared.ordering.service import confirm_orders
+from shared.ordering.service import confirm_orders_many
 
-BATCH = 500
+# Announcements produced (and marked) at a time: the first consumers start on the first chunk
+# while the rest are produced; small enough for that, large enough to keep round trips few.
+CHUNK = 100
 
 
 @dataclass(frozen=True)
@@ -39,29 +41,46 @@ async def announce_deadlines(
     *,
     now: datetime,
 ) -> AnnouncementRun:
-    """Record every deadline passed since the catch-up window opened and produce the pending."""
+    """Record every deadline passed since the catch-up window opened and produce the pending.
+
+    The pending are produced a chunk at a time, each marked in its own transaction once Kafka
+    has it: the consumers start on the first chunk while the next ones are still on their way.
+    """
     async with unit_of_work(sessions) as session:
         recorded = await _record_passed_deadlines(session, settings, now=now)
     produced = 0
+    while chunk := await _produce_chunk(sessions, producer, settings, now=now):
+        produced += chunk
+    return AnnouncementRun(recorded=recorded, produced=produced)
+
+
+async def _produce_chunk(
+    sessions: async_sessionmaker[AsyncSession],
+    producer: EventProducer,
+    settings: Settings,
+    *,
+    now: datetime,
+) -> int:
+    """Produce up to CHUNK pending announcements and mark them produced; how many there were."""
     async with unit_of_work(sessions) as session:
         pending = await _lock_pending(session)
-        if pending:
-            events = [deadline_passed_event(row, now=now) for row in pending]
-            try:
-                await publish(producer, settings, events)
-            except Exception as error:
-                for row in pending:
-                    row.attempts += 1
-                    row.last_error = f"{type(error).__name__}: {error}"[:1000]
-                await session.commit()
-                raise
+        if not pending:
+            return 0
+        events = [deadline_passed_event(row, now=now) for row in pending]
+        try:
+            await publish(producer, settings, events)
+        except Exception as error:
             for row in pending:
-                row.state = AnnouncementState.PRODUCED
                 row.attempts += 1
-                row.produced_at = now
-                row.last_error = None
-            produced = len(pending)
-    return AnnouncementRun(recorded=recorded, produced=produced)
+                row.last_error = f"{type(error).__name__}: {error}"[:1000]
+            await session.commit()
+            raise
+        for row in pending:
+            row.state = AnnouncementState.PRODUCED
+            row.attempts += 1
+            row.produced_at = now
+            row.last_error = None
+        return len(pending)
 
 
 def deadline_passed_event(row: DeadlineAnnouncement, *, now: datetime) -> DeadlinePassed:
@@ -93,10 +112,9 @@ async def _record_passed_deadlines(
         .on_conflict_do_nothing(index_elements=["cafe_id", "order_date"])
         .returning(DeadlineAnnouncement.cafe_id, DeadlineAnnouncement.order_date)
     )
-    recorded = (await session.execute(statement)).all()
+    recorded = [(cafe_id, order_date) for cafe_id, order_date in await session.execute(statement)]
     # In the same transaction as the record: "confirmed" means exactly "the cafe gets it".
-    for cafe_id, order_date in recorded:
-        await confirm_orders(session, cafe_id, order_date)
+    await confirm_orders_many(session, recorded)
     return len(recorded)
 
 
@@ -106,7 +124,7 @@ async def _lock_pending(session: AsyncSession) -> list[DeadlineAnnouncement]:
         select(DeadlineAnnouncement)
         .where(DeadlineAnnouncement.state == AnnouncementState.PENDING)
         .order_by(DeadlineAnnouncement.deadline_at, DeadlineAnnouncement.id)
-        .limit(BATCH)
+        .limit(CHUNK)
         .with_for_update(skip_locked=True)
     )
     return list((await session.execute(statement)).scalars())

@@ -24,6 +24,7 @@ from sqlalchemy import (
     literal_column,
     select,
     text,
+    tuple_,
     update,
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
@@ -538,6 +539,23 @@ async def confirm_pending(session: AsyncSession, cafe_id: int, order_date: date)
         .where(
             Order.cafe_id == cafe_id,
             Order.order_date == order_date,
+            Order.status == OrderStatus.PENDING,
+        )
+        .values(status=OrderStatus.CONFIRMED)
+    )
+    result = await session.execute(statement)
+    assert isinstance(result, CursorResult)  # an UPDATE answers with a cursor's row count
+    return result.rowcount
+
+
+async def confirm_pending_many(session: AsyncSession, pairs: Sequence[tuple[int, date]]) -> int:
+    """`confirm_pending` for many (cafe_id, order_date) pairs in one statement."""
+    if not pairs:
+        return 0
+    statement = (
+        update(Order)
+        .where(
+            tuple_(Order.cafe_id, Order.order_date).in_(list(pairs)),
             Order.status == OrderStatus.PENDING,
         )
         .values(status=OrderStatus.CONFIRMED)

@@ -212,6 +212,11 @@ async def confirm_orders(session: AsyncSession, cafe_id: int, order_date: date) 
     return await orders.confirm_pending(session, cafe_id, order_date)
 
 
+async def confirm_orders_many(session: AsyncSession, pairs: Sequence[tuple[int, date]]) -> int:
+    """`confirm_orders` for many cafes' passed deadlines at once (one statement)."""
+    return await orders.confirm_pending_many(session, pairs)
+
+
 async def visible_order(session: AsyncSession, viewer: User, order_id: int) -> OrderView:
     """The order if the viewer may see it (its owner or a manager); otherwise it does not exist."""
     view = await orders.order_view(session, order_id)

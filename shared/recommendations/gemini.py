@@ -9,6 +9,8 @@ How each answer is treated:
     an answer that is not the JSON       GEMINI_MAX_ATTEMPTS attempts, then GeminiUnavailable
     any other 4xx                        GeminiUnavailable at once (retrying will not help)
     no usable key                        KeysExhausted (after a short wait if a key is resting)
+
+Each attempt goes out at the instant the pool booked in its key's rate window, never earlier.
 """
 
 import asyncio
@@ -108,7 +110,7 @@ class GeminiAdvisor:
         rate_limited = 0
         while True:
             try:
-                lease = await self.pool.acquire()
+                lease = await self.pool.acquire(max_wait=self.max_rest_wait - rested)
             except KeysExhausted as exhausted:
                 wait = exhausted.retry_after
                 if wait is None or rested + wait > self.max_rest_wait:
@@ -116,6 +118,14 @@ class GeminiAdvisor:
                 rested += wait
                 await self.sleep(wait)
                 continue
+            if lease.wait > 0:
+                # The key's rate window has room only at the booked instant: go out then.
+                rested += lease.wait
+                await self.sleep(lease.wait)
+            while (late := await self.pool.clear_to_send(lease)) > 0:
+                # A request before this one left late: keep the key's window as Google sees it.
+                rested += late
+                await self.sleep(late)
             try:
                 response = await self.client_for(lease.api_key).aio.models.generate_content(
                     model=self.settings.gemini_model,

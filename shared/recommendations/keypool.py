@@ -11,6 +11,17 @@ Redis keys:
     gemini:invalid:{hash}        the key answered 401/403 (or API_KEY_INVALID): skipped until reset
     gemini:cooldown:{hash}       the key answered 429: skipped until this expires
     gemini:rotation_log          newest first, capped: "<at> <from>-><to> <reason>"
+    gemini:rate:{hash}           the earliest instant (ms, Redis' clock) the key may send again
+    gemini:sent:{hash}           ZSET of the key's requests as they actually left (ms)
+
+Google also limits each project's requests per minute (the fake Gemini: per second). Every
+request therefore books a send instant inside the same script, on the key free the longest
+(keys take turns, so each stays below its rate until the pool is full): now when that key is
+free, else the instant it will be. Instants on one key are
+spaced evenly (the window divided by the limit), never in bursts: a burst of requests leaves
+one at a time and reaches Google spread out, so the next burst could find the window still
+full. The caller waits until its booked instant and only then sends, so no key ever sees more
+than its rate, however many consumers run at once.
 """
 
 import hashlib
@@ -26,6 +37,7 @@ from redis.asyncio import Redis
 
 from shared.kit.clock import Clock
 from shared.kit.errors import DomainError
+from shared.kit.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -83,13 +95,46 @@ class KeysExhausted(DomainError):
         self.retry_after = retry_after
 
 
+def rate_key(hashed: str) -> str:
+    return f"gemini:rate:{hashed}"
+
+
+def sent_key(hashed: str) -> str:
+    return f"gemini:sent:{hashed}"
+
+
+@dataclass(frozen=True)
+class KeyRate:
+    """At most `limit` requests per key in any `seconds`; `margin` widens the window.
+
+    The margin covers the time between the booked instant and Google counting the request:
+    two requests may take different times to get there.
+    """
+
+    limit: int
+    seconds: float
+    margin: float = 0.05
+
+    @property
+    def interval_ms(self) -> float:
+        """The spacing between two instants booked on one key."""
+        return (self.seconds + self.margin) * 1000 / self.limit
+
+
 @dataclass(frozen=True)
 class Lease:
-    """One request's right to use a key; `count` is the key's requests today including this one."""
+    """One request's right to use a key; `count` is the key's requests today including this one.
+
+    `wait`: seconds until the instant booked for it on the key (0: send now); `at`: that
+    instant, in seconds since the epoch by Redis' clock (what every consumer agrees on).
+    """
 
     api_key: str = field(repr=False)
     key_hash: str
     count: int
+    wait: float = 0.0
+    at: float = 0.0
+    id: str = ""
 
 
 @dataclass(frozen=True)
@@ -100,32 +145,50 @@ class KeyUsage:
     cooling_down_for: float  # seconds; 0 when the key is not resting
 
 
-# KEYS: current, rotation log, usage x n, invalid x n, cooldown x n, lease. ARGV: limit, quota
-# day, seconds until the reset, now, rotation log size, key hashes x n.
+# KEYS: current, rotation log, usage x n, invalid x n, cooldown x n, rate x n, lease. ARGV: limit,
+# quota day, seconds until the reset, now, rotation log size, pacing on (1/0), spacing ms,
+# longest wait ms for a booked instant, key hashes x n.
 # The lease key makes the script idempotent: redis-py resends a command after a read timeout,
 # and a request counted twice would break the pool's arithmetic.
-# Walk the keys from the current one; take the first that is neither invalid, nor resting, nor
-# spent for the day; count the request on it; move `gemini:current_key` (and log why) if it
-# is not the current one. Returns {index, count, rotated_from, reason}, or {0, min_wait_ms} when
-# no key is usable (min_wait_ms = -1 when nothing will rest out before the daily reset).
+# Walk the keys from the current one, skipping those invalid, resting or spent for the day. Take
+# the one free the longest (paced) or the first (unpaced), book the instant it is free (if that
+# is soon enough) and move its next free instant one spacing on. Count the request on it; move
+# `gemini:current_key` (and log why) only when the current one was not usable. Returns
+# {index, count, rotated_from, reason, wait_ms, at_ms}, or
+# {0, min_wait_ms} when no key is usable in time (-1: nothing before the daily reset).
 _ACQUIRE = """
-local n = (#KEYS - 3) / 3
+local n = (#KEYS - 3) / 4
 local lease = KEYS[#KEYS]
 local done = redis.call('GET', lease)
 if done then return cjson.decode(done) end
 local limit = tonumber(ARGV[1])
 local day = ARGV[2]
+local paced = ARGV[6] == '1'
+local spacing = tonumber(ARGV[7])
+local max_wait = tonumber(ARGV[8])
+local hashes = 8
+local t = redis.call('TIME')
+local now_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local current = redis.call('GET', KEYS[1])
 local start = 1
 local skipped = 'not_configured'
 if current then
   for i = 1, n do
-    if ARGV[5 + i] == current then start = i; skipped = nil; break end
+    if ARGV[hashes + i] == current then start = i; skipped = nil; break end
   end
 else
   skipped = nil
 end
 local min_wait = -1
+local function note_wait(wait)
+  if min_wait < 0 or wait < min_wait then min_wait = wait end
+end
+-- The instant (ms) the key is free from: one spacing after its last booking (0: never booked).
+local function free_from(i)
+  if not paced then return 0 end
+  return tonumber(redis.call('GET', KEYS[2 + 3 * n + i]) or '0')
+end
+local chosen, chosen_from, chosen_count = nil, nil, 0
 for step = 0, n - 1 do
   local i = ((start - 1 + step) % n) + 1
   local reason = nil
@@ -136,7 +199,7 @@ for step = 0, n - 1 do
     local wait = redis.call('PTTL', KEYS[2 + 2 * n + i])
     if wait > 0 then
       reason = 'rate_limited'
-      if min_wait < 0 or wait < min_wait then min_wait = wait end
+      note_wait(wait)
     else
       local stored = redis.call('HMGET', KEYS[2 + i], 'day', 'count')
       if stored[1] == day then count = tonumber(stored[2]) or 0 end
@@ -144,26 +207,67 @@ for step = 0, n - 1 do
     end
   end
   if reason == nil then
-    count = count + 1
-    redis.call('HSET', KEYS[2 + i], 'day', day, 'count', count)
-    redis.call('EXPIRE', KEYS[2 + i], ARGV[3])
-    local rotated_from = ''
-    if ARGV[5 + i] ~= current then
-      redis.call('SET', KEYS[1], ARGV[5 + i])
-      if current then
-        rotated_from = current
-        local entry = ARGV[4] .. ' ' .. current .. '->' .. ARGV[5 + i] .. ' ' .. skipped
-        redis.call('LPUSH', KEYS[2], entry)
-        redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[5]) - 1)
-      end
+    -- Paced: the key free the longest (so keys take turns and each stays below its rate while
+    -- the pool is not full); unpaced: all tie, and the walk order keeps the current key.
+    local from = free_from(i)
+    if chosen == nil or from < chosen_from then
+      chosen, chosen_from, chosen_count = i, from, count
     end
-    local result = {i, count, rotated_from, skipped or ''}
-    redis.call('SET', lease, cjson.encode(result), 'EX', 300)
-    return result
   end
-  if step == 0 and skipped == nil then skipped = reason end
+  if step == 0 and skipped == nil then skipped = reason or 'usable' end
 end
-return {0, min_wait, '', ''}
+if chosen == nil then return {0, math.ceil(min_wait), '', '', 0, ''} end
+local chosen_at = math.max(now_ms, chosen_from)
+if chosen_at - now_ms > max_wait then
+  note_wait(chosen_at - now_ms)
+  return {0, math.ceil(min_wait), '', '', 0, ''}
+end
+local i = chosen
+local count = chosen_count + 1
+redis.call('HSET', KEYS[2 + i], 'day', day, 'count', count)
+redis.call('EXPIRE', KEYS[2 + i], ARGV[3])
+if paced then
+  local next_at = chosen_at + spacing
+  redis.call('SET', KEYS[2 + 3 * n + i], string.format('%.3f', next_at),
+    'PX', math.ceil(next_at - now_ms) + 1000)
+end
+local rotated_from = ''
+if ARGV[hashes + i] ~= current and (not current or skipped ~= 'usable') then
+  redis.call('SET', KEYS[1], ARGV[hashes + i])
+  if current then
+    rotated_from = current
+    local entry = ARGV[4] .. ' ' .. current .. '->' .. ARGV[hashes + i] .. ' ' .. skipped
+    redis.call('LPUSH', KEYS[2], entry)
+    redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[5]) - 1)
+  end
+end
+if skipped == 'usable' then skipped = nil end
+local result = {i, count, rotated_from, skipped or '', math.ceil(chosen_at - now_ms),
+  string.format('%.3f', chosen_at)}
+redis.call('SET', lease, cjson.encode(result), 'EX', 300)
+return result
+"""
+
+# KEYS: the key's log of requests sent (ms). ARGV: limit, window ms, lease id.
+# Just before a request goes out: if the key's window of requests actually sent has room, stamp
+# this one and answer 0; else answer the ms until it will. A request that left late (its process
+# was busy when its instant came) thus pushes the key's next ones back instead of arriving
+# crowded with them.
+_CLEAR_TO_SEND = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZSCORE', KEYS[1], ARGV[3]) then return 0 end
+local count = redis.call('ZCARD', KEYS[1])
+if count >= limit then
+  local oldest = redis.call('ZRANGE', KEYS[1], count - limit, count - limit, 'WITHSCORES')
+  return math.max(1, math.ceil(tonumber(oldest[2]) + window - now))
+end
+redis.call('ZADD', KEYS[1], now, ARGV[3])
+redis.call('PEXPIRE', KEYS[1], window)
+return 0
 """
 
 # A request Google refused with 429 did not use the quota: give it back (same day only).
@@ -180,7 +284,13 @@ class KeyPool:
     """Hands out Gemini API keys so that no key serves more than its daily limit."""
 
     def __init__(
-        self, redis: Redis, api_keys: list[str], *, max_requests_per_key: int, clock: Clock
+        self,
+        redis: Redis,
+        api_keys: list[str],
+        *,
+        max_requests_per_key: int,
+        clock: Clock,
+        rate: KeyRate | None = None,
     ) -> None:
         if max_requests_per_key < 1:
             raise ValueError("GEMINI_MAX_REQUESTS_PER_KEY must be at least 1")
@@ -188,10 +298,12 @@ class KeyPool:
         self._keys = unique
         self._hashes = [key_hash(key) for key in unique]
         self._limit = max_requests_per_key
+        self._rate = rate
         self._clock = clock
         self._redis = redis
         self._acquire = redis.register_script(_ACQUIRE)
         self._refund = redis.register_script(_REFUND)
+        self._clear_to_send = redis.register_script(_CLEAR_TO_SEND)
 
     @property
     def size(self) -> int:
@@ -205,8 +317,32 @@ class KeyPool:
     def key_hashes(self) -> list[str]:
         return list(self._hashes)
 
-    async def acquire(self) -> Lease:
-        """Take a usable key and count one request on it, atomically; rotate if needed."""
+    @classmethod
+    def from_settings(cls, redis: Redis, settings: Settings, clock: Clock) -> "KeyPool":
+        """The pool with the configured keys, daily limit and per-key rate."""
+        rate = (
+            KeyRate(
+                settings.gemini_key_rate_limit,
+                settings.gemini_key_rate_window_seconds,
+                settings.gemini_key_rate_margin_seconds,
+            )
+            if settings.gemini_key_rate_limit > 0
+            else None
+        )
+        return cls(
+            redis,
+            [key.get_secret_value() for key in settings.gemini_api_keys],
+            max_requests_per_key=settings.gemini_max_requests_per_key,
+            clock=clock,
+            rate=rate,
+        )
+
+    async def acquire(self, *, max_wait: float = 0.0) -> Lease:
+        """Take a usable key, count one request and book its instant, atomically; rotate if needed.
+
+        When no key's rate window has room now, the earliest instant within `max_wait` seconds
+        is booked and `Lease.wait` says how long to wait for it.
+        """
         if not self._keys:
             raise KeysExhausted(
                 "Ключи Gemini не настроены",
@@ -214,13 +350,15 @@ class KeyPool:
                 retry_after=None,
             )
         now = self._clock.now()
+        lease_id = uuid.uuid4().hex
         keys = [
             CURRENT_KEY,
             ROTATION_LOG,
             *(usage_key(h) for h in self._hashes),
             *(invalid_key(h) for h in self._hashes),
             *(cooldown_key(h) for h in self._hashes),
-            f"gemini:lease:{uuid.uuid4().hex}",
+            *(rate_key(h) for h in self._hashes),
+            f"gemini:lease:{lease_id}",
         ]
         args: list[Any] = [
             self._limit,
@@ -228,23 +366,35 @@ class KeyPool:
             seconds_until_reset(now),
             now.isoformat(timespec="seconds"),
             ROTATION_LOG_SIZE,
+            1 if self._rate else 0,
+            self._rate.interval_ms if self._rate else 0,
+            max(0, round(max_wait * 1000)),
             *self._hashes,
         ]
-        index, count, rotated_from, reason = await self._acquire(keys=keys, args=args)
+        index, count, rotated_from, reason, wait_ms, at_ms = await self._acquire(
+            keys=keys, args=args
+        )
         if int(index) == 0:
             wait_ms = int(count)
             retry_after = wait_ms / 1000 if wait_ms >= 0 else None
             logger.warning(
-                "all Gemini keys are spent, resting or invalid",
+                "no Gemini key is usable in time",
                 extra={"keys": self.size, "retry_after": retry_after},
             )
             raise KeysExhausted(
                 "Лимит запросов к Gemini на сегодня исчерпан: попробуйте позже",
-                en="Every Gemini API key is spent for today, resting after a 429 or invalid",
+                en="Every Gemini API key is spent for today, resting after a 429, invalid or busy",
                 retry_after=retry_after,
             )
         position = int(index) - 1
-        lease = Lease(self._keys[position], self._hashes[position], int(count))
+        lease = Lease(
+            self._keys[position],
+            self._hashes[position],
+            int(count),
+            wait=int(wait_ms) / 1000,
+            at=float(at_ms) / 1000,
+            id=lease_id,
+        )
         if rotated_from:
             logger.info(
                 "Gemini key rotated",
@@ -252,6 +402,20 @@ class KeyPool:
             )
         logger.debug("Gemini key taken", extra={"key": lease.key_hash, "count": lease.count})
         return lease
+
+    async def clear_to_send(self, lease: Lease) -> float:
+        """Stamp the request as sent now and answer 0, or answer the seconds until it may go.
+
+        Called at the booked instant: only a request that left late before it can hold this
+        one back, by what the key's window of requests actually sent still holds.
+        """
+        if self._rate is None:
+            return 0.0
+        window_ms = round((self._rate.seconds + self._rate.margin) * 1000)
+        wait_ms = await self._clear_to_send(
+            keys=[sent_key(lease.key_hash)], args=[self._rate.limit, window_ms, lease.id]
+        )
+        return int(wait_ms) / 1000
 
     async def rate_limited(self, lease: Lease, *, retry_after: float, per_day: bool) -> None:
         """The key answered 429: rest it (until the reset when the daily quota is gone)."""

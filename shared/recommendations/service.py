@@ -38,6 +38,11 @@ def cache_key(tgid: int) -> str:
     return f"recommendations:user:{tgid}"
 
 
+def job_done_key(job: RecommendationJob) -> str:
+    """Set, with the advice, when a job is done: a redelivered copy of it finds this and stops."""
+    return f"recommendations:done:{job.tgid}:{job.timestamp.isoformat()}"
+
+
 async def cached_recommendations(redis: Redis, tgid: int) -> CachedRecommendations | None:
     raw = await redis.get(cache_key(tgid))
     if raw is None:
@@ -54,16 +59,22 @@ async def _cache(
     now: datetime,
     settings: Settings,
     only_if_absent: bool = False,
+    done: str | None = None,
 ) -> bool:
     value = CachedRecommendations(
         summary=advice.summary, tips=advice.tips, source=source, generated_at=now
     )
-    stored = await redis.set(
-        cache_key(tgid),
-        value.model_dump_json(),
-        ex=settings.recommendations_ttl_seconds,
-        nx=only_if_absent,
-    )
+    ttl = settings.recommendations_ttl_seconds
+    if done is None:
+        stored = await redis.set(
+            cache_key(tgid), value.model_dump_json(), ex=ttl, nx=only_if_absent
+        )
+        return bool(stored)
+    # The advice and the job's mark in one transaction: a job is done exactly when it is cached.
+    async with redis.pipeline(transaction=True) as pipe:
+        pipe.set(cache_key(tgid), value.model_dump_json(), ex=ttl)
+        pipe.set(done, source, ex=ttl)
+        stored, _ = await pipe.execute()
     return bool(stored)
 
 
@@ -104,12 +115,17 @@ async def make_recommendations(
     *,
     settings: Settings,
     now: datetime,
+    job: RecommendationJob | None = None,
 ) -> Outcome:
     """Build one user's stats, ask Gemini (or the rules without keys) and cache the advice.
 
     When every key is spent or Gemini keeps failing, rule-based advice is cached if nothing is
     cached yet (so the profile is not empty) and the error propagates: the job is retried later.
+    With `job`, a job already done (a redelivered record) asks nothing and changes nothing.
     """
+    done = job_done_key(job) if job is not None else None
+    if done is not None and await redis.exists(done):
+        return Outcome(tgid, "skipped", "already done")
     window = _window(settings, now)
     # The connection goes back to the pool before the (slow) model call.
     async with unit_of_work(sessions) as session:
@@ -121,9 +137,8 @@ async def make_recommendations(
     if stats.orders_count == 0:
         return Outcome(tgid, "skipped", "no orders in 30 days")
     if advisor is None:
-        await _cache(
-            redis, tgid, rule_based_advice(stats, untried), "rules", now=now, settings=settings
-        )
+        advice = rule_based_advice(stats, untried)
+        await _cache(redis, tgid, advice, "rules", now=now, settings=settings, done=done)
         return Outcome(tgid, "rules", "no Gemini keys configured")
     try:
         advice = await advisor.advise(build_prompt(stats, untried))
@@ -134,7 +149,7 @@ async def make_recommendations(
         )
         logger.warning("recommendations postponed", extra={"tgid": tgid, "code": error.code})
         raise
-    await _cache(redis, tgid, advice, "gemini", now=now, settings=settings)
+    await _cache(redis, tgid, advice, "gemini", now=now, settings=settings, done=done)
     return Outcome(tgid, "gemini")
 
 

@@ -150,6 +150,9 @@ def test_recommendation_batch_for_1000_users(
         gemini_max_requests_per_key=LIMIT_PER_KEY,
         gemini_api_base_url=fake_gemini.base_url,
         gemini_timeout_seconds=10,
+        # The pool paces each key at the fake's rate (with the default margin).
+        gemini_key_rate_limit=PER_KEY_PER_SECOND,
+        gemini_key_rate_window_seconds=1.0,
     )
     batch = build_batch(settings, FixedClock(BATCH_TIME))
 
@@ -209,6 +212,13 @@ def test_recommendation_batch_for_1000_users(
         f"(limit {LIMIT_PER_KEY})"
     )
     print(f"  records retried by the ESM            {retries:>8d}")
+    first_request = min((r.at for r in fake_gemini.requests), default=0.0)
+    refused_at = [r.at - first_request for r in fake_gemini.requests if r.status == 429]
+    if refused_at:
+        print(
+            f"  429s between                          {min(refused_at):>8.2f} s and "
+            f"{max(refused_at):.2f} s after the first request"
+        )
     # A call over a key's limit: one the fake refused with 429 (over the per-second rate), or
     # one beyond a key's daily quota.
     over_limit = statuses.count(429) + sum(max(0, n - LIMIT_PER_KEY) for n in served.values())

@@ -12,7 +12,13 @@ from shared.kit.ratelimit import TelegramRateLimiter
 
 def limiter(redis_url: str, *, margin: float = 0.05, **limits: int) -> TelegramRateLimiter:
     values = {"per_second": 30, "per_chat_per_second": 1, "per_group_per_minute": 20} | limits
-    return TelegramRateLimiter(Redis.from_url(redis_url), margin=margin, **values)
+    return TelegramRateLimiter(
+        Redis.from_url(redis_url),
+        margin=margin,
+        per_second=values["per_second"],
+        per_chat_per_second=values["per_chat_per_second"],
+        per_group_per_minute=values["per_group_per_minute"],
+    )
 
 
 async def test_a_second_message_to_the_same_chat_waits_about_a_second(redis_url: str) -> None:
@@ -66,3 +72,31 @@ async def test_one_chat_gets_one_message_a_second_from_any_number_of_consumers(
 
     granted.sort()
     assert all(later - earlier >= 1.0 for earlier, later in pairwise(granted))
+
+
+async def test_spread_slots_are_apart_and_still_thirty_a_window(redis_url: str) -> None:
+    # Given the consumers' limiter, which spreads the overall slots, shared by three consumers
+    consumers = [
+        TelegramRateLimiter(
+            Redis.from_url(redis_url),
+            per_second=30,
+            per_chat_per_second=1,
+            per_group_per_minute=20,
+            spread=True,
+        )
+        for _ in range(3)
+    ]
+    granted: list[float] = []
+
+    async def send_to(consumer: TelegramRateLimiter, chat_id: int) -> None:
+        await consumer.acquire(chat_id)
+        granted.append(time.monotonic())
+
+    # When 45 messages to 45 chats are sent as fast as they are let
+    await asyncio.gather(*(send_to(consumers[n % 3], 910_000 + n) for n in range(45)))
+
+    # Then the first thirty went out over about half a second rather than at once, and the rest
+    # only after the window
+    granted.sort()
+    assert 0.4 <= granted[29] - granted[0] < 1.0
+    assert granted[30] - granted[0] >= 1.0

@@ -17,6 +17,7 @@ from infra.local.events import lambda_context, msk_event_from_consumer_records, 
 from shared.kit.clock import FixedClock
 from shared.kit.settings import Settings
 from shared.models import MenuItem, OrderStatus, Role, User
+from shared.recommendations.keypool import key_hash
 from tests.factories import CafeMenu, make_cafe, make_order, make_user
 from tests.fakes.gemini import FakeGemini
 from tests.harness.lunch import read_topic
@@ -130,24 +131,78 @@ def test_jobs_that_find_every_key_spent_are_retried_later_and_not_lost(
     clock = FixedClock(BATCH_TIME)
     consumer = build_consumer(settings, clock)
 
-    # When the consumer gets the three jobs
+    # When the consumer gets the three jobs (together: which one finds the key spent is chance)
     response = consumer(msk_event_from_consumer_records(records), lambda_context("consumer"))
 
-    # Then the third job is reported as failed, so Lambda gives it back; meanwhile that user's
+    # Then one job is reported as failed, so Lambda gives it back; meanwhile that user's
     # profile shows rule-based advice rather than nothing
-    third = records[2]
-    assert failed_offsets(response) == [f"{third.topic}-{third.partition}@{third.offset}"]
+    [failed] = failed_offsets(response)
+    [third] = [r for r in records if f"{r.topic}-{r.partition}@{r.offset}" == failed]
     assert len(fake_gemini.requests) == 2
     tgid = json.loads(third.value)["tgid"]
     assert json.loads(cache.get(f"recommendations:user:{tgid}") or "{}")["source"] == "rules"
+    done_before = {
+        r.offset: cache.get(f"recommendations:user:{json.loads(r.value)['tgid']}")
+        for r in records
+        if r is not third
+    }
 
-    # When Google's quota day turns (midnight in Los Angeles) and Lambda retries the job
+    # When Google's quota day turns (midnight in Los Angeles) and Lambda retries from the first
+    # record of the batch, jobs that were done included
     clock.set(datetime(2026, 11, 24, 8, 0, 5, tzinfo=UTC))
-    retried = consumer(msk_event_from_consumer_records([third]), lambda_context("consumer"))
+    retried = consumer(msk_event_from_consumer_records(records), lambda_context("consumer"))
 
-    # Then it succeeds and Gemini's advice replaces the rules
+    # Then the failed one succeeds and Gemini's advice replaces the rules, while the jobs already
+    # done ask Gemini nothing and keep the advice they made
     assert failed_offsets(retried) == []
     assert json.loads(cache.get(f"recommendations:user:{tgid}") or "{}")["source"] == "gemini"
+    assert len(fake_gemini.requests) == 3
+    assert [request.key for request in fake_gemini.requests] == [KEY_A] * 3
+    for record in records:
+        if record is not third:
+            tgid_done = json.loads(record.value)["tgid"]
+            assert cache.get(f"recommendations:user:{tgid_done}") == done_before[record.offset]
+
+
+def test_a_job_delivered_twice_asks_gemini_once(
+    db: Session,
+    fake_gemini: FakeGemini,
+    settings_factory: Callable[..., Settings],
+    kafka_bootstrap: str,
+    pool_redis_url: str,
+    cache: sync_redis.Redis,
+) -> None:
+    # Given a job that was done
+    menu = make_cafe(db)
+    regular_with_orders(db, menu, 1001, "Иван Петров", 5)
+    db.commit()
+    settings = settings_factory(
+        redis_url=pool_redis_url,
+        gemini_api_keys=KEY_A,
+        gemini_api_base_url=fake_gemini.base_url,
+    )
+    records = run_batch(settings, kafka_bootstrap, expect=1)
+    consumer = build_consumer(settings, FixedClock(BATCH_TIME))
+    event = msk_event_from_consumer_records(records)
+    assert failed_offsets(consumer(event, lambda_context("consumer"))) == []
+    advice = cache.get("recommendations:user:1001")
+
+    # When Kafka delivers it again (twice in one batch, even)
+    again = msk_event_from_consumer_records([*records, *records])
+    assert failed_offsets(consumer(again, lambda_context("consumer"))) == []
+
+    # Then Gemini was asked once, its key counted once, and the advice is the first one
+    assert len(fake_gemini.requests) == 1
+    assert cache.hgetall(f"gemini:usage:key:{key_hash(KEY_A)}")["count"] == "1"
+    assert cache.get("recommendations:user:1001") == advice
+
+    # and a new night's batch (another job) asks again
+    later = build_batch(settings, FixedClock(BATCH_TIME + timedelta(days=1)))
+    later(scheduler_event("recommendations", time=BATCH_TIME), lambda_context("batch"))
+    tomorrow = read_topic(kafka_bootstrap, settings.kafka_topic_recommendations, expect=2)[-1:]
+    assert json.loads(tomorrow[0].value)["timestamp"] != json.loads(records[0].value)["timestamp"]
+    consumer(msk_event_from_consumer_records(tomorrow), lambda_context("consumer"))
+    assert len(fake_gemini.requests) == 2
 
 
 def test_without_keys_the_consumer_caches_rule_based_advice(
