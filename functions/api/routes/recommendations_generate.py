@@ -24,18 +24,16 @@ def get_advisor(request: Request, settings: SettingsDep, redis: RedisDep) -> Any
 
 
 def _advisor(settings: Settings, redis: RedisDep) -> Any:
-    keys = [key.get_secret_value() for key in settings.gemini_api_keys]
-    if not keys:
+    if not settings.gemini_api_keys:
         return None
     # Imported here: the SDK is heavy, and only this route of the API needs it.
     from shared.kit.clock import SystemClock
     from shared.recommendations.gemini import GeminiAdvisor
     from shared.recommendations.keypool import KeyPool
 
-    pool = KeyPool(
-        redis, keys, max_requests_per_key=settings.gemini_max_requests_per_key, clock=SystemClock()
-    )
-    return GeminiAdvisor(pool, settings)
+    # The same pool, daily limits and per-key pacing as the nightly batch's consumers: an
+    # on-demand ask shares the keys with them.
+    return GeminiAdvisor(KeyPool.from_settings(redis, settings, SystemClock()), settings)
 
 
 async def self_or_manager(tgid: int, user: CurrentUser, session: SessionDep) -> int:
