@@ -48,6 +48,14 @@ _CSP_HEADER = (b"content-security-policy", CONTENT_SECURITY_POLICY.encode())
 DOCS_PATH_SUFFIX = "/docs"
 
 
+def _said(scope: Scope, ru: str, en: str) -> str:
+    """The caller's language (Accept-Language, as the app's other refusals): English or Russian."""
+    from functions.api.messages import language_of  # the middleware's refusals are rare
+
+    header = dict(scope.get("headers", [])).get(b"accept-language", b"")
+    return en if language_of(header.decode("latin-1")) == "en" else ru
+
+
 async def _answer(send: Send, status: int, body: dict[str, Any], headers: list[Any]) -> None:
     payload = json.dumps(body, ensure_ascii=False).encode()
     await send(
@@ -98,9 +106,14 @@ class BodyLimit:
         self.app = app
         self.max_bytes = max_bytes
 
-    def _too_large(self) -> dict[str, Any]:
+    def _too_large(self, scope: Scope) -> dict[str, Any]:
+        kib = self.max_bytes // 1024
         return {
-            "detail": f"Тело запроса больше {self.max_bytes // 1024} КБ",
+            "detail": _said(
+                scope,
+                f"Тело запроса больше {kib} КБ",
+                f"The request body is over {kib} KB",
+            ),
             "code": "body_too_large",
         }
 
@@ -110,7 +123,7 @@ class BodyLimit:
             return
         declared = dict(scope.get("headers", [])).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await _answer(send, 413, self._too_large(), [])
+            await _answer(send, 413, self._too_large(scope), [])
             return
         received = 0
         too_large = False
@@ -134,7 +147,7 @@ class BodyLimit:
         with contextlib.suppress(BodyTooLarge):
             await self.app(scope, counting_receive, guarded_send)
         if too_large:
-            await _answer(send, 413, self._too_large(), [])
+            await _answer(send, 413, self._too_large(scope), [])
 
 
 def client_address(scope: Scope) -> str:
@@ -190,7 +203,11 @@ class RateLimits:
         if wait > 0:
             retry_after = max(1, math.ceil(wait))
             body = {
-                "detail": f"Слишком много запросов: повторите через {retry_after} с",
+                "detail": _said(
+                    scope,
+                    f"Слишком много запросов: повторите через {retry_after} с",
+                    f"Too many requests: try again in {retry_after} s",
+                ),
                 "code": "rate_limited",
             }
             await _answer(send, 429, body, [(b"retry-after", str(retry_after).encode())])
@@ -256,8 +273,13 @@ class RequestBudget:
         elapsed = time.monotonic() - started
         logger.warning("request over its budget (%.1f s): %s", elapsed, scope.get("path"))
         body = {
-            "detail": "Сервис временно недоступен: хранилище данных не ответило вовремя. "
-            "Повторите попытку через несколько секунд",
+            "detail": _said(
+                scope,
+                "Сервис временно недоступен: хранилище данных не ответило вовремя. "
+                "Повторите попытку через несколько секунд",
+                "The service is briefly unavailable: its data store did not answer in time. "
+                "Try again in a few seconds",
+            ),
             "code": "dependency_unavailable",
         }
         await _answer(send, 503, body, [(b"retry-after", b"5")])

@@ -74,7 +74,7 @@ def sign_query(items: list[tuple[str, str]], settings: Settings) -> str:
 def _refuse_unless_signed(items: list[tuple[str, str]], settings: Settings) -> None:
     given = [value for key, value in items if key == SIGNATURE]
     expected = hmac.new(_key(settings), _canonical(items), hashlib.sha256).hexdigest()
-    if len(given) != 1 or not hmac.compare_digest(given[0], expected):
+    if len(given) != 1 or not hmac.compare_digest(given[0].encode(), expected.encode()):
         raise DownloadLinkInvalid(
             "Ссылка на отчёт недействительна: скачайте отчёт заново из приложения",
             en="This report link is not valid: download the report again from the app",

@@ -79,9 +79,14 @@ async def test_a_body_over_the_limit_is_refused_with_413(
             content=chunks(big[:40_000], big[40_000:]),  # chunked: no Content-Length
             headers=headers,
         )
+        in_english = await client.post(
+            "/cafes", content=big, headers=headers | {"accept-language": "en"}
+        )
     for response in (declared, streamed):
         assert response.status_code == 413, (response.request.headers, response.text)
         assert response.json()["code"] == "body_too_large"
+    assert declared.json()["detail"] == "Тело запроса больше 64 КБ"
+    assert in_english.json()["detail"] == "The request body is over 64 KB"
 
 
 async def test_sign_in_is_rate_limited_per_client_with_retry_after(
@@ -93,12 +98,17 @@ async def test_sign_in_is_rate_limited_per_client_with_retry_after(
             for _ in range(7)
         ]
         refused = await client.post("/auth/telegram", json={"init_data": "x=1"})
+        in_english = await client.post(
+            "/auth/telegram", json={"init_data": "x=1"}, headers={"accept-language": "en-GB"}
+        )
         other = await neighbour.post("/auth/telegram", json={"init_data": "x=1"})
 
     assert answers == [401] * 5 + [429] * 2
     assert refused.status_code == 429
     assert refused.json()["code"] == "rate_limited"
     assert 1 <= int(refused.headers["retry-after"]) <= 60
+    assert refused.json()["detail"].startswith("Слишком много запросов: повторите через")
+    assert in_english.json()["detail"].startswith("Too many requests: try again in")
     assert other.status_code == 401  # another client is not held back
 
 

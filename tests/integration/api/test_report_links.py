@@ -93,6 +93,7 @@ async def test_a_changed_or_unsigned_link_is_refused(
         link["url"] + "&date_to=2026-12-31",  # an extra parameter
         link["url"] + "&signature=" + "0" * 64,  # a second signature
         link["url"].split("&signature=")[0],  # none at all
+        changed(link["url"], signature="\u0080" * 64),  # not even hexadecimal
     ]
     answers = [await client.get(url) for url in tampered]
 
