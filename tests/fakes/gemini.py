@@ -310,6 +310,11 @@ class FakeGemini:
         """
         self._transit = up_to
 
+    @property
+    def transit(self) -> float:
+        """The longest a request travels before it is counted (see `delay_arrival`)."""
+        return self._transit
+
     def new_day(self) -> None:
         """Google's daily quota resets (midnight Pacific time)."""
         with self._lock:
