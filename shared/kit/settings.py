@@ -111,10 +111,11 @@ class Settings(BaseSettings):
     # How long a key that answered 429 rests when Google's answer names no retry delay.
     gemini_rate_limit_cooldown_seconds: float = 60.0
     # Google's per-minute limit of each key's project (free tier: 10 requests a minute): the
-    # pool books every request an instant within it. 0 turns the pacing off.
+    # pool books every request an instant and sends it only while the key's window (requests in
+    # flight or answered less than a window ago) has a place. 0 turns the pacing off.
     gemini_key_rate_limit: int = 10
     gemini_key_rate_window_seconds: float = 60.0
-    # Widens the window: a booked instant and the moment Google counts the request differ a bit.
+    # Widens the spacing of booked instants by about a request's answer time.
     gemini_key_rate_margin_seconds: float = 0.05
     recommendations_min_orders: int = 5
     # POST /users/{tgid}/recommendations/generate: how many times a person may ask per day.

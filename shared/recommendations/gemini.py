@@ -10,7 +10,9 @@ How each answer is treated:
     any other 4xx                        GeminiUnavailable at once (retrying will not help)
     no usable key                        KeysExhausted (after a short wait if a key is resting)
 
-Each attempt goes out at the instant the pool booked in its key's rate window, never earlier.
+Each attempt goes out at the instant the pool booked for it, and only when the key's window
+(requests in flight, or answered less than a window ago) has a place; its answer frees it a
+window later.
 """
 
 import asyncio
@@ -122,20 +124,13 @@ class GeminiAdvisor:
                 # The key's rate window has room only at the booked instant: go out then.
                 rested += lease.wait
                 await self.sleep(lease.wait)
-            while (late := await self.pool.clear_to_send(lease)) > 0:
-                # A request before this one left late: keep the key's window as Google sees it.
-                rested += late
-                await self.sleep(late)
+            while (full := await self.pool.clear_to_send(lease)) > 0:
+                # The key's window is full of requests in flight or answered less than a window
+                # ago (Google may count any of them as late as its answer): go when one frees.
+                rested += full
+                await self.sleep(full)
             try:
-                response = await self.client_for(lease.api_key).aio.models.generate_content(
-                    model=self.settings.gemini_model,
-                    contents=prompt,
-                    config=types.GenerateContentConfig(
-                        response_mime_type="application/json",
-                        response_schema=Advice,
-                        temperature=0.4,
-                    ),
-                )
+                response = await self._send(lease, prompt)
             except errors.ClientError as error:
                 if error.code == 429:
                     rate_limited += 1
@@ -167,6 +162,28 @@ class GeminiAdvisor:
             except ValidationError as error:
                 failures += 1
                 await self._back_off(failures, lease, "answer is not the JSON asked for", error)
+
+    async def _send(self, lease: Lease, prompt: str) -> types.GenerateContentResponse:
+        """One request; any answer (an error status too) tells the pool when it came back.
+
+        No answer at all (a timeout, a network error): the request keeps its place as in
+        flight, since Google may still count it.
+        """
+        try:
+            response = await self.client_for(lease.api_key).aio.models.generate_content(
+                model=self.settings.gemini_model,
+                contents=prompt,
+                config=types.GenerateContentConfig(
+                    response_mime_type="application/json",
+                    response_schema=Advice,
+                    temperature=0.4,
+                ),
+            )
+        except errors.APIError:
+            await self.pool.answered(lease)
+            raise
+        await self.pool.answered(lease)
+        return response
 
     async def _back_off(self, failures: int, lease: Lease, why: str, error: Exception) -> None:
         if failures >= self.settings.gemini_max_attempts:

@@ -12,16 +12,25 @@ Redis keys:
     gemini:cooldown:{hash}       the key answered 429: skipped until this expires
     gemini:rotation_log          newest first, capped: "<at> <from>-><to> <reason>"
     gemini:rate:{hash}           the earliest instant (ms, Redis' clock) the key may send again
-    gemini:sent:{hash}           ZSET of the key's requests as they actually left (ms)
+    gemini:sent:{hash}           ZSET lease id -> ms until which the request fills the key's
+                                 window: in flight, or answered less than a window ago
 
-Google also limits each project's requests per minute (the fake Gemini: per second). Every
-request therefore books a send instant inside the same script, on the key free the longest
-(keys take turns, so each stays below its rate until the pool is full): now when that key is
-free, else the instant it will be. Instants on one key are
-spaced evenly (the window divided by the limit), never in bursts: a burst of requests leaves
-one at a time and reaches Google spread out, so the next burst could find the window still
-full. The caller waits until its booked instant and only then sends, so no key ever sees more
-than its rate, however many consumers run at once.
+Google also limits each project's requests per minute (the fake Gemini: per second), counted
+when a request arrives. Pacing works in two steps:
+
+1. Booking (in the same script as the daily count): an instant on the key free the longest
+   (keys take turns, so each stays below its rate until the pool is full), spaced evenly from
+   the key's previous one (the window plus a margin, divided by the limit), never in bursts.
+   This spreads the work; by itself it guarantees nothing, since a request may reach Google
+   any time after its instant.
+2. The guarantee, just before the request leaves (`clear_to_send`): the key's requests in
+   flight and those answered less than a window ago fill its window; the request goes only if
+   there is a place, and holds it until a window after its answer. Arrival at Google lies
+   between the two, so no window at Google holds more than the limit however late requests
+   travel. This is the strictest reading of "requests per minute" (a sliding window at
+   arrival); a fixed per-minute window or a token bucket of the same size is met with it too.
+   The price: a place is busy a window plus the answer's time, so a key sends at most
+   limit / (window + answer time), i.e. `1 - answer time / window` of its nominal rate.
 """
 
 import hashlib
@@ -105,15 +114,17 @@ def sent_key(hashed: str) -> str:
 
 @dataclass(frozen=True)
 class KeyRate:
-    """At most `limit` requests per key in any `seconds`; `margin` widens the window.
+    """At most `limit` requests per key in any `seconds`, as Google counts them on arrival.
 
-    The margin covers the time between the booked instant and Google counting the request:
-    two requests may take different times to get there.
+    `margin` widens the spacing of booked instants (the time a request takes to be answered,
+    during which its place stays taken); `in_flight_for`: how long a request whose answer
+    never came (a timeout, a process that died) keeps its place before a window more.
     """
 
     limit: int
     seconds: float
     margin: float = 0.05
+    in_flight_for: float = 60.0
 
     @property
     def interval_ms(self) -> float:
@@ -248,25 +259,47 @@ redis.call('SET', lease, cjson.encode(result), 'EX', 300)
 return result
 """
 
-# KEYS: the key's log of requests sent (ms). ARGV: limit, window ms, lease id.
-# Just before a request goes out: if the key's window of requests actually sent has room, stamp
-# this one and answer 0; else answer the ms until it will. A request that left late (its process
-# was busy when its instant came) thus pushes the key's next ones back instead of arriving
-# crowded with them.
+# KEYS: the key's window of requests sent, a ZSET of lease id -> the instant (ms) it stops
+# counting. ARGV: limit, window ms, lease id, how long (ms) a request never answered counts.
+# Just before a request goes out. Google counts a request when it arrives, at some moment
+# between the send and the answer that we cannot see; so a request counts from its stamp here
+# (taken before it leaves) until a window after its answer came back (`_ANSWERED`), and while
+# no answer has come it counts as in flight. Then any `limit` + 1 requests that arrive within
+# one window include one stamped after every other was in flight or answered less than a
+# window before: the last one stamped would have found `limit` in the set and waited, however
+# late any of them travelled. If there is room, stamp this one and answer 0; else answer the
+# ms until a place can be free at the soonest (an in-flight request frees its place no sooner
+# than a window from now).
 _CLEAR_TO_SEND = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local limit = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local hold = tonumber(ARGV[4])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 if redis.call('ZSCORE', KEYS[1], ARGV[3]) then return 0 end
 local count = redis.call('ZCARD', KEYS[1])
 if count >= limit then
-  local oldest = redis.call('ZRANGE', KEYS[1], count - limit, count - limit, 'WITHSCORES')
-  return math.max(1, math.ceil(tonumber(oldest[2]) + window - now))
+  local frees = redis.call('ZRANGE', KEYS[1], count - limit, count - limit, 'WITHSCORES')
+  return math.max(1, math.ceil(math.min(tonumber(frees[2]), now + window) - now))
 end
-redis.call('ZADD', KEYS[1], now, ARGV[3])
-redis.call('PEXPIRE', KEYS[1], window)
+redis.call('ZADD', KEYS[1], now + hold, ARGV[3])
+if redis.call('PTTL', KEYS[1]) < hold then redis.call('PEXPIRE', KEYS[1], hold) end
+return 0
+"""
+
+# KEYS: the key's window of requests sent. ARGV: lease id, window ms, ms since the answer came.
+# The answer (any status) came back: Google counted the request by then, so it counts for one
+# window from that moment, and no longer for as long as a request never answered.
+_ANSWERED = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local window = tonumber(ARGV[2])
+local until_ms = now - tonumber(ARGV[3]) + window
+redis.call('ZADD', KEYS[1], until_ms, ARGV[1])
+if redis.call('PTTL', KEYS[1]) < until_ms - now then
+  redis.call('PEXPIRE', KEYS[1], math.ceil(until_ms - now) + 1)
+end
 return 0
 """
 
@@ -304,6 +337,7 @@ class KeyPool:
         self._acquire = redis.register_script(_ACQUIRE)
         self._refund = redis.register_script(_REFUND)
         self._clear_to_send = redis.register_script(_CLEAR_TO_SEND)
+        self._answered = redis.register_script(_ANSWERED)
 
     @property
     def size(self) -> int:
@@ -325,6 +359,8 @@ class KeyPool:
                 settings.gemini_key_rate_limit,
                 settings.gemini_key_rate_window_seconds,
                 settings.gemini_key_rate_margin_seconds,
+                # The SDK's timeout applies to each read, so an answer may take longer.
+                in_flight_for=2 * settings.gemini_timeout_seconds,
             )
             if settings.gemini_key_rate_limit > 0
             else None
@@ -404,18 +440,30 @@ class KeyPool:
         return lease
 
     async def clear_to_send(self, lease: Lease) -> float:
-        """Stamp the request as sent now and answer 0, or answer the seconds until it may go.
+        """Stamp the request as in flight now and answer 0, or answer the seconds to wait first.
 
-        Called at the booked instant: only a request that left late before it can hold this
-        one back, by what the key's window of requests actually sent still holds.
+        Called at the booked instant, just before the request leaves: the key's requests in
+        flight and those answered less than a window ago fill its window (see `_CLEAR_TO_SEND`),
+        so however late a request reaches Google, no window there holds more than the limit.
         """
         if self._rate is None:
             return 0.0
-        window_ms = round((self._rate.seconds + self._rate.margin) * 1000)
+        window_ms = round(self._rate.seconds * 1000)
+        hold_ms = round((self._rate.in_flight_for + self._rate.seconds) * 1000)
         wait_ms = await self._clear_to_send(
-            keys=[sent_key(lease.key_hash)], args=[self._rate.limit, window_ms, lease.id]
+            keys=[sent_key(lease.key_hash)],
+            args=[self._rate.limit, window_ms, lease.id, hold_ms],
         )
         return int(wait_ms) / 1000
+
+    async def answered(self, lease: Lease, *, ago: float = 0.0) -> None:
+        """Google answered the request `ago` seconds ago: it counts for one window from then."""
+        if self._rate is None:
+            return
+        await self._answered(
+            keys=[sent_key(lease.key_hash)],
+            args=[lease.id, round(self._rate.seconds * 1000), max(0, round(ago * 1000))],
+        )
 
     async def rate_limited(self, lease: Lease, *, retry_after: float, per_day: bool) -> None:
         """The key answered 429: rest it (until the reset when the daily quota is gone)."""

@@ -30,6 +30,7 @@ that name the first dish listed in the prompt's ``Не пробовали:`` lin
 from __future__ import annotations
 
 import json
+import random
 import re
 import threading
 import time
@@ -146,7 +147,10 @@ def default_advice(prompt: str) -> JSONDict:
 
 @dataclass(frozen=True)
 class RecordedRequest:
-    """One request the fake received, with the key it used and what it answered."""
+    """One request the fake received, with the key it used and what it answered.
+
+    `at`: when it arrived and was counted (``time.monotonic()``).
+    """
 
     key: str | None
     model: str
@@ -208,6 +212,7 @@ class FakeGemini:
         self._states: dict[str, _KeyState] = {}
         self._daily_quota: int | None = None
         self._per_second: int | None = None
+        self._transit: float = 0.0
         self._responder: Responder = default_advice
         self.requests: list[RecordedRequest] = []
         self.server_errors: list[BaseException] = []
@@ -297,6 +302,19 @@ class FakeGemini:
         """Each key serves at most this many requests in any one second; then 429."""
         self._per_second = requests_per_second
 
+    def delay_arrival(self, up_to: float) -> None:
+        """Count each request only after a random delay of up to `up_to` s (a slow network).
+
+        Google counts a request against its quotas when it arrives, which may be well after
+        the caller sent it, and requests sent in one order may arrive bunched.
+        """
+        self._transit = up_to
+
+    @property
+    def transit(self) -> float:
+        """The longest a request travels before it is counted (see `delay_arrival`)."""
+        return self._transit
+
     def new_day(self) -> None:
         """Google's daily quota resets (midnight Pacific time)."""
         with self._lock:
@@ -334,15 +352,23 @@ class FakeGemini:
             body = json.loads(raw or b"{}")
         except json.JSONDecodeError:
             body = {}
-        status, payload, delay = self._decide(key, model, body)
+        if self._transit:
+            self._stopping.wait(random.uniform(0.0, self._transit))
+        arrived: list[float] = []
+        status, payload, delay = self._decide(key, model, body, arrived)
         with self._lock:
-            self.requests.append(RecordedRequest(key, model, body, status, time.monotonic()))
+            self.requests.append(RecordedRequest(key, model, body, status, arrived[0]))
         if delay:
             self._stopping.wait(delay)
         return status, _dump(payload)
 
-    def _decide(self, key: str | None, model: str, body: JSONDict) -> tuple[int, JSONDict, float]:
+    def _decide(
+        self, key: str | None, model: str, body: JSONDict, arrived: list[float]
+    ) -> tuple[int, JSONDict, float]:
+        """The answer and its delay; `arrived` gets the instant the request was counted."""
         with self._lock:
+            # Taken under the lock, so the instants keep the order the windows see them in.
+            arrived.append(time.monotonic())
             if not key:
                 return (
                     403,
@@ -367,7 +393,7 @@ class FakeGemini:
                     0.0,
                 )
             state = self._states.setdefault(key, _KeyState())
-            now = time.monotonic()
+            now = arrived[0]
             if self._per_second is not None:
                 while state.window and now - state.window[0] >= 1.0:
                     state.window.popleft()

@@ -134,21 +134,58 @@ async def test_a_429_for_the_rate_rests_the_key_and_the_job_still_gets_its_answe
     assert [(u.count, u.cooling_down_for > 0) for u in usage] == [(0, True), (1, False)]
 
 
-async def test_requests_that_left_late_hold_the_keys_next_one_back(
+async def test_requests_in_flight_and_lately_answered_fill_a_keys_window(
     redis: Redis, clock: FixedClock
 ) -> None:
-    # Given one key allowed 5 requests a second whose first five were booked a second apart...
+    # Given one key allowed 5 requests a second, whose first five have just left...
     pool = KeyPool(
         redis, [KEY_A], max_requests_per_key=195, clock=clock, rate=KeyRate(PER_SECOND, 1.0, 0.05)
     )
     leases = [await pool.acquire(max_wait=30) for _ in range(PER_SECOND + 1)]
-    # ...but all left only now, late (their process was busy when their instants came)
     assert [await pool.clear_to_send(lease) for lease in leases[:PER_SECOND]] == [0.0] * 5
-
-    # When the sixth comes to leave
-    wait = await pool.clear_to_send(leases[PER_SECOND])
-
-    # Then it is held back until the five that just left are a window behind it
-    assert 0.9 < wait <= 1.05
-    # and asking again for a request already stamped does not count it twice
+    # (asking again for a request already stamped does not count it twice)
     assert await pool.clear_to_send(leases[0]) == 0.0
+
+    # When the sixth comes to leave while they are all still in flight
+    in_flight = await pool.clear_to_send(leases[PER_SECOND])
+
+    # Then it waits at least a window: Google may count them as late as their answers
+    assert 0.9 < in_flight <= 1.0
+    # and once they are answered, a window from their answers (the first 0.4 s ago)
+    await pool.answered(leases[0], ago=0.4)
+    for lease in leases[1:PER_SECOND]:
+        await pool.answered(lease)
+    answered = await pool.clear_to_send(leases[PER_SECOND])
+    assert 0.5 < answered <= 0.6
+    await asyncio.sleep(answered)
+    assert await pool.clear_to_send(leases[PER_SECOND]) == 0.0
+
+
+async def test_requests_that_travel_late_never_crowd_a_keys_window_at_gemini(
+    redis: Redis, fake_gemini: FakeGemini, gemini_settings: Settings, clock: FixedClock
+) -> None:
+    # Given Gemini serves each key 3 requests in any second and counts each one only when it
+    # arrives, up to 0.3 s after it was sent (a slow, uneven network), and a pool of two keys
+    # paced at that rate with the default margin (far less than the time in transit)
+    per_second = 3
+    fake_gemini.rate_limit(per_second)
+    fake_gemini.delay_arrival(0.3)
+    keys = [KEY_A, KEY_B]
+    settings = gemini_settings.model_copy(update={"gemini_timeout_seconds": 30.0})
+    clients = {key_hash(key): create_gemini_client(settings, key) for key in keys}
+    pool = KeyPool(
+        redis, keys, max_requests_per_key=195, clock=clock, rate=KeyRate(per_second, 1.0, 0.05)
+    )
+    advisor = GeminiAdvisor(pool, settings, max_rest_wait=60.0, clients=clients)
+
+    # When 24 jobs ask at once (four seconds' worth of both keys)
+    answers = await asyncio.gather(*(advisor.advise(PROMPT) for _ in range(24)))
+
+    # Then all are answered and none was refused
+    assert len(answers) == 24
+    assert Counter(status for _, status in fake_gemini.statuses()) == {200: 24}
+    # and, measured when Gemini counted them, no key had more than 3 in any second
+    for key in keys:
+        arrived = [r.at for r in fake_gemini.requests if r.key == key]
+        assert arrived
+        assert most_in_any_window(arrived, 1.0) <= per_second
