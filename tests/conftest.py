@@ -1,6 +1,7 @@
 pytest_plugins = [
     "tests.harness.services",
     "tests.harness.database",
+    "tests.harness.cloudformation",
     "tests.harness.lunch",
     "tests.harness.api",
     "tests.fakes.plugin",

@@ -8,11 +8,9 @@ fails the tests with the command that makes it, never skips them.
 import json
 import os
 import platform
-import threading
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -227,33 +225,6 @@ def start_function(
 
 JWT_SECRET = "emulator-jwt-secret-0123456789abcdef"
 WEBHOOK_SECRET = "emulator-webhook-secret"
-
-
-class _Responses(BaseHTTPRequestHandler):
-    """The pre-signed S3 URL CloudFormation waits on for the custom resource's answer."""
-
-    received: list[dict[str, Any]]
-
-    def do_PUT(self) -> None:
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        type(self).received.append(json.loads(body))
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def cloudformation() -> Iterator[tuple[str, list[dict[str, Any]]]]:
-    """A ResponseURL on 127.0.0.1 and the answers it received."""
-    received: list[dict[str, Any]] = []
-    handler = type("Responses", (_Responses,), {"received": received})
-    server = HTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/response?X-Amz-Signature=3f5a", received
-    server.shutdown()
-    server.server_close()
 
 
 def deploy_secrets(stage: AwsStage, telegram: FakeTelegram, database_url: str) -> None:

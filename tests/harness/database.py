@@ -1,5 +1,6 @@
 """A migrated database for the test session, and a clean slate for each test that asks."""
 
+import uuid
 from collections.abc import Iterator
 from urllib.parse import urlsplit, urlunsplit
 
@@ -8,6 +9,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session
 
+from infra.local.services import create_database, drop_database
 from shared.migrations import upgrade
 from shared.models import Base
 
@@ -59,3 +61,12 @@ def db(sync_engine: Engine) -> Iterator[Session]:
     with Session(sync_engine, expire_on_commit=False) as session:
         yield session
     truncate_all(sync_engine)
+
+
+@pytest.fixture
+def empty_database(postgres_url: str) -> Iterator[str]:
+    """A database of its own with no schema at all, dropped after the test (migration tests)."""
+    name = f"empty_{uuid.uuid4().hex[:8]}"
+    url = create_database(postgres_url, name)
+    yield url
+    drop_database(postgres_url, name)

@@ -1,27 +1,20 @@
 """The option-price migration on a database that already has a menu and orders: existing options
 cost nothing extra, existing order lines chose no priced option, and it can be undone."""
 
-import uuid
-from collections.abc import Iterator
-
 import pytest
 from alembic import command
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.exc import IntegrityError
 
-from infra.local.services import create_database, drop_database
 from shared.migrations import alembic_config, upgrade
 
 BEFORE = "0014_features"
 
 
 @pytest.fixture
-def database_before_prices(postgres_url: str) -> Iterator[str]:
-    name = f"option_prices_{uuid.uuid4().hex[:8]}"
-    url = create_database(postgres_url, name)
-    upgrade(url, BEFORE)
-    yield url
-    drop_database(postgres_url, name)
+def database_before_prices(empty_database: str) -> str:
+    upgrade(empty_database, BEFORE)
+    return empty_database
 
 
 def columns(db: Connection, table: str) -> set[str]:
