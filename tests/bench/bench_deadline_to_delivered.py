@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date, datetime
+from itertools import pairwise
 from multiprocessing import get_context
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -177,6 +178,12 @@ def test_deadline_to_delivered_for_500_cafes(
     print(f"  overhead above the floor              {delivered / floor - 1:>7.1%}")
     print(f"  peak messages in any 1 s window       {peak:>7d}")
     print(f"  429 answers from Telegram             {len(refused):>7d}")
+    for request in refused:
+        accepted = min(m.at for m in sent if m.chat_id == request.chat_id) - started
+        print(f"    refused at {request.at - started:.2f} s, accepted at {accepted:.2f} s")
+    gaps = sorted(((b - a, a - started) for a, b in pairwise(times)), reverse=True)[:3]
+    longest = ", ".join(f"{gap * 1000:.0f} ms at {at:.2f} s" for gap, at in gaps)
+    print(f"  longest gaps between accepted         {longest}")
     print(f"  records retried by the ESM            {retries:>7d}")
     print(f"BENCH deadline_to_delivered ratio_to_floor={delivered / floor:.2f}")
 
