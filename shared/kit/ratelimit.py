@@ -129,7 +129,7 @@ class TelegramRateLimiter:
         per_group_per_minute: int,
         margin: float = 0.05,
         spread: bool = False,
-        settle_margin: float = 0.005,
+        settle_margin: float = 0.002,
         hold: float = 15.0,
     ) -> None:
         self._redis = redis
