@@ -9,10 +9,11 @@ answers how long to wait. Redis' own clock is used, so the Lambdas' clocks never
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from shared.kit.settings import Settings
 
@@ -202,7 +203,10 @@ class TelegramRateLimiter:
         try:
             yield waited
         finally:
-            await self._settle(keys=keys, args=[member])
+            # A message already accepted must not look failed (its retry would send it twice):
+            # a slot that cannot be settled stays held and is freed `hold` seconds on.
+            with suppress(RedisError):
+                await self._settle(keys=keys, args=[member])
 
 
 # The API's per-client limits use the same sliding-window script under their own keys.

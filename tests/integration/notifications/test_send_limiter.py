@@ -7,6 +7,7 @@ from itertools import pairwise
 
 import pytest
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from shared.kit.ratelimit import KEY_PREFIX, TelegramRateLimiter
 
@@ -155,3 +156,24 @@ async def test_a_held_slot_never_lets_more_than_the_limit_arrive_in_a_second(
     # Then no second of arrivals ever held more than 10, however late each one travelled
     arrived.sort()
     assert max(sum(1 for t in arrived if start <= t < start + 1.0) for start in arrived) <= 10
+
+
+async def test_a_slot_that_cannot_be_settled_does_not_fail_an_accepted_send(
+    redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a limiter whose Redis goes away while the message is on its way
+    shared = limiter(redis_url, per_second=2)
+
+    async def unreachable(**_: object) -> None:
+        raise RedisConnectionError("Redis went away")
+
+    monkeypatch.setattr(shared, "_settle", unreachable)
+
+    # When the send is answered, the body's result stands (a raise would resend the message)
+    async with shared.sending(940_001):
+        accepted = True
+    assert accepted
+
+    # Then the slot stays held: it still counts against the overall window
+    assert await shared.try_acquire(940_002) == 0
+    assert await Redis.from_url(redis_url).zcard(f"{KEY_PREFIX}:all") == 2
