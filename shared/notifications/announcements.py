@@ -7,6 +7,7 @@ and a pair is never recorded twice. If the process dies between Kafka's acknowle
 mark, the next run produces the pair again; the consumer deduplicates deliveries.
 """
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -46,10 +47,20 @@ async def announce_deadlines(
     The pending are produced a chunk at a time, each marked in its own transaction once Kafka
     has it: the consumers start on the first chunk while the next ones are still on their way.
     """
-    async with unit_of_work(sessions) as session:
-        recorded = await _record_passed_deadlines(session, settings, now=now)
+    # A cold producer connects to Kafka (no events: it only starts) while the deadlines are
+    # recorded, not after (measured: 0.36 s for a cold first chunk, 0.04 s for the next ones).
+    connecting = asyncio.ensure_future(producer.send_many(settings.kafka_topic_deadlines, []))
+    try:
+        async with unit_of_work(sessions) as session:
+            recorded = await _record_passed_deadlines(session, settings, now=now)
+    finally:
+        unreachable = (await asyncio.gather(connecting, return_exceptions=True))[0]
+    if isinstance(unreachable, BaseException) and not isinstance(unreachable, Exception):
+        raise unreachable
     produced = 0
-    while chunk := await _produce_chunk(sessions, producer, settings, now=now):
+    # Kafka that could not be reached fails the first chunk as its publishing would have.
+    failed = unreachable if isinstance(unreachable, Exception) else None
+    while chunk := await _produce_chunk(sessions, producer, settings, now=now, failed=failed):
         produced += chunk
     return AnnouncementRun(recorded=recorded, produced=produced)
 
@@ -60,6 +71,7 @@ async def _produce_chunk(
     settings: Settings,
     *,
     now: datetime,
+    failed: Exception | None = None,
 ) -> int:
     """Produce up to CHUNK pending announcements and mark them produced; how many there were."""
     async with unit_of_work(sessions) as session:
@@ -68,6 +80,8 @@ async def _produce_chunk(
             return 0
         events = [deadline_passed_event(row, now=now) for row in pending]
         try:
+            if failed is not None:
+                raise failed
             await publish(producer, settings, events)
         except Exception as error:
             for row in pending:

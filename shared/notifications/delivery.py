@@ -91,15 +91,15 @@ class TelegramSender:
         self, chat_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None
     ) -> int:
         for _ in range(self._max_flood_waits + 1):
-            await self._limiter.acquire(chat_id)
             try:
-                message = await self._bot.send_message(
-                    chat_id=chat_id,
-                    text=text,
-                    parse_mode=ParseMode.HTML,
-                    disable_web_page_preview=True,
-                    reply_markup=reply_markup,
-                )
+                async with self._limiter.sending(chat_id):
+                    message = await self._bot.send_message(
+                        chat_id=chat_id,
+                        text=text,
+                        parse_mode=ParseMode.HTML,
+                        disable_web_page_preview=True,
+                        reply_markup=reply_markup,
+                    )
             except RetryAfter as error:
                 await asyncio.sleep(_seconds(error))
                 continue

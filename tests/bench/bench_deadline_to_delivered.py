@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date, datetime
+from itertools import pairwise
 from multiprocessing import get_context
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -173,10 +174,20 @@ def test_deadline_to_delivered_for_500_cafes(
     print(f"  announced (deadline_check)            {announced - started:>7.2f} s")
     print(f"  first message accepted by Telegram    {first:>7.2f} s")
     print(f"  last message accepted by Telegram     {delivered:>7.2f} s")
+    # The slots of the first window are reused a window on, and so on: how fast the first
+    # window fills is inherited by the last one.
+    filled = ", ".join(f"{n}th {times[n - 1] - started:.2f} s" for n in (10, 20, 30))
+    print(f"  first window filled                   {filled}")
     print(f"  floor set by {TELEGRAM_PER_SECOND} messages/s               {floor:>7.2f} s")
     print(f"  overhead above the floor              {delivered / floor - 1:>7.1%}")
     print(f"  peak messages in any 1 s window       {peak:>7d}")
     print(f"  429 answers from Telegram             {len(refused):>7d}")
+    for request in refused:
+        accepted = min(m.at for m in sent if m.chat_id == request.chat_id) - started
+        print(f"    refused at {request.at - started:.2f} s, accepted at {accepted:.2f} s")
+    gaps = sorted(((b - a, a - started) for a, b in pairwise(times)), reverse=True)[:3]
+    longest = ", ".join(f"{gap * 1000:.0f} ms at {at:.2f} s" for gap, at in gaps)
+    print(f"  longest gaps between accepted         {longest}")
     print(f"  records retried by the ESM            {retries:>7d}")
     print(f"BENCH deadline_to_delivered ratio_to_floor={delivered / floor:.2f}")
 

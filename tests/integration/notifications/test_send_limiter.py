@@ -5,9 +5,22 @@ import asyncio
 import time
 from itertools import pairwise
 
+import pytest
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 
-from shared.kit.ratelimit import TelegramRateLimiter
+from shared.kit.ratelimit import KEY_PREFIX, TelegramRateLimiter
+
+
+@pytest.fixture(autouse=True)
+async def fresh_windows(redis_url: str) -> None:
+    # One Redis serves the whole run: a test starts with no slot left by the one before.
+    redis = Redis.from_url(redis_url)
+    try:
+        if keys := [key async for key in redis.scan_iter(match=f"{KEY_PREFIX}:*")]:
+            await redis.delete(*keys)
+    finally:
+        await redis.aclose()
 
 
 def limiter(redis_url: str, *, margin: float = 0.05, **limits: int) -> TelegramRateLimiter:
@@ -100,3 +113,67 @@ async def test_spread_slots_are_apart_and_still_thirty_a_window(redis_url: str) 
     granted.sort()
     assert 0.4 <= granted[29] - granted[0] < 1.0
     assert granted[30] - granted[0] >= 1.0
+
+
+async def test_a_held_slot_counts_from_its_answer_not_its_grant(redis_url: str) -> None:
+    # Given a budget of 2 a second, and two sends whose answers take 0.3 s
+    shared = limiter(redis_url, per_second=2)
+    entered: list[float] = []
+    answered: list[float] = []
+
+    async def send_to(chat_id: int, travel: float) -> None:
+        async with shared.sending(chat_id):
+            entered.append(time.monotonic())
+            await asyncio.sleep(travel)
+        answered.append(time.monotonic())
+
+    # When a third send asks while both are on their way
+    await asyncio.gather(send_to(920_001, 0.3), send_to(920_002, 0.3))
+    await send_to(920_003, 0.0)
+
+    # Then it goes a second after the first answer, not a second after the first grant
+    assert entered[2] - min(answered) >= 0.99
+    assert entered[2] - entered[0] >= 1.25
+
+
+async def test_a_held_slot_never_lets_more_than_the_limit_arrive_in_a_second(
+    redis_url: str,
+) -> None:
+    # Given three consumers at 10 a second whose requests reach "Telegram" after a random delay
+    consumers = [limiter(redis_url, per_second=10) for _ in range(3)]
+    arrived: list[float] = []
+    delays = [0.0, 0.12, 0.03, 0.2, 0.07]
+
+    async def send_to(n: int) -> None:
+        async with consumers[n % 3].sending(930_000 + n):
+            await asyncio.sleep(delays[n % len(delays)])
+            arrived.append(time.monotonic())  # counted here, as Telegram counts arrivals
+            await asyncio.sleep(0.01)  # the answer travelling back
+
+    # When 35 messages go as fast as they are let
+    await asyncio.gather(*(send_to(n) for n in range(35)))
+
+    # Then no second of arrivals ever held more than 10, however late each one travelled
+    arrived.sort()
+    assert max(sum(1 for t in arrived if start <= t < start + 1.0) for start in arrived) <= 10
+
+
+async def test_a_slot_that_cannot_be_settled_does_not_fail_an_accepted_send(
+    redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a limiter whose Redis goes away while the message is on its way
+    shared = limiter(redis_url, per_second=2)
+
+    async def unreachable(**_: object) -> None:
+        raise RedisConnectionError("Redis went away")
+
+    monkeypatch.setattr(shared, "_settle", unreachable)
+
+    # When the send is answered, the body's result stands (a raise would resend the message)
+    async with shared.sending(940_001):
+        accepted = True
+    assert accepted
+
+    # Then the slot stays held: it still counts against the overall window
+    assert await shared.try_acquire(940_002) == 0
+    assert await Redis.from_url(redis_url).zcard(f"{KEY_PREFIX}:all") == 2
