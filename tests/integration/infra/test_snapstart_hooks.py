@@ -11,6 +11,7 @@ import pytest
 from redis import Redis
 
 from functions.api.handler import build_handler
+from functions.api.middleware import RateLimits
 from infra.local.events import api_gateway_v2_http, lambda_context
 from infra.local.fakes.telegram import FakeTelegram
 from shared.kit import runtime, snapstart
@@ -26,9 +27,12 @@ NAME = "lunch-snapstart-test"
 
 
 @pytest.fixture
-def hooks() -> snapstart.Hooks:
-    """A registry like the one Lambda's runtime runs (snapstart.HOOKS)."""
-    return snapstart.new_hooks()
+def hooks() -> Iterator[snapstart.Hooks]:
+    """A registry like the one Lambda's runtime runs (snapstart.HOOKS); run once more at the
+    end, so a test that fails half-way leaves no connection for the next one to count."""
+    registry = snapstart.new_hooks()
+    yield registry
+    registry.before_snapshot()
 
 
 @pytest.fixture
@@ -79,7 +83,11 @@ def test_the_api_closes_its_pools_before_the_snapshot_and_works_after_a_restore(
     hooks: snapstart.Hooks,
     named_settings: Callable[..., Settings],
     count_connections: Callable[[], tuple[int, int]],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # The rate limits skip Redis when it does not answer within half a second; a busy test
+    # machine's first connection can take longer, and this test needs that connection open.
+    monkeypatch.setattr(RateLimits, "CHECK_TIMEOUT_SECONDS", 10.0)
     # Given the api handler that served a request needing PostgreSQL (and Redis, rate limits)
     handler = build_handler(named_settings(), FixedClock(DEFAULT_NOW), hooks=hooks)
     event = api_gateway_v2_http("GET", "/api/v1/health/db")
