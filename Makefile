@@ -48,7 +48,7 @@ miniapp-openapi: ## Regenerate the Mini App's typed client from the API's OpenAP
 	@PYTHONPATH=. $(UV) run --frozen python miniapp/scripts/openapi.py
 	@cd miniapp && npx openapi-typescript src/api/openapi.json -o src/api/schema.d.ts
 
-bench: install kafka ## Benchmarks: print the figures (not part of `make test`)
+bench: install kafka miniapp sam-build lambda-runtime ## Benchmarks: print the figures (not part of `make test`; the cold starts time the built functions)
 	@$(UV) run --frozen python -m pytest tests/bench -p no:cacheprovider -s -q -o addopts=""
 
 clean: ## Remove local state (databases, caches)

@@ -14,6 +14,7 @@ from tests.e2e.miniapp.conftest import (  # noqa: F401 (fixtures)
     browser,
     built_miniapp,
     live_app,
+    miniapp_build,
     playwright,
     telegram,
 )
