@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -219,3 +220,25 @@ def make_order(
     session.add(order)
     session.flush()
     return order
+
+
+def full_order(menu: CafeMenu) -> dict[str, Any]:
+    """A POST /orders body with every kind of line: a combo, a dish with an option, an extra."""
+    return {
+        "cafe_id": menu.cafe.id,
+        "order_date": "2026-11-24",
+        "combo_id": menu.full_combo.id,
+        "items": [
+            {"type": "combo", "category": "salad", "menu_item_id": menu.salad.id},
+            {"type": "combo", "category": "soup", "menu_item_id": menu.soup.id},
+            {"type": "combo", "category": "main", "menu_item_id": menu.main.id},
+            {
+                "type": "standalone",
+                "menu_item_id": menu.borscht.id,
+                "quantity": 1,
+                "options": {"Размер порции": "Большая"},
+            },
+        ],
+        "extras": [{"menu_item_id": menu.mors.id, "quantity": 2}],
+        "notes": "Без лука",
+    }

@@ -23,7 +23,7 @@ from shared.kit.db import create_engine, create_sessionmaker
 from shared.kit.settings import Settings
 from shared.models import Role
 from tests.bench.conftest import describe, timed
-from tests.factories import make_cafe
+from tests.factories import full_order, make_cafe
 from tests.harness.lunch import JWT_SECRET
 
 MSK = ZoneInfo("Europe/Moscow")
@@ -75,24 +75,7 @@ def test_order_placement_throughput_and_latency(
     settings = settings_factory()
     api = build_handler(settings, FixedClock(MORNING))
     context = lambda_context("api")
-    body = {
-        "cafe_id": menu.cafe.id,
-        "order_date": "2026-11-24",
-        "combo_id": menu.full_combo.id,
-        "items": [
-            {"type": "combo", "category": "salad", "menu_item_id": menu.salad.id},
-            {"type": "combo", "category": "soup", "menu_item_id": menu.soup.id},
-            {"type": "combo", "category": "main", "menu_item_id": menu.main.id},
-            {
-                "type": "standalone",
-                "menu_item_id": menu.borscht.id,
-                "quantity": 1,
-                "options": {"Размер порции": "Большая"},
-            },
-        ],
-        "extras": [{"menu_item_id": menu.mors.id, "quantity": 2}],
-        "notes": "Без лука",
-    }
+    body = full_order(menu)
     events = iter(
         [
             api_gateway_v2_http(

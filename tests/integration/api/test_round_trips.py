@@ -21,7 +21,7 @@ from shared.kit.clock import FixedClock
 from shared.kit.db import create_engine, create_sessionmaker, ping_after_idle
 from shared.kit.settings import Settings
 from shared.models import User
-from tests.factories import CafeMenu, make_cafe, make_user
+from tests.factories import full_order, make_cafe, make_user
 
 Auth = Callable[[User], dict[str, str]]
 
@@ -82,28 +82,6 @@ async def live(
     transport = httpx.ASGITransport(app=create_app(context))
     async with httpx.AsyncClient(transport=transport, base_url="http://test/api/v1") as client:
         yield client, RoundTrips(engine, monkeypatch)
-
-
-def full_order(menu: CafeMenu) -> dict[str, Any]:
-    """A combo, a standalone dish with an option and an extra: every kind of line."""
-    return {
-        "cafe_id": menu.cafe.id,
-        "order_date": "2026-11-24",
-        "combo_id": menu.full_combo.id,
-        "items": [
-            {"type": "combo", "category": "salad", "menu_item_id": menu.salad.id},
-            {"type": "combo", "category": "soup", "menu_item_id": menu.soup.id},
-            {"type": "combo", "category": "main", "menu_item_id": menu.main.id},
-            {
-                "type": "standalone",
-                "menu_item_id": menu.borscht.id,
-                "quantity": 1,
-                "options": {"Размер порции": "Большая"},
-            },
-        ],
-        "extras": [{"menu_item_id": menu.mors.id, "quantity": 2}],
-        "notes": "Без лука",
-    }
 
 
 async def test_placing_an_order_takes_at_most_five_round_trips(
