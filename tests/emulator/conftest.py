@@ -159,6 +159,7 @@ def aws_stage(moto_endpoint: str) -> AwsStage:
             "DeadlinesTopic": f"{stack}.deadlines",
             "RecommendationsTopic": f"{stack}.recommendations",
             "DeadLettersTopic": f"{stack}.dead-letters",
+            "RemindersTopic": f"{stack}.reminders",
             "PrivateSubnetIds": "subnet-0a,subnet-0b",
             "FunctionSecurityGroupId": "sg-0a",
         },

@@ -1,8 +1,10 @@
 """The other built functions under the emulator, each with the event AWS sends it: a failed
-migration tells CloudFormation why, the webhook answers a Telegram update, and the nightly batch
-and its consumer cache Gemini's advice."""
+migration tells CloudFormation why, the webhook answers a Telegram update, the nightly batch
+and its consumer cache Gemini's advice, and the minute's reminder check and its consumer remind
+a person who has not ordered."""
 
 import json
+import time
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -14,7 +16,7 @@ import redis as sync_redis
 from sqlalchemy.orm import Session
 
 from infra.local.fakes.telegram import FakeTelegram, message_update
-from shared.models import MenuItem
+from shared.models import BotContact, MenuItem, ReminderSettings
 from tests.emulator import events
 from tests.emulator.conftest import (
     JWT_SECRET,
@@ -149,6 +151,61 @@ def test_the_nightly_batch_queues_jobs_and_the_consumer_caches_geminis_advice(
     assert 86_000 < cache.ttl("recommendations:user:1001") <= 86_400
     assert [request.key for request in fake_gemini.requests] == ["gemini-key-one"]
     assert JWT_SECRET not in consumer.log()
+
+
+def a_deadline_minutes_away() -> datetime:
+    """A deadline three minutes from now, on today's date in Moscow (not across midnight)."""
+    now = datetime.now(MSK)
+    if (now + timedelta(minutes=4)).date() != now.date():
+        time.sleep((timedelta(minutes=4, seconds=5)).total_seconds())
+        now = datetime.now(MSK)
+    return (now + timedelta(minutes=3)).replace(second=0, microsecond=0)
+
+
+def test_the_minute_check_queues_a_reminder_and_the_consumer_sends_it(
+    start_function: StartFunction,
+    aws_stage: AwsStage,
+    database_url: str,
+    db: Session,
+    redis_url: str,
+    kafka_bootstrap: str,
+    fake_telegram: FakeTelegram,
+) -> None:
+    # Given a cafe taking today's orders for three more minutes, reminders five minutes before
+    # the deadline, and Ivan, who started the bot and has not ordered
+    deadline = a_deadline_minutes_away()
+    make_cafe(db, deadline=deadline.time(), advance_days=0, weekdays=tuple(range(7)))
+    make_user(db, 1001, "Иван Петров")
+    db.add(BotContact(tgid=1001, started_at=datetime.now(MSK)))
+    db.merge(ReminderSettings(id=1, is_enabled=True, minutes_before=5))
+    db.commit()
+    deploy_secrets(aws_stage, fake_telegram, database_url)
+    deployed(aws_stage, redis_url, kafka_bootstrap)
+
+    # When the every-minute schedule fires the check
+    check = start_function("RemindersCheckFunction")
+    checked = check.invoke(events.scheduled(datetime.now(MSK)))
+
+    # Then today's round is recorded and one job is queued, for Ivan
+    assert checked.payload == {"recorded": 1, "rounds": 1, "jobs": 1}, check.log()
+    records = read_topic(kafka_bootstrap, aws_stage.parameters["RemindersTopic"], expect=1)
+    job = json.loads(records[0].value)
+    assert (job["type"], job["tgid"]) == ("reminder.due", 1001)
+
+    # When the consumer gets the job as the event source mapping sends it, twice over
+    consumer = start_function(
+        "RemindersConsumerFunction", {"TELEGRAM_API_BASE_URL": fake_telegram.base_url}
+    )
+    for _ in range(2):
+        answer = consumer.invoke(events.msk(records))
+        assert answer.payload == {"batchItemFailures": []}, consumer.log()
+
+    # Then Ivan has one reminder with the deadline and a button into the stack's Mini App
+    [reminder] = fake_telegram.sent_messages(1001)
+    assert "Вы ещё не заказали обед" in reminder.text
+    assert f"до {deadline:%H:%M}" in reminder.text
+    miniapp = {"url": "https://a1b2c3d4e5.execute-api.eu-central-1.amazonaws.com/"}
+    assert [button.get("web_app") for button in reminder.buttons] == [miniapp]
 
 
 def test_each_artifact_holds_its_own_function_and_the_core_only(
