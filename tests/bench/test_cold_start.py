@@ -167,6 +167,27 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
             ]
         ),
     ),
+    "reminders_check": (
+        "functions.reminders_check.handler",
+        scheduler_event("reminders-check", time=NOW),
+    ),
+    "reminders_consumer": (
+        "functions.reminders_consumer.handler",
+        msk_event(
+            [
+                KafkaRecordSpec(
+                    "lunch-bot.reminders",
+                    {
+                        "type": "reminder.due",
+                        "tgid": 100002,
+                        "date": "2026-11-24",
+                        "timestamp": NOW.isoformat(),
+                    },
+                    key="100002",
+                )
+            ]
+        ),
+    ),
     "migrate": ("functions.migrate.handler", {}),
 }
 
@@ -284,6 +305,8 @@ EMULATED = {
     "notifications_consumer": "NotificationsConsumerFunction",
     "recommendations_batch": "RecommendationsBatchFunction",
     "recommendations_consumer": "RecommendationsConsumerFunction",
+    "reminders_check": "RemindersCheckFunction",
+    "reminders_consumer": "RemindersConsumerFunction",
     "migrate": "MigrateFunction",
 }
 
