@@ -21,6 +21,8 @@ from shared.models import (
 )
 
 SETTINGS_ID = 1
+# Until a manager first saves them: reminders off, 60 minutes before the deadline.
+DEFAULT_SETTINGS = {"id": SETTINGS_ID, "is_enabled": False, "minutes_before": 60}
 BATCH = 100
 
 
@@ -28,13 +30,20 @@ async def reminder_settings(session: AsyncSession, *, for_update: bool = False) 
     """The settings row, created with the defaults (off, 60 minutes) the first time."""
     await session.execute(
         insert(ReminderSettings)
-        .values(id=SETTINGS_ID, is_enabled=False, minutes_before=60)
+        .values(**DEFAULT_SETTINGS)
         .on_conflict_do_nothing(index_elements=["id"])
     )
     statement = select(ReminderSettings).where(ReminderSettings.id == SETTINGS_ID)
     if for_update:
         statement = statement.with_for_update()
     return (await session.execute(statement)).scalar_one()
+
+
+async def current_reminder_settings(session: AsyncSession) -> ReminderSettings:
+    """The settings as they stand, without writing: the defaults (not saved) while no row is."""
+    statement = select(ReminderSettings).where(ReminderSettings.id == SETTINGS_ID)
+    found = (await session.execute(statement)).scalar_one_or_none()
+    return found if found is not None else ReminderSettings(**DEFAULT_SETTINGS)
 
 
 def _has_order(order_date: date) -> Exists:

@@ -1,5 +1,5 @@
-"""The report's queries: totals and breakdowns are aggregated by PostgreSQL, and so are each
-order's dishes and extras into the per-person lines (one statement per page)."""
+"""The report's query: totals and breakdowns are aggregated by PostgreSQL, and so are each
+order's dishes and extras into the per-person lines (one statement per page, figures and all)."""
 
 from collections.abc import Sequence
 from datetime import date
@@ -23,47 +23,6 @@ class Figures(NamedTuple):
     combos: list[tuple[str, int, Decimal]]
     dishes: list[tuple[str, str, int]]
     extras: list[tuple[str, int, Decimal]]
-
-
-# The four aggregates in one statement over one read of the period's orders: per page of a long
-# report this halves the work (each page repeats the figures, which cover every order).
-FIGURES = text(
-    """
-    WITH o AS MATERIALIZED (
-        SELECT o.id, o.combo_name, o.combo_price, o.total_price
-          FROM orders o
-         WHERE o.cafe_id = :cafe AND o.order_date BETWEEN :first AND :last
-           AND o.status <> 'cancelled'
-    )
-    SELECT 0, NULL, NULL, count(*), coalesce(sum(o.total_price), 0) FROM o
-    UNION ALL
-    SELECT 1, NULL, o.combo_name, count(*), coalesce(sum(o.combo_price), 0)
-      FROM o WHERE o.combo_name IS NOT NULL GROUP BY o.combo_name
-    UNION ALL
-    SELECT 2, i.category, i.menu_item_name, sum(i.quantity), NULL
-      FROM order_items i JOIN o ON o.id = i.order_id GROUP BY i.category, i.menu_item_name
-    UNION ALL
-    SELECT 3, NULL, e.menu_item_name, sum(e.quantity), sum(e.quantity * e.unit_price)
-      FROM order_extras e JOIN o ON o.id = e.order_id GROUP BY e.menu_item_name
-    ORDER BY 1, 2, 4 DESC, 3
-    """
-)
-
-
-async def figures(session: AsyncSession, cafe_id: int, first: date, last: date) -> Figures:
-    """The figures of a cafe's active orders for the dates first..last."""
-    params = {"cafe": cafe_id, "first": first, "last": last}
-    result = Figures(0, Decimal(0), [], [], [])
-    for part, category, name, quantity, amount in (await session.execute(FIGURES, params)).all():
-        if part == 0:
-            result = result._replace(orders=int(quantity), amount=Decimal(amount))
-        elif part == 1:
-            result.combos.append((str(name), int(quantity), Decimal(amount)))
-        elif part == 2:
-            result.dishes.append((str(category), str(name), int(quantity)))
-        else:
-            result.extras.append((str(name), int(quantity), Decimal(amount)))
-    return result
 
 
 def _number(value: str) -> str:
@@ -150,20 +109,63 @@ _PERSON = _object(
     ("total", _number("p.total_price")),
 )
 
-# One statement for a page of people lines, each written by PostgreSQL as the JSON the API sends
-# (PersonLine, compact, numbers as the Money type writes them): Python splices the text into the
-# body rather than building, validating and serialising some ten objects per line.
-PEOPLE_PAGE = text(
+# The period's active orders, as every part of the report selects them.
+_PERIOD = "o.cafe_id = :cafe AND o.order_date BETWEEN :first AND :last AND o.status <> 'cancelled'"
+
+# A page of people lines, each written by PostgreSQL as the JSON the API sends (PersonLine,
+# compact, numbers as the Money type writes them): Python splices the text into the body rather
+# than building, validating and serialising some ten objects per line.
+_PAGE = f"""
+    page AS (
+        SELECT o.id, o.order_date, o.user_tgid, u.name AS user_name, o.combo_name,
+               o.combo_price, o.notes, o.total_price,
+               row_number() OVER (ORDER BY o.order_date, u.name, o.id) AS seq
+          FROM orders o JOIN users u ON u.tgid = o.user_tgid
+         WHERE {_PERIOD}
+         ORDER BY o.order_date, u.name, o.id
+        OFFSET :offset LIMIT :limit
+    )"""
+_PEOPLE = f"""
+    SELECT 4, NULL, p.user_name, NULL, NULL, p.seq, p.notes, {_PERSON} FROM page AS p"""
+# Rows: (part, category, name, quantity, amount, seq, notes, line). Part 0 is the count and
+# sum of the orders, 1 each combo, 2 each dish, 3 each extra (biggest first), 4 the page's
+# people lines in order.
+_ORDER = "ORDER BY 1, 6, 2, 4 DESC, 3"
+_COLUMNS = "NULL::bigint, NULL::text, NULL::text"
+
+# The whole report in one statement, so in one snapshot: the figures cover exactly the orders
+# the page is cut from (separate statements, even in one READ COMMITTED transaction, could
+# count an order placed between them in one and not the other). The four aggregates read the
+# period's orders once.
+REPORT = text(
     f"""
-    SELECT p.user_name, p.notes, {_PERSON}
-      FROM (SELECT o.id, o.order_date, o.user_tgid, u.name AS user_name, o.combo_name,
-                   o.combo_price, o.notes, o.total_price
-              FROM orders o JOIN users u ON u.tgid = o.user_tgid
-             WHERE o.cafe_id = :cafe AND o.order_date BETWEEN :first AND :last
-               AND o.status <> 'cancelled'
-             ORDER BY o.order_date, u.name, o.id
-            OFFSET :offset LIMIT :limit) AS p
-     ORDER BY p.order_date, p.user_name, p.id
+    WITH o AS MATERIALIZED (
+        SELECT o.id, o.combo_name, o.combo_price, o.total_price FROM orders o WHERE {_PERIOD}
+    ), {_PAGE}
+    SELECT 0, NULL, NULL, count(*), coalesce(sum(o.total_price), 0), {_COLUMNS} FROM o
+    UNION ALL
+    SELECT 1, NULL, o.combo_name, count(*), coalesce(sum(o.combo_price), 0), {_COLUMNS}
+      FROM o WHERE o.combo_name IS NOT NULL GROUP BY o.combo_name
+    UNION ALL
+    SELECT 2, i.category, i.menu_item_name, sum(i.quantity), NULL, {_COLUMNS}
+      FROM order_items i JOIN o ON o.id = i.order_id GROUP BY i.category, i.menu_item_name
+    UNION ALL
+    SELECT 3, NULL, e.menu_item_name, sum(e.quantity), sum(e.quantity * e.unit_price), {_COLUMNS}
+      FROM order_extras e JOIN o ON o.id = e.order_id GROUP BY e.menu_item_name
+    UNION ALL {_PEOPLE}
+    {_ORDER}
+    """
+)
+
+# The same without the breakdowns, for answers that have none (the CSV): aggregating every
+# line of a long period is most of a page's time, and each page would pay it again.
+PAGE_AND_COUNT = text(
+    f"""
+    WITH {_PAGE}
+    SELECT 0, NULL, NULL, count(*), coalesce(sum(o.total_price), 0), {_COLUMNS}
+      FROM orders o WHERE {_PERIOD}
+    UNION ALL {_PEOPLE}
+    {_ORDER}
     """
 )
 
@@ -176,7 +178,7 @@ class PersonRow(NamedTuple):
     json: str
 
 
-async def person_rows(
+async def report_rows(
     session: AsyncSession,
     cafe_id: int,
     first: date,
@@ -184,12 +186,31 @@ async def person_rows(
     *,
     offset: int = 0,
     limit: int | None = None,
-) -> list[PersonRow]:
-    """Active orders with their lines, by date and name: a page of them from `offset`, at most
-    `limit` (None: all)."""
+    breakdowns: bool = True,
+) -> tuple[Figures, list[PersonRow]]:
+    """The figures of a cafe's active orders for the dates first..last, and a page of them
+    with their lines, by date and name: from `offset`, at most `limit` (None: all).
+
+    Without `breakdowns`, the combos, dishes and extras of the figures are left empty.
+    """
     params = {"cafe": cafe_id, "first": first, "last": last, "offset": offset, "limit": limit}
-    result = await session.execute(PEOPLE_PAGE, params)
-    return [PersonRow(*row) for row in result.all()]
+    statement = REPORT if breakdowns else PAGE_AND_COUNT
+    figures = Figures(0, Decimal(0), [], [], [])
+    people: list[PersonRow] = []
+    for part, category, name, quantity, amount, _, notes, line in (
+        await session.execute(statement, params)
+    ).all():
+        if part == 0:
+            figures = figures._replace(orders=int(quantity), amount=Decimal(amount))
+        elif part == 1:
+            figures.combos.append((str(name), int(quantity), Decimal(amount)))
+        elif part == 2:
+            figures.dishes.append((str(category), str(name), int(quantity)))
+        elif part == 3:
+            figures.extras.append((str(name), int(quantity), Decimal(amount)))
+        else:
+            people.append(PersonRow(name, notes, line))
+    return figures, people
 
 
 async def save_summary(session: AsyncSession, cafe_id: int, day: date, created_by: int) -> bool:

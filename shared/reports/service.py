@@ -25,6 +25,7 @@ async def report_data(
     *,
     people_offset: int = 0,
     people_limit: int | None = None,
+    breakdowns: bool = True,
 ) -> ReportBody:
     """What a cafe cooks and packs for the dates first..last, with totals and notes: a
     CafeReport as the JSON it is sent as.
@@ -33,6 +34,7 @@ async def report_data(
     `people_offset`, at most `people_limit` (None: all), so an answer never outgrows a
     synchronous Lambda response. Built from the database's rows without a model: they are
     trusted, and validating tens of thousands of lines cost more than fetching them.
+    Without `breakdowns` (for a CSV, which has none) the combos, dishes and extras are empty.
     """
     if last < first:
         raise InvalidRequest(
@@ -45,14 +47,16 @@ async def report_data(
             en=f"A report covers at most {MAX_REPORT_DAYS} days",
         )
     cafe = await _cafe(session, cafe_id)
-    count, amount, combos, dishes, extras = await reports.figures(session, cafe.id, first, last)
-    rows = (
-        await reports.person_rows(
-            session, cafe.id, first, last, offset=people_offset, limit=people_limit
-        )
-        if people_limit != 0
-        else []
+    figures, rows = await reports.report_rows(
+        session,
+        cafe.id,
+        first,
+        last,
+        offset=people_offset,
+        limit=people_limit,
+        breakdowns=breakdowns,
     )
+    count, amount, combos, dishes, extras = figures
     following = people_offset + len(rows)
     return ReportBody(
         head={

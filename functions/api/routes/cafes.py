@@ -4,6 +4,7 @@ from fastapi import Header, Query, Response, status
 
 from functions.api.deps import (
     Manager,
+    ReadingManager,
     ReadingUser,
     ReadSessionDep,
     SessionDep,
@@ -83,8 +84,8 @@ async def set_cafe_status(
 @router.get("/{cafe_id}/bot-link", responses=error_responses(401, 403, 404))
 async def bot_link(
     cafe_id: int,
-    _: Manager,
-    session: SessionDep,
+    _: ReadingManager,
+    session: ReadSessionDep,
     settings: SettingsDep,
     accept_language: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> BotLinkOut:

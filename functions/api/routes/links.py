@@ -10,7 +10,15 @@ from typing import Annotated
 
 from fastapi import BackgroundTasks, Path, Query, Response, status
 
-from functions.api.deps import AppContext, ContextDep, Manager, NowDep, SessionDep
+from functions.api.deps import (
+    AppContext,
+    ContextDep,
+    Manager,
+    NowDep,
+    ReadingManager,
+    ReadSessionDep,
+    SessionDep,
+)
 from functions.api.errors import error_responses
 from functions.api.routing import Routes
 from shared.cafes.schemas import CafeOut
@@ -50,8 +58,8 @@ async def issue_link_code(
 
 @router.get("/cafe-requests", responses=error_responses(401, 403, 422))
 async def list_link_requests(
-    _: Manager,
-    session: SessionDep,
+    _: ReadingManager,
+    session: ReadSessionDep,
     status: RequestStatus | None = None,
     offset: Annotated[int, Query(alias="skip", ge=0, le=MAX_ID)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,

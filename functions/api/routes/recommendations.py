@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Request
 
-from functions.api.deps import CurrentUser, NowDep, SessionDep, SettingsDep
+from functions.api.deps import NowDep, ReadingUser, ReadSessionDep, SettingsDep
 from functions.api.errors import error_responses, store_unavailable_error
 from functions.api.routing import Routes
 from shared.recommendations.schemas import RecommendationsOut
@@ -48,13 +48,15 @@ RedisDep = Annotated[Any, Depends(get_redis, scope="function")]
 )
 async def get_recommendations(
     tgid: int,
-    user: CurrentUser,
-    session: SessionDep,
+    user: ReadingUser,
+    session: ReadSessionDep,
     redis: RedisDep,
     settings: SettingsDep,
     now: NowDep,
 ) -> RecommendationsOut:
     """A user's 30-day stats with their latest nutrition summary and tips (self or manager)."""
+    # No transaction: each figure of the stats is one statement, none is derived from two of
+    # them, so an order placed meanwhile can only show in one figure until the next look.
     from shared.recommendations.service import recommendations_for
 
     return await recommendations_for(session, redis, user, tgid, settings=settings, now=now)

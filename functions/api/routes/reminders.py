@@ -5,7 +5,16 @@ from typing import Annotated
 
 from fastapi import Depends, Query, status
 
-from functions.api.deps import CurrentUser, Manager, NowDep, SessionDep, SettingsDep
+from functions.api.deps import (
+    CurrentUser,
+    Manager,
+    NowDep,
+    ReadingManager,
+    ReadingUser,
+    ReadSessionDep,
+    SessionDep,
+    SettingsDep,
+)
 from functions.api.errors import error_responses
 from functions.api.routing import Routes
 from shared.kit.errors import AccessDenied
@@ -27,9 +36,9 @@ router = Routes(tags=["reminders"])
 
 
 @router.get("/reminders/settings", responses=error_responses(401, 403))
-async def get_reminder_settings(_: Manager, session: SessionDep) -> ReminderSettingsOut:
+async def get_reminder_settings(_: ReadingManager, session: ReadSessionDep) -> ReminderSettingsOut:
     """When employees are reminded: one setting for the whole company."""
-    return ReminderSettingsOut.model_validate(await repository.reminder_settings(session))
+    return ReminderSettingsOut.model_validate(await repository.current_reminder_settings(session))
 
 
 @router.put("/reminders/settings", responses=error_responses(401, 403, 422))
@@ -44,21 +53,35 @@ async def set_reminder_settings(
     return ReminderSettingsOut.model_validate(config)
 
 
-async def the_person(tgid: int, caller: CurrentUser, session: SessionDep) -> User:
-    """The employee the path names, to themselves or a manager (checked before the body)."""
+def _refuse_unless_can_see(caller: User, tgid: int) -> None:
     if not can_see(caller, tgid):
         raise AccessDenied(
             "Настройки напоминаний можно смотреть и менять только свои",
             en="You can only see and change your own reminder settings",
         )
+
+
+async def the_person(tgid: int, caller: CurrentUser, session: SessionDep) -> User:
+    """The employee the path names, to themselves or a manager (checked before the body),
+    locked for the change."""
+    _refuse_unless_can_see(caller, tgid)
     return await get_user(session, tgid, for_update=True)
 
 
+async def the_person_read(tgid: int, caller: ReadingUser, session: ReadSessionDep) -> User:
+    """The employee the path names, to themselves or a manager; read, not locked."""
+    _refuse_unless_can_see(caller, tgid)
+    return caller if caller.tgid == tgid else await get_user(session, tgid)
+
+
 Person = Annotated[User, Depends(the_person)]
+PersonRead = Annotated[User, Depends(the_person_read)]
 
 
 @router.get("/users/{tgid}/reminders", responses=error_responses(401, 403, 404))
-async def get_my_reminders(tgid: int, person: Person, session: SessionDep) -> MyRemindersOut:
+async def get_my_reminders(
+    tgid: int, person: PersonRead, session: ReadSessionDep
+) -> MyRemindersOut:
     """Whether the person gets reminders and whether the bot may write to them (self)."""
     started = bool(await contacts.reachable(session, [tgid]))
     return MyRemindersOut(enabled=person.reminders_enabled, bot_started=started)
@@ -77,8 +100,8 @@ async def set_my_reminders(
 
 @router.get("/reminders/not-ordered", responses=error_responses(401, 403, 422))
 async def list_not_ordered(
-    _: Manager,
-    session: SessionDep,
+    _: ReadingManager,
+    session: ReadSessionDep,
     order_date: Annotated[date, Query(alias="date", description="The lunch date")],
 ) -> NotOrderedList:
     """Active employees without an order for the date, with their reminder for it."""

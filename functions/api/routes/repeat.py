@@ -6,7 +6,14 @@ from typing import Annotated
 from fastapi import Query, status
 from pydantic import BaseModel, Field
 
-from functions.api.deps import CurrentUser, NowDep, SessionDep, SettingsDep
+from functions.api.deps import (
+    CurrentUser,
+    NowDep,
+    ReadingUser,
+    ReadSessionDep,
+    SessionDep,
+    SettingsDep,
+)
 from functions.api.errors import error_responses
 from functions.api.routing import Routes
 from shared.ordering.repeat import favourite_dishes, repeat_order
@@ -60,8 +67,8 @@ async def repeat(
 @router.get("/users/{tgid}/favourite-dishes", responses=error_responses(401, 403, 422))
 async def list_favourite_dishes(
     tgid: int,
-    user: CurrentUser,
-    session: SessionDep,
+    user: ReadingUser,
+    session: ReadSessionDep,
     settings: SettingsDep,
     now: NowDep,
     cafe_id: Annotated[int | None, Query(description="Only this cafe's dishes")] = None,

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from fastapi import Query, Request, Response
 from pydantic import BaseModel
 
-from functions.api.deps import Manager, NowDep, SessionDep, SettingsDep
+from functions.api.deps import Manager, NowDep, ReadSessionDep, SessionDep, SettingsDep
 from functions.api.errors import ErrorOut, error_responses
 from functions.api.routes import reports as report_routes
 from functions.api.routing import Routes
@@ -132,7 +132,7 @@ def _dates(
 )
 async def download_report_csv(
     request: Request,
-    session: SessionDep,
+    session: ReadSessionDep,
     settings: SettingsDep,
     now: NowDep,
     cafe_id: int,

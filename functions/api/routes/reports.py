@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import Query, Response, status
 
-from functions.api.deps import Manager, SessionDep
+from functions.api.deps import Manager, ReadingManager, ReadSessionDep, SessionDep
 from functions.api.errors import error_responses
 from functions.api.routing import Routes
 from shared.kit.errors import InvalidRequest
@@ -59,8 +59,8 @@ def _csv(
 
 @router.get("", responses=error_responses(401, 403, 422))
 async def list_summaries(
-    _: Manager,
-    session: SessionDep,
+    _: ReadingManager,
+    session: ReadSessionDep,
     cafe_id: int | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
@@ -101,8 +101,8 @@ async def create_summary(
     responses=CSV_RESPONSE | error_responses(400, 401, 403, 404, 422),
 )
 async def cafe_report(
-    _: Manager,
-    session: SessionDep,
+    _: ReadingManager,
+    session: ReadSessionDep,
     cafe_id: int,
     day: Annotated[date | None, Query(alias="date", description="One day")] = None,
     date_from: date | None = None,
@@ -122,8 +122,16 @@ async def cafe_report(
             "Укажите date или date_from (и, если нужно, date_to)",
             en="Give date or date_from (and date_to if needed)",
         )
+    # No transaction: the figures and the page come from one statement, so one snapshot. Pages
+    # are separate requests and see the orders as they are then, like any offset paging.
     report = await reports.report_data(
-        session, cafe_id, first, last, people_offset=people_offset, people_limit=people_limit
+        session,
+        cafe_id,
+        first,
+        last,
+        people_offset=people_offset,
+        people_limit=people_limit,
+        breakdowns=report_format == "json",
     )
     if report_format == "csv":
         period = first.isoformat() if first == last else f"{first}_{last}"
@@ -146,8 +154,8 @@ async def cafe_report(
 )
 async def get_summary(
     summary_id: int,
-    _: Manager,
-    session: SessionDep,
+    _: ReadingManager,
+    session: ReadSessionDep,
     report_format: FormatQuery = "json",
     people_offset: PeopleOffset = 0,
     people_limit: PeopleLimit = DEFAULT_PEOPLE_PAGE,

@@ -20,7 +20,7 @@ from functions.api.deps import AppContext
 from shared.kit.clock import FixedClock
 from shared.kit.db import create_engine, create_sessionmaker, ping_after_idle
 from shared.kit.settings import Settings
-from shared.models import User
+from shared.models import Role, User
 from tests.factories import full_order, make_cafe, make_user
 
 Auth = Callable[[User], dict[str, str]]
@@ -79,9 +79,13 @@ async def live(
 ) -> AsyncIterator[tuple[httpx.AsyncClient, RoundTrips]]:
     """The app on a production-like engine (committing for real), with its round trips counted."""
     context = AppContext(settings=api_settings, sessions=create_sessionmaker(engine), clock=clock)
-    transport = httpx.ASGITransport(app=create_app(context))
+    app = create_app(context)
+    transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test/api/v1") as client:
         yield client, RoundTrips(engine, monkeypatch)
+    redis = getattr(app.state, "redis", None)  # made by the first route that used Redis
+    if redis is not None:
+        await redis.aclose()
 
 
 async def test_placing_an_order_takes_at_most_five_round_trips(
@@ -140,6 +144,74 @@ async def test_reading_orders_sends_no_transaction_and_reads_the_user_once(
         )
     )
     assert left_open == 0
+
+
+# Every other GET that only reads, with the statements it may send (None: not pinned). Each runs
+# on the read session: were it moved back to the unit of work, BEGIN and COMMIT would be sent.
+READ_ROUTES: list[tuple[str, int | None]] = [
+    # The signed-in manager, the cafe, then the figures and the page in one statement (so one
+    # snapshot: the totals cover exactly the orders the page is cut from).
+    ("/summaries/report?cafe_id={cafe}&date=2026-11-24", 3),
+    ("/summaries/report?cafe_id={cafe}&date=2026-11-24&format=csv", 3),
+    ("{export}", 3),  # the manager who signed the link, the cafe, the report
+    ("/summaries", None),
+    ("/summaries/{summary}", None),
+    ("/users/{ivan}/recommendations", None),
+    ("/users/{ivan}/favourite-dishes", 2),
+    ("/users/{ivan}/reminders", 2),
+    ("/cafe-requests", None),
+    ("/cafes/{cafe}/bot-link", 2),
+    ("/reminders/settings", 2),
+    ("/reminders/not-ordered?date=2026-11-24", 2),
+]
+
+
+@pytest.mark.parametrize(("path", "statements"), READ_ROUTES)
+async def test_a_read_only_get_sends_no_transaction(
+    db: Session,
+    live: tuple[httpx.AsyncClient, RoundTrips],
+    auth: Auth,
+    path: str,
+    statements: int | None,
+) -> None:
+    """Reports, summaries, recommendations, favourites, reminders, link requests, bot links."""
+    client, trips = live
+    menu = make_cafe(db)
+    ivan = make_user(db, 1001, "Иван Петров", weekly_limit=Decimal(5000))
+    olga = make_user(db, 1002, "Ольга Смирнова", role=Role.MANAGER)
+    db.commit()
+    placed = await client.post("/orders", json=full_order(menu), headers=auth(ivan))
+    assert placed.status_code == 201, placed.text
+    summary = await client.post(
+        "/summaries", json={"cafe_id": menu.cafe.id, "date": "2026-11-24"}, headers=auth(olga)
+    )
+    link = await client.post(
+        f"/reports/export-link?cafe_id={menu.cafe.id}&date=2026-11-24", headers=auth(olga)
+    )
+    assert summary.status_code == 201, summary.text
+    assert link.status_code == 200, link.text
+    url = path.format(
+        cafe=menu.cafe.id,
+        ivan=ivan.tgid,
+        summary=summary.json()["id"],
+        export=link.json()["url"].removeprefix("http://test/api/v1"),
+    )
+    viewer = ivan if "/users/" in url else olga
+    trips.clear()
+
+    answer = await client.get(url, headers=auth(viewer))
+
+    assert answer.status_code == 200, answer.text
+    transaction = [sent for sent in trips.sent if sent.split()[0] in {"BEGIN", "COMMIT", "PING"}]
+    assert transaction == [], "\n".join(trips.sent)
+    assert trips.sent, "the route read nothing from PostgreSQL"
+    if statements is not None:
+        assert len(trips.sent) == statements, "\n".join(trips.sent)
+    if "summaries/report" in url and "csv" not in url:
+        # The figures still cover every order while the page holds the lines.
+        report = answer.json()
+        assert (report["total_orders"], report["people_total"], len(report["people"])) == (1, 1, 1)
+        assert report["total_amount"] == placed.json()["total_price"]
 
 
 async def test_a_write_after_a_read_on_the_same_connection_is_a_transaction_again(
