@@ -46,15 +46,17 @@ def build_handler(
     engine, redis, bot = create_engine(settings), create_redis(settings), create_bot(settings)
     producer = producer or EventProducer(settings)
     sessions = create_sessionmaker(engine)
-    send = TelegramSender(bot, TelegramRateLimiter.from_settings(redis, settings))
-    notifier = CafeNotifier(sessions, send, producer, settings)
+    # A 429 is waited out by the notifier, outside the delivery's slot (see below).
+    limiter = TelegramRateLimiter.from_settings(redis, settings)
+    send = TelegramSender(bot, limiter, wait_out_floods=False)
+    # Each delivery holds one database connection (its lock and its work): as many at once as
+    # the pool holds with its overflow, so the limiter, not the pool, sets the pace.
+    slots = asyncio.Semaphore(2 * settings.database_pool_size)
+    notifier = CafeNotifier(sessions, send, producer, settings, at_once=slots)
     if hooks is not None:  # SnapStart: close connections before the snapshot
         snapstart.release_before_snapshot(
             hooks, engine=engine, redis=redis, producer=producer, bot=bot
         )
-    # Each delivery holds two database connections (the lock and the work): as many at once as
-    # the pool (with its overflow) holds pairs, so the limiter, not the pool, sets the pace.
-    slots = asyncio.Semaphore(settings.database_pool_size)
 
     async def deliver(record: KafkaEventRecord) -> None:
         source = {"topic": record.topic, "partition": record.partition, "offset": record.offset}
@@ -65,8 +67,7 @@ def build_handler(
             raw = record.decoded_value.decode(errors="replace")
             await notifier.reject(raw, str(error), now=clock.now(), source=source)
             return
-        async with slots:
-            outcome = await notifier.notify(event, now=clock.now(), source=source)
+        outcome = await notifier.notify(event, now=clock.now(), source=source)
         logger.info(
             "cafe notification",
             extra={
