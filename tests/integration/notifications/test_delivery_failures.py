@@ -216,3 +216,33 @@ def test_a_chat_in_flood_control_waits_without_holding_up_other_cafes(
     assert [delivery(db, menu.cafe.id).attempts for menu in cafes] == [1, 1, 1, 1]
     # And no pooled connection still holds a delivery's lock
     assert db.scalar(text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")) == 0
+
+
+def test_a_group_that_became_a_supergroup_gets_its_message_at_the_new_id(
+    db: Session, fake_telegram: FakeTelegram, settings_factory: Callable[..., Settings]
+) -> None:
+    # Given an order at a cafe whose group Telegram has just upgraded to a supergroup
+    menu = make_cafe(db, chat_id=-4001)
+    make_combo_order(db, make_user(db, 1001, "Иван Петров"), menu, TUESDAY)
+    db.commit()
+    supergroup = -1004001
+    fake_telegram.fail_next(
+        "sendMessage",
+        400,
+        "Bad Request: group chat was upgraded to a supergroup chat",
+        chat_id=-4001,
+        parameters={"migrate_to_chat_id": supergroup},
+    )
+    settings = settings_factory(fake_telegram)
+
+    # When the deadline record arrives
+    records = deadline_records(settings, [(menu.cafe.id, TUESDAY)])
+    assert consume(consumer(settings, AFTER_DEADLINE), records) == []
+
+    # Then the message went to the supergroup, and the cafe and its delivery follow the chat
+    [message] = fake_telegram.sent_messages()
+    assert message.chat_id == supergroup
+    done = delivery(db, menu.cafe.id)
+    assert (done.state, done.chat_id, done.attempts) == (DeliveryState.DELIVERED, supergroup, 1)
+    assert (db.get(Cafe, menu.cafe.id) or menu.cafe).tg_chat_id == supergroup
+    assert db.scalar(text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")) == 0
