@@ -22,6 +22,7 @@ from shared.models import DeliveryState
 from shared.notifications.delivery import (
     MAX_FLOOD_WAITS,
     DeliveryOutcome,
+    ReadAhead,
     SendText,
     deliver_cafe_orders,
     mark_dead_lettered,
@@ -43,14 +44,21 @@ class CafeNotifier:
     at_once: asyncio.Semaphore | None = None
 
     async def notify(
-        self, event: DeadlinePassed, *, now: datetime, source: dict[str, Any] | None = None
+        self,
+        event: DeadlinePassed,
+        *,
+        now: datetime,
+        source: dict[str, Any] | None = None,
+        read_ahead: ReadAhead | None = None,
     ) -> DeliveryOutcome:
         """Deliver the cafe's orders for the date; dead-letter the delivery if it failed."""
         floods = 0
         while True:
             try:
                 async with self.at_once or nullcontext():
-                    return await self._deliver(event, now=now, source=source, floods=floods)
+                    return await self._deliver(
+                        event, now=now, source=source, floods=floods, read_ahead=read_ahead
+                    )
             except FloodWait as flood:
                 # The lock, the connection and the slot are let go while this chat's wait
                 # runs out; then the same attempt goes on with the part Telegram refused.
@@ -63,7 +71,13 @@ class CafeNotifier:
                 raise
 
     async def _deliver(
-        self, event: DeadlinePassed, *, now: datetime, source: dict[str, Any] | None, floods: int
+        self,
+        event: DeadlinePassed,
+        *,
+        now: datetime,
+        source: dict[str, Any] | None,
+        floods: int,
+        read_ahead: ReadAhead | None,
     ) -> DeliveryOutcome:
         outcome = await deliver_cafe_orders(
             self.sessions,
@@ -74,6 +88,7 @@ class CafeNotifier:
             max_attempts=self.settings.notification_max_attempts,
             count_attempt=floods == 0,
             flood_waits_left=MAX_FLOOD_WAITS - floods,
+            read_ahead=read_ahead,
         )
         if outcome.state == DeliveryState.FAILED and not outcome.dead_lettered:
             dead_letter = dead_letter_event(event, outcome, now=now, source=source)

@@ -18,7 +18,7 @@ caller (`dead_lettered_at` says it was).
 
 import asyncio
 import warnings
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -76,6 +76,17 @@ class DeliveryOutcome:
     attempts: int = 0
     chat_id: int | None = None
     dead_lettered: bool = False
+
+
+@dataclass(frozen=True)
+class CafeOrders:
+    """What a cafe is to be sent for a date: the cafe (None if deleted) and its people's orders."""
+
+    cafe: Cafe | None
+    people: list[PersonOrder]
+
+
+type ReadAhead = Callable[[], Awaitable[CafeOrders | None]]
 
 
 class TelegramSender:
@@ -149,18 +160,26 @@ async def deliver_cafe_orders(
     max_attempts: int,
     count_attempt: bool = True,
     flood_waits_left: int = 0,
+    read_ahead: ReadAhead | None = None,
 ) -> DeliveryOutcome:
     """Send the cafe the day's orders unless that was already done (or there is nothing to send).
 
     Raises a transient `DeliveryError` when the record should be tried again later, and
     `FloodWait` when Telegram asked to wait and `flood_waits_left` says the caller will wait
     and call again (with `count_attempt=False`: it is the same attempt); with none left, flood
-    control ends the attempt like Telegram being unavailable.
+    control ends the attempt like Telegram being unavailable. `read_ahead` answers the cafe and
+    its orders when a batch's were read together (None: read them here).
     """
     async with _locked(sessions, cafe_id, order_date) as held:
         try:
             return await _deliver_locked(
-                held, send, cafe_id, order_date, now=now, count_attempt=count_attempt
+                held,
+                send,
+                cafe_id,
+                order_date,
+                now=now,
+                count_attempt=count_attempt,
+                read_ahead=read_ahead,
             )
         except FloodWait:
             if flood_waits_left > 0:
@@ -169,6 +188,61 @@ async def deliver_cafe_orders(
             return await _record_failure(held, cafe_id, order_date, error, max_attempts)
         except DeliveryError as error:
             return await _record_failure(held, cafe_id, order_date, error, max_attempts)
+
+
+async def read_cafe_orders(
+    session: AsyncSession, pairs: Collection[tuple[int, date]]
+) -> dict[tuple[int, date], CafeOrders]:
+    """Every pair's cafe and orders (with their lines and dish labels) in four statements."""
+    ids = {cafe_id for cafe_id, _ in pairs}
+    cafes = {cafe.id: cafe for cafe in await session.scalars(select(Cafe).where(Cafe.id.in_(ids)))}
+    placed = await orders.orders_with_names_many(
+        session, [pair for pair in pairs if pair[0] in cafes]
+    )
+    labels = await dish_labels(session, [order for rows in placed.values() for order, _, _ in rows])
+    return {
+        (cafe_id, day): CafeOrders(
+            cafe=cafes.get(cafe_id),
+            people=[
+                PersonOrder(user_name=name, order=order, office=office, labels=labels)
+                for order, name, office in placed.get((cafe_id, day), [])
+            ],
+        )
+        for cafe_id, day in pairs
+    }
+
+
+class OrdersAhead:
+    """A batch's cafes and orders, read together once, when its first delivery asks for them.
+
+    Read on their own connection while the deliveries take their locks, so a delivery's own
+    transaction only claims its row. Orders cannot change once their deadline has passed; a cafe
+    whose chat changes meanwhile is no staler than one read just before the limiter's wait. If
+    the read fails, each delivery reads its own.
+    """
+
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], pairs: Collection[tuple[int, date]]
+    ) -> None:
+        self._sessions = sessions
+        self._pairs = set(pairs)
+        self._reading: asyncio.Future[dict[tuple[int, date], CafeOrders]] | None = None
+
+    def __call__(self, cafe_id: int, order_date: date) -> ReadAhead:
+        async def read() -> CafeOrders | None:
+            if self._reading is None:
+                self._reading = asyncio.ensure_future(self._read())
+            try:
+                found = await asyncio.shield(self._reading)
+            except Exception:
+                return None
+            return found.get((cafe_id, order_date))
+
+        return read
+
+    async def _read(self) -> dict[tuple[int, date], CafeOrders]:
+        async with self._sessions() as session, session.begin():
+            return await read_cafe_orders(session, self._pairs)
 
 
 async def mark_dead_lettered(
@@ -261,6 +335,7 @@ async def _deliver_locked(
     *,
     now: datetime,
     count_attempt: bool,
+    read_ahead: ReadAhead | None,
 ) -> DeliveryOutcome:
     session = held.session
     delivery = await _claim(session, cafe_id, order_date, count_attempt=count_attempt)
@@ -268,15 +343,10 @@ async def _deliver_locked(
         await held.release()
         await session.commit()
         return _outcome(delivery, already_done=True)
-    cafe = await session.get(Cafe, cafe_id)
-    people: list[PersonOrder] = []
-    if cafe is not None:
-        rows = await orders.orders_with_names(session, cafe_id, order_date)
-        labels = await dish_labels(session, [order for order, _, _ in rows])
-        people = [
-            PersonOrder(user_name=name, order=order, office=office, labels=labels)
-            for order, name, office in rows
-        ]
+    known = await read_ahead() if read_ahead is not None else None
+    if known is None:
+        known = (await read_cafe_orders(session, [(cafe_id, order_date)]))[cafe_id, order_date]
+    cafe, people = known.cafe, known.people
     skip_reason = _skip_reason(cafe, people)
     if skip_reason is not None or cafe is None or cafe.tg_chat_id is None:
         delivery.state = DeliveryState.SKIPPED
