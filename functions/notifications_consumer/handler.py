@@ -17,7 +17,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from shared.events import DeadlinePassed
-from shared.kit import snapstart
+from shared.kit import runtime, snapstart
 from shared.kit.batch import KafkaBatch, RecordId, record_id
 from shared.kit.clock import Clock, SystemClock
 from shared.kit.db import create_engine, create_sessionmaker
@@ -51,8 +51,9 @@ def build_handler(
     limiter = TelegramRateLimiter.from_settings(redis, settings)
     send = TelegramSender(bot, limiter, wait_out_floods=False)
     # Each delivery holds one database connection (its lock and its work): as many at once as
-    # the pool holds with its overflow, so the limiter, not the pool, sets the pace.
-    slots = asyncio.Semaphore(2 * settings.database_pool_size)
+    # the pool holds with its overflow but one, which reads the batch's orders ahead (and marks
+    # dead letters), so the limiter, not the pool, sets the pace.
+    slots = asyncio.Semaphore(2 * settings.database_pool_size - 1)
     notifier = CafeNotifier(sessions, send, producer, settings, at_once=slots)
     if hooks is not None:  # SnapStart: close connections before the snapshot
         snapstart.release_before_snapshot(
@@ -104,6 +105,7 @@ def build_handler(
             return batch(event, context)
         finally:
             batch_ahead.clear()
+            runtime.run(ahead.close())
 
     return handle
 

@@ -19,7 +19,7 @@ caller (`dead_lettered_at` says it was).
 import asyncio
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
@@ -215,10 +215,11 @@ async def read_cafe_orders(
 class OrdersAhead:
     """A batch's cafes and orders, read together once, when its first delivery asks for them.
 
-    Read on their own connection while the deliveries take their locks, so a delivery's own
-    transaction only claims its row. Orders cannot change once their deadline has passed; a cafe
-    whose chat changes meanwhile is no staler than one read just before the limiter's wait. If
-    the read fails, each delivery reads its own.
+    Read on their own connection while the deliveries take their locks (the caller leaves one
+    connection of the pool for it), so a delivery's own transaction only claims its row.
+    Orders cannot change once their deadline has passed; a cafe whose chat changes meanwhile is
+    no staler than one read just before the limiter's wait. If the read fails, each delivery
+    reads its own.
     """
 
     def __init__(
@@ -229,6 +230,8 @@ class OrdersAhead:
         self._reading: asyncio.Future[dict[tuple[int, date], CafeOrders]] | None = None
 
     def __call__(self, cafe_id: int, order_date: date) -> ReadAhead:
+        """The read for one pair; the first delivery to ask starts reading them all."""
+
         async def read() -> CafeOrders | None:
             if self._reading is None:
                 self._reading = asyncio.ensure_future(self._read())
@@ -239,6 +242,14 @@ class OrdersAhead:
             return found.get((cafe_id, order_date))
 
         return read
+
+    async def close(self) -> None:
+        """Stop a read nobody waits for any more: nothing is left running when the batch ends
+        (a frozen container would keep its connection)."""
+        if self._reading is not None and not self._reading.done():
+            self._reading.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._reading
 
     async def _read(self) -> dict[tuple[int, date], CafeOrders]:
         async with self._sessions() as session, session.begin():

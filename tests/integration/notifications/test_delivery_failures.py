@@ -186,8 +186,9 @@ def test_a_record_nobody_can_read_is_dead_lettered_not_retried_forever(
 def test_a_chat_in_flood_control_waits_without_holding_up_other_cafes(
     db: Session, fake_telegram: FakeTelegram, settings_factory: Callable[..., Settings]
 ) -> None:
-    # Given four cafes, a consumer with two delivery slots, and Telegram asking the first two
-    # chats to wait two seconds
+    # Given four cafes, a consumer with one delivery slot (a pool of one connection and its
+    # overflow, one kept for reading ahead), and Telegram asking the first two chats to wait
+    # two seconds
     cafes = [make_cafe(db, f"Кафе {n}", chat_id=-100700 - n) for n in range(4)]
     for n, menu in enumerate(cafes):
         make_combo_order(db, make_user(db, 5000 + n, f"Гость {n}"), menu, TUESDAY)
@@ -201,7 +202,7 @@ def test_a_chat_in_flood_control_waits_without_holding_up_other_cafes(
     pairs = [(menu.cafe.id, TUESDAY) for menu in cafes]
     assert consume(consumer(settings, AFTER_DEADLINE), deadline_records(settings, pairs)) == []
 
-    # Then the other two cafes were served while both slots' chats waited
+    # Then the other two cafes were served while both refused chats waited
     sent = fake_telegram.sent_messages()
     assert len(sent) == 4
     assert {m.chat_id for m in sent} == {menu.cafe.tg_chat_id for menu in cafes}
