@@ -30,6 +30,15 @@ class DeliveryInProgress(DeliveryError):
     """Another consumer is delivering the same cafe and date right now."""
 
 
+class FloodWait(Exception):
+    """Telegram asked to wait `seconds` before sending again (a 429), and the sender left the
+    waiting to its caller, so that nothing it holds is held meanwhile."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"flood control: retry after {seconds} s")
+        self.seconds = seconds
+
+
 class ChatMigrated(Exception):
     """The group became a supergroup: the same chat now has another id."""
 

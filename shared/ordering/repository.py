@@ -1,7 +1,7 @@
 """Every query about orders."""
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -424,6 +424,28 @@ async def orders_with_names(
     return [
         (order, name, office) for order, name, office in (await session.execute(statement)).all()
     ]
+
+
+async def orders_with_names_many(
+    session: AsyncSession, pairs: Collection[tuple[int, date]]
+) -> dict[tuple[int, date], list[tuple[Order, str, str]]]:
+    """`orders_with_names` for many (cafe_id, order_date) pairs at once, by pair."""
+    found: dict[tuple[int, date], list[tuple[Order, str, str]]] = {pair: [] for pair in pairs}
+    if not pairs:
+        return found
+    statement = (
+        select(Order, User.name, User.office)
+        .join(User, User.tgid == Order.user_tgid)
+        .where(
+            tuple_(Order.cafe_id, Order.order_date).in_(list(pairs)),
+            Order.status != OrderStatus.CANCELLED,
+        )
+        .options(selectinload(Order.items), selectinload(Order.extras))
+        .order_by(User.name, Order.id)
+    )
+    for order, name, office in (await session.execute(statement)).all():
+        found[order.cafe_id, order.order_date].append((order, name, office))
+    return found
 
 
 async def next_order_date(session: AsyncSession, cafe_id: int, today: date) -> date | None:

@@ -13,6 +13,9 @@ class FakeHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
     allow_reuse_address = True
+    # socketserver's default backlog is 5: a burst of new connections (three consumers opening
+    # their HTTP pools at once) overflowed it, and a dropped SYN is retried only a second later.
+    request_queue_size = 128
 
     def __init__(
         self,

@@ -3,6 +3,7 @@
 import json
 from collections.abc import Callable
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from infra.local.events import KafkaRecordSpec, msk_event
@@ -180,3 +181,69 @@ def test_a_record_nobody_can_read_is_dead_lettered_not_retried_forever(
 
     [letter] = read_topic(kafka_bootstrap, settings.kafka_topic_dead_letters, expect=1)
     assert json.loads(letter.value)["value"] == "{oops"
+
+
+def test_a_chat_in_flood_control_waits_without_holding_up_other_cafes(
+    db: Session, fake_telegram: FakeTelegram, settings_factory: Callable[..., Settings]
+) -> None:
+    # Given four cafes, a consumer with one delivery slot (a pool of one connection and its
+    # overflow, one kept for reading ahead), and Telegram asking the first two chats to wait
+    # two seconds
+    cafes = [make_cafe(db, f"Кафе {n}", chat_id=-100700 - n) for n in range(4)]
+    for n, menu in enumerate(cafes):
+        make_combo_order(db, make_user(db, 5000 + n, f"Гость {n}"), menu, TUESDAY)
+    db.commit()
+    refused = [menu.cafe.tg_chat_id for menu in cafes[:2]]
+    for chat_id in refused:
+        fake_telegram.fail_next("sendMessage", 429, retry_after=2, chat_id=chat_id)
+    settings = settings_factory(fake_telegram, database_pool_size=1)
+
+    # When the four deadlines pass in one batch
+    pairs = [(menu.cafe.id, TUESDAY) for menu in cafes]
+    assert consume(consumer(settings, AFTER_DEADLINE), deadline_records(settings, pairs)) == []
+
+    # Then the other two cafes were served while both refused chats waited
+    sent = fake_telegram.sent_messages()
+    assert len(sent) == 4
+    assert {m.chat_id for m in sent} == {menu.cafe.tg_chat_id for menu in cafes}
+    first_retry = min(m.at for m in sent if m.chat_id in refused)
+    assert all(m.at < first_retry for m in sent if m.chat_id not in refused)
+    # And each refused chat got nothing before its wait was out, and counts one attempt
+    requests = fake_telegram.requests("sendMessage")
+    for chat_id in refused:
+        asked = [r.at for r in requests if r.chat_id == chat_id]
+        assert len(asked) == 2
+        assert asked[1] - asked[0] >= 2 - 0.05
+    assert [delivery(db, menu.cafe.id).attempts for menu in cafes] == [1, 1, 1, 1]
+    # And no pooled connection still holds a delivery's lock
+    assert db.scalar(text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")) == 0
+
+
+def test_a_group_that_became_a_supergroup_gets_its_message_at_the_new_id(
+    db: Session, fake_telegram: FakeTelegram, settings_factory: Callable[..., Settings]
+) -> None:
+    # Given an order at a cafe whose group Telegram has just upgraded to a supergroup
+    menu = make_cafe(db, chat_id=-4001)
+    make_combo_order(db, make_user(db, 1001, "Иван Петров"), menu, TUESDAY)
+    db.commit()
+    supergroup = -1004001
+    fake_telegram.fail_next(
+        "sendMessage",
+        400,
+        "Bad Request: group chat was upgraded to a supergroup chat",
+        chat_id=-4001,
+        parameters={"migrate_to_chat_id": supergroup},
+    )
+    settings = settings_factory(fake_telegram)
+
+    # When the deadline record arrives
+    records = deadline_records(settings, [(menu.cafe.id, TUESDAY)])
+    assert consume(consumer(settings, AFTER_DEADLINE), records) == []
+
+    # Then the message went to the supergroup, and the cafe and its delivery follow the chat
+    [message] = fake_telegram.sent_messages()
+    assert message.chat_id == supergroup
+    done = delivery(db, menu.cafe.id)
+    assert (done.state, done.chat_id, done.attempts) == (DeliveryState.DELIVERED, supergroup, 1)
+    assert (db.get(Cafe, menu.cafe.id) or menu.cafe).tg_chat_id == supergroup
+    assert db.scalar(text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")) == 0
