@@ -410,26 +410,14 @@ async def orders_with_names(
     session: AsyncSession, cafe_id: int, order_date: date
 ) -> list[tuple[Order, str, str]]:
     """Active orders of a cafe for a date with each employee's name and office, by name."""
-    statement = (
-        select(Order, User.name, User.office)
-        .join(User, User.tgid == Order.user_tgid)
-        .where(
-            Order.cafe_id == cafe_id,
-            Order.order_date == order_date,
-            Order.status != OrderStatus.CANCELLED,
-        )
-        .options(selectinload(Order.items), selectinload(Order.extras))
-        .order_by(User.name, Order.id)
-    )
-    return [
-        (order, name, office) for order, name, office in (await session.execute(statement)).all()
-    ]
+    return (await orders_with_names_many(session, [(cafe_id, order_date)]))[cafe_id, order_date]
 
 
 async def orders_with_names_many(
     session: AsyncSession, pairs: Collection[tuple[int, date]]
 ) -> dict[tuple[int, date], list[tuple[Order, str, str]]]:
-    """`orders_with_names` for many (cafe_id, order_date) pairs at once, by pair."""
+    """Active orders with each employee's name and office, by name, for each (cafe_id,
+    order_date) pair asked for: one statement for a whole batch of cafes."""
     found: dict[tuple[int, date], list[tuple[Order, str, str]]] = {pair: [] for pair in pairs}
     if not pairs:
         return found
