@@ -15,7 +15,7 @@ from shared.kit.db import create_engine, create_sessionmaker
 from shared.kit.settings import Settings
 from shared.models import DeliveryState
 from shared.notifications.delivery import OrdersAhead, deliver_cafe_orders
-from tests.factories import make_cafe, make_user
+from tests.factories import CafeMenu, make_cafe, make_user
 from tests.integration.api.test_round_trips import RoundTrips
 from tests.integration.notifications.stories import (
     AFTER_DEADLINE,
@@ -43,13 +43,19 @@ async def engine(settings_factory: Callable[..., Settings]) -> AsyncIterator[Asy
     await engine.dispose()
 
 
-async def test_a_delivery_takes_one_connection_and_few_round_trips(
-    db: Session, engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    cafes = [make_cafe(db, f"Кафе {n}", chat_id=-1002000000000 - n) for n in range(2)]
+def cafes_with_an_order_each(db: Session, count: int) -> list[CafeMenu]:
+    """`count` cafes, each with one employee's combo order for Tuesday."""
+    cafes = [make_cafe(db, f"Кафе {n}", chat_id=-1002000000000 - n) for n in range(count)]
     for n, menu in enumerate(cafes):
         make_combo_order(db, make_user(db, 1001 + n, f"Сотрудник {n}"), menu, TUESDAY)
     db.commit()
+    return cafes
+
+
+async def test_a_delivery_takes_one_connection_and_few_round_trips(
+    db: Session, engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cafes = cafes_with_an_order_each(db, 2)
     sessions = create_sessionmaker(engine)
     chats = Chats()
     now = AFTER_DEADLINE.now()
@@ -82,10 +88,7 @@ async def test_a_delivery_takes_one_connection_and_few_round_trips(
 async def test_a_batch_reads_its_orders_once_and_each_delivery_only_claims_and_records(
     db: Session, engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    cafes = [make_cafe(db, f"Кафе {n}", chat_id=-1002000000000 - n) for n in range(4)]
-    for n, menu in enumerate(cafes):
-        make_combo_order(db, make_user(db, 1001 + n, f"Сотрудник {n}"), menu, TUESDAY)
-    db.commit()
+    cafes = cafes_with_an_order_each(db, 4)
     sessions = create_sessionmaker(engine)
     chats = Chats()
     now = AFTER_DEADLINE.now()
