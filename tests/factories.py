@@ -222,9 +222,9 @@ def make_order(
     return order
 
 
-def full_order(menu: CafeMenu) -> dict[str, Any]:
-    """A POST /orders body with every kind of line: a combo, a dish with an option, an extra."""
-    return {
+def combo_order(menu: CafeMenu, **changes: Any) -> dict[str, Any]:
+    """A POST /orders body for Tuesday's full combo (salad, soup, main); `changes` replace keys."""
+    body: dict[str, Any] = {
         "cafe_id": menu.cafe.id,
         "order_date": "2026-11-24",
         "combo_id": menu.full_combo.id,
@@ -232,13 +232,22 @@ def full_order(menu: CafeMenu) -> dict[str, Any]:
             {"type": "combo", "category": "salad", "menu_item_id": menu.salad.id},
             {"type": "combo", "category": "soup", "menu_item_id": menu.soup.id},
             {"type": "combo", "category": "main", "menu_item_id": menu.main.id},
-            {
-                "type": "standalone",
-                "menu_item_id": menu.borscht.id,
-                "quantity": 1,
-                "options": {"Размер порции": "Большая"},
-            },
         ],
+    }
+    return body | changes
+
+
+def full_order(menu: CafeMenu) -> dict[str, Any]:
+    """A POST /orders body with every kind of line: a combo, a dish with an option, an extra."""
+    combo = combo_order(menu)
+    dish = {
+        "type": "standalone",
+        "menu_item_id": menu.borscht.id,
+        "quantity": 1,
+        "options": {"Размер порции": "Большая"},
+    }
+    return combo | {
+        "items": [*combo["items"], dish],
         "extras": [{"menu_item_id": menu.mors.id, "quantity": 2}],
         "notes": "Без лука",
     }

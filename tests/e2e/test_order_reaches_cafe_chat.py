@@ -16,7 +16,7 @@ from infra.local.fakes.telegram import FakeTelegram
 from shared.auth.init_data import TelegramUser, user_init_data
 from shared.kit.clock import FixedClock
 from shared.kit.settings import Settings
-from tests.factories import make_cafe, make_user
+from tests.factories import combo_order, make_cafe, make_user
 from tests.harness.lunch import call_api, read_topic
 
 MSK = ZoneInfo("Europe/Moscow")
@@ -54,18 +54,9 @@ def test_an_order_placed_in_the_app_reaches_the_cafe_chat_once(
         "POST",
         "/api/v1/orders",
         token=token,
-        body={
-            "cafe_id": menu.cafe.id,
-            "order_date": "2026-11-24",
-            "combo_id": menu.full_combo.id,
-            "items": [
-                {"type": "combo", "category": "salad", "menu_item_id": menu.salad.id},
-                {"type": "combo", "category": "soup", "menu_item_id": menu.soup.id},
-                {"type": "combo", "category": "main", "menu_item_id": menu.main.id},
-            ],
-            "extras": [{"menu_item_id": menu.mors.id, "quantity": 2}],
-            "notes": "Без лука",
-        },
+        body=combo_order(
+            menu, extras=[{"menu_item_id": menu.mors.id, "quantity": 2}], notes="Без лука"
+        ),
     )
     assert status == 201, order
     assert order["total_price"] == 570.0

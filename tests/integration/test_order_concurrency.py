@@ -21,7 +21,7 @@ from shared.kit.clock import FixedClock
 from shared.kit.db import create_engine, create_sessionmaker
 from shared.kit.settings import Settings
 from shared.models import Order, OrderStatus, Role
-from tests.factories import CafeMenu, make_cafe, make_user
+from tests.factories import CafeMenu, combo_order, make_cafe, make_user
 from tests.harness.lunch import JWT_SECRET
 
 MSK = ZoneInfo("Europe/Moscow")
@@ -34,19 +34,6 @@ def token(tgid: int, role: Role, now: datetime) -> dict[str, str]:
         TokenClaims(tgid=tgid, role=role), JWT_SECRET, now=now, ttl=timedelta(hours=1)
     )
     return {"Authorization": f"Bearer {signed}"}
-
-
-def combo(menu: CafeMenu) -> dict[str, Any]:
-    return {
-        "cafe_id": menu.cafe.id,
-        "order_date": "2026-11-24",
-        "combo_id": menu.full_combo.id,
-        "items": [
-            {"type": "combo", "category": "salad", "menu_item_id": menu.salad.id},
-            {"type": "combo", "category": "soup", "menu_item_id": menu.soup.id},
-            {"type": "combo", "category": "main", "menu_item_id": menu.main.id},
-        ],
-    }
 
 
 def borscht(menu: CafeMenu) -> dict[str, Any]:
@@ -94,7 +81,10 @@ async def test_two_hundred_employees_in_the_last_minute_lose_and_double_nothing(
         headers = token(10_000 + n, Role.USER, clock.now())
         presses = 2 if n % 10 == 1 else 1
         placed = await asyncio.gather(
-            *(client.post("/orders", json=combo(menu), headers=headers) for _ in range(presses))
+            *(
+                client.post("/orders", json=combo_order(menu), headers=headers)
+                for _ in range(presses)
+            )
         )
         codes = sorted(response.status_code for response in placed)
         assert codes == [201, 409][:presses], [r.text for r in placed]
@@ -179,7 +169,7 @@ async def test_two_hundred_employees_in_the_last_minute_lose_and_double_nothing(
             # And a minute later the same change is refused for everyone alike
             clock.set(LAST_MINUTE + timedelta(minutes=1))
             late = await client.post(
-                "/orders", json=combo(menu), headers=token(10_004, Role.USER, clock.now())
+                "/orders", json=combo_order(menu), headers=token(10_004, Role.USER, clock.now())
             )
             assert late.json()["code"] == "ordering_closed"
     finally:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.models import Order, Role, User
-from tests.factories import CafeMenu, make_cafe, make_user
+from tests.factories import CafeMenu, combo_order, make_cafe, make_user
 
 Auth = Callable[[User], dict[str, str]]
 
@@ -131,17 +131,7 @@ async def test_deleting_a_combo_leaves_past_orders_intact(
     client: httpx.AsyncClient, session: AsyncSession, auth: Auth
 ) -> None:
     menu, olga, ivan = await given_a_cafe(session)
-    order = {
-        "cafe_id": menu.cafe.id,
-        "order_date": "2026-11-24",
-        "combo_id": menu.full_combo.id,
-        "items": [
-            {"type": "combo", "category": "salad", "menu_item_id": menu.salad.id},
-            {"type": "combo", "category": "soup", "menu_item_id": menu.soup.id},
-            {"type": "combo", "category": "main", "menu_item_id": menu.main.id},
-        ],
-    }
-    placed = await client.post("/orders", json=order, headers=auth(ivan))
+    placed = await client.post("/orders", json=combo_order(menu), headers=auth(ivan))
     assert placed.status_code == 201, placed.text
     url = f"/cafes/{menu.cafe.id}/combos/{menu.full_combo.id}"
 

@@ -11,23 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.kit.clock import FixedClock
 from shared.models import Order, Role, User
-from tests.factories import CafeMenu, make_cafe, make_user
+from tests.factories import combo_order, make_cafe, make_user
 
 Auth = Callable[[User], dict[str, str]]
-
-
-def combo_order(menu: CafeMenu, **changes: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "cafe_id": menu.cafe.id,
-        "order_date": "2026-11-24",
-        "combo_id": menu.full_combo.id,
-        "items": [
-            {"type": "combo", "category": "salad", "menu_item_id": menu.salad.id},
-            {"type": "combo", "category": "soup", "menu_item_id": menu.soup.id},
-            {"type": "combo", "category": "main", "menu_item_id": menu.main.id},
-        ],
-    }
-    return body | changes
 
 
 async def test_a_combo_with_a_standalone_dish_and_extras_is_priced_from_the_menu(

@@ -14,8 +14,7 @@ from shared.kit.kafka import EventProducer
 from shared.kit.settings import Settings
 from shared.models import Order, Role, User
 from shared.notifications.announcements import announce_deadlines
-from tests.factories import CafeMenu, make_cafe, make_user
-from tests.integration.api.test_orders_create import combo_order
+from tests.factories import CafeMenu, combo_order, make_cafe, make_user
 
 Auth = Callable[[User], dict[str, str]]
 AFTER_DEADLINE = datetime(2026, 11, 24, 8, 0, 30, tzinfo=UTC)  # 11:00:30 in Moscow

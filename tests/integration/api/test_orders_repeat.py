@@ -8,8 +8,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.models import User
-from tests.factories import make_cafe, make_user
-from tests.integration.api.test_orders_create import combo_order
+from tests.factories import combo_order, make_cafe, make_user
 
 Auth = Callable[[User], dict[str, str]]
 TUESDAY, WEDNESDAY = "2026-11-24", "2026-11-25"

@@ -3,7 +3,6 @@
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
 
 import httpx
 from sqlalchemy import func, select
@@ -11,23 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.kit.clock import FixedClock
 from shared.models import Order, RequestStatus, Role, User
-from tests.factories import CafeMenu, make_access_request, make_cafe, make_user
+from tests.factories import combo_order, make_access_request, make_cafe, make_user
 
 Auth = Callable[[User], dict[str, str]]
 ENGLISH = {"Accept-Language": "en-GB,en;q=0.9,ru;q=0.5"}
-
-
-def combo_order(menu: CafeMenu) -> dict[str, Any]:
-    return {
-        "cafe_id": menu.cafe.id,
-        "order_date": "2026-11-24",
-        "combo_id": menu.full_combo.id,
-        "items": [
-            {"type": "combo", "category": "salad", "menu_item_id": menu.salad.id},
-            {"type": "combo", "category": "soup", "menu_item_id": menu.soup.id},
-            {"type": "combo", "category": "main", "menu_item_id": menu.main.id},
-        ],
-    }
 
 
 async def test_ordering_after_the_deadline_is_refused_in_english(

@@ -11,8 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.models import Role, User
 from shared.reports.schemas import CafeReport
-from tests.factories import CafeMenu, make_cafe, make_user
-from tests.integration.api.test_orders_create import combo_order
+from tests.factories import CafeMenu, combo_order, make_cafe, make_user
 
 Auth = Callable[[User], dict[str, str]]
 
